@@ -1,0 +1,366 @@
+/**
+ * `select`, `race`, `join`, `tryJoin`: run futures concurrently inside one task.
+ *
+ * How and why: each branch runs as a lightweight child task of the current
+ * task, driven by the same scheduler. On the first poll the combinator polls
+ * every branch inline (no queue round trip), so a branch that is ready at once
+ * finishes the combinator without suspending. Losing branches are cancelled
+ * synchronously (their cancel hooks give back what they were granted, their
+ * `finally` blocks run) and the combinator returns only after their cleanup
+ * has finished. If the parent task is cancelled, the branches are cancelled
+ * and awaited first (the cancel hook returns a Future the runtime drives).
+ */
+
+import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
+import { Outcome, State, type Task, type TaskObserver } from '../runtime/task.js';
+import { type Future, type FutureLike, type Output, type Suspend, toIterator } from './future.js';
+
+enum Mode {
+  Select = 0,
+  Race = 1,
+  Join = 2,
+  TryJoin = 3,
+}
+
+enum S {
+  Init = 0,
+  Waiting = 1,
+  Cancelling = 2,
+  Finished = 3,
+}
+
+const MODE_NAMES = ['select', 'race', 'join', 'tryJoin'];
+
+/** The result of {@link select}: which branch finished, and its value. */
+export type SelectResult<B> = {
+  [K in keyof B & string]: { key: K; value: Output<B[K]> };
+}[keyof B & string];
+
+/** Options of {@link select}. */
+export interface SelectOptions {
+  /** Poll branches in declaration order instead of a random start (Tokio's `biased;`). */
+  biased?: boolean;
+}
+
+/**
+ * Waits for the first of several futures to finish. `branches` is a record;
+ * the result is `{ key, value }`, a union discriminated on `key`. The other
+ * branches are cancelled and their cleanup has finished when it returns. A
+ * branch that throws finishes the select by throwing.
+ *
+ * @example
+ * ```ts
+ * import { main, select, sleep } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<string>(8);
+ *   tx.trySend('hello');
+ *   const r = yield* select({ msg: rx.recv(), tick: sleep(1000) });
+ *   if (r.key === 'msg') console.log(r.value); // hello
+ * });
+ * ```
+ *
+ * ## Fairness
+ * Branches are polled from a random start each time, unless `{ biased: true }`.
+ *
+ * ## Cancel safety
+ * Cancel safe when every branch is: the losers' cancel hooks give back
+ * messages, permits and locks they were granted but did not consume.
+ */
+export function select<B extends Record<string, FutureLike<unknown>>>(
+  branches: B,
+  opts?: SelectOptions,
+): Future<SelectResult<B>> {
+  if (branches === null || typeof branches !== 'object') {
+    throw new TypeError('select() expects a record of futures: select({ a: futA, b: futB })');
+  }
+  const keys = Object.keys(branches);
+  if (keys.length === 0) throw new RangeError('select() needs at least one branch');
+  const items = keys.map((k) => branches[k] as FutureLike<unknown>);
+  return new CombinatorFuture(Mode.Select, items, keys, opts?.biased === true) as Future<
+    SelectResult<B>
+  >;
+}
+
+/**
+ * The first future to finish wins, with its value or its error; the rest are
+ * cancelled and their cleanup awaited.
+ *
+ * @example
+ * ```ts
+ * import { main, race, sleep } from 'tokio-ts';
+ *
+ * main(function* () {
+ *   const v = yield* race(function* () { yield* sleep(10); return 'fast'; },
+ *                         function* () { yield* sleep(20); return 'slow'; });
+ *   console.log(v); // fast
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * As {@link select}.
+ */
+export function race<const T extends readonly FutureLike<unknown>[]>(
+  ...futures: T
+): Future<Output<T[number]>> {
+  if (futures.length === 0) throw new RangeError('race() needs at least one future');
+  return new CombinatorFuture(Mode.Race, futures, null, true) as Future<Output<T[number]>>;
+}
+
+/** The result tuple of {@link join} / {@link tryJoin}. */
+export type JoinTuple<T extends readonly unknown[]> = { -readonly [K in keyof T]: Output<T[K]> };
+/** The result record of {@link join} / {@link tryJoin}. */
+export type JoinRecord<R> = { [K in keyof R]: Output<R[K]> };
+
+/**
+ * Runs all futures concurrently and returns all their values, as a tuple (or a
+ * record for `join({ a, b })`). If one throws, the others still run to the
+ * end; then the first error is thrown.
+ *
+ * @example
+ * ```ts
+ * import { main, join, sleep } from 'tokio-ts';
+ *
+ * main(function* () {
+ *   const [a, b] = yield* join(function* () { yield* sleep(10); return 1; },
+ *                              function* () { yield* sleep(10); return 'two'; });
+ *   console.log(a, b); // 1 two
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * Cancelling the join cancels every branch and waits for their cleanup.
+ */
+export function join<const T extends readonly FutureLike<unknown>[]>(
+  ...futures: T
+): Future<JoinTuple<T>>;
+export function join<R extends Record<string, FutureLike<unknown>>>(
+  record: R,
+): Future<JoinRecord<R>>;
+export function join(...args: unknown[]): Future<unknown> {
+  return makeJoin(Mode.Join, args);
+}
+
+/**
+ * Like {@link join}, but the first error cancels the other branches (their
+ * cleanup is awaited) and is thrown.
+ *
+ * @example
+ * ```ts
+ * import { main, tryJoin, sleep } from 'tokio-ts';
+ *
+ * main(function* () {
+ *   try {
+ *     yield* tryJoin(function* () { throw new Error('boom'); }, sleep(60_000));
+ *   } catch (e) {
+ *     console.log((e as Error).message); // boom, at once
+ *   }
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * As {@link join}.
+ */
+export function tryJoin<const T extends readonly FutureLike<unknown>[]>(
+  ...futures: T
+): Future<JoinTuple<T>>;
+export function tryJoin<R extends Record<string, FutureLike<unknown>>>(
+  record: R,
+): Future<JoinRecord<R>>;
+export function tryJoin(...args: unknown[]): Future<unknown> {
+  return makeJoin(Mode.TryJoin, args);
+}
+
+function makeJoin(mode: Mode, args: unknown[]): Future<unknown> {
+  const one = args[0];
+  if (
+    args.length === 1 &&
+    one !== null &&
+    typeof one === 'object' &&
+    typeof (one as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function'
+  ) {
+    const rec = one as Record<string, FutureLike<unknown>>;
+    const keys = Object.keys(rec);
+    return new CombinatorFuture(
+      mode,
+      keys.map((k) => rec[k]!),
+      keys,
+      true,
+    );
+  }
+  return new CombinatorFuture(mode, args as FutureLike<unknown>[], null, true);
+}
+
+class CombinatorFuture
+  implements Future<unknown>, Iterator<Suspend, unknown, unknown>, Waiting, TaskObserver
+{
+  readonly #mode: Mode;
+  #items: readonly FutureLike<unknown>[] | null;
+  readonly #keys: string[] | null;
+  readonly #biased: boolean;
+  #state = S.Init;
+  #parent: Task | null = null;
+  #children: Task[] = [];
+  #remaining = 0;
+  /** select/race: the winner; join: the first failure; tryJoin: the failure */
+  #decided: Task | null = null;
+  /** true while the first poll polls branches inline (the parent is running) */
+  #starting = false;
+
+  constructor(
+    mode: Mode,
+    items: readonly FutureLike<unknown>[],
+    keys: string[] | null,
+    biased: boolean,
+  ) {
+    this.#mode = mode;
+    this.#items = items;
+    this.#keys = keys;
+    this.#biased = biased;
+  }
+
+  [Symbol.iterator](): Iterator<Suspend, unknown, unknown> {
+    if (this.#state !== S.Init)
+      throw new Error(`tokio-ts: this ${MODE_NAMES[this.#mode]}() future was already polled`);
+    return this;
+  }
+
+  next(): IteratorResult<Suspend, unknown> {
+    if (this.#state === S.Init) return this.#start();
+    if (this.#remaining === 0) return this.#finish();
+    this.#parent!.waitingOn = this;
+    return SUSPENDED;
+  }
+
+  #start(): IteratorResult<Suspend, unknown> {
+    const parent = currentTask();
+    this.#parent = parent;
+    const items = this.#items!;
+    this.#items = null;
+    const n = items.length;
+    const what = MODE_NAMES[this.#mode]!;
+    const gens: Iterator<Suspend, unknown, unknown>[] = new Array(n);
+    for (let i = 0; i < n; i++) gens[i] = toIterator(items[i]!, what);
+    const sched = parent.sched;
+    const children = this.#children;
+    for (let i = 0; i < n; i++) children.push(sched.child(gens[i]!, parent, this, i));
+    this.#remaining = n;
+    this.#state = S.Waiting;
+    this.#starting = true;
+    const start = this.#biased || n === 1 ? 0 : Math.floor(Math.random() * n);
+    const stopEarly = this.#mode === Mode.Select || this.#mode === Mode.Race;
+    for (let k = 0; k < n; k++) {
+      const child = children[(start + k) % n]!;
+      if (child.state !== State.Done) sched.pollNow(child);
+      if (stopEarly && this.#decided !== null) break;
+      if (this.#mode === Mode.TryJoin && this.#decided !== null) break;
+    }
+    this.#starting = false;
+    if (this.#remaining === 0) return this.#finish();
+    parent.waitingOn = this;
+    return SUSPENDED;
+  }
+
+  taskDone(child: Task): void {
+    this.#remaining--;
+    const mode = this.#mode;
+    if (this.#state === S.Waiting && this.#decided === null) {
+      if (mode === Mode.Select || mode === Mode.Race) {
+        if (child.outcome !== Outcome.Cancelled) {
+          this.#decided = child;
+          this.#cancelAll(child);
+        }
+      } else if (child.outcome === Outcome.Err) {
+        this.#decided = child;
+        if (mode === Mode.TryJoin) this.#cancelAll(child);
+      }
+    }
+    if (this.#remaining === 0 && !this.#starting) this.#parent!.wake();
+  }
+
+  #cancelAll(except: Task | null): void {
+    const children = this.#children;
+    const sched = this.#parent!.sched;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i]!;
+      if (c !== except && c.state !== State.Done) sched.cancelNow(c);
+    }
+  }
+
+  #finish(): IteratorResult<Suspend, unknown> {
+    this.#state = S.Finished;
+    const mode = this.#mode;
+    const d = this.#decided;
+    const children = this.#children;
+    this.#children = [];
+    if (mode === Mode.Select || mode === Mode.Race) {
+      if (d === null) throw new Error(`tokio-ts: every ${MODE_NAMES[mode]}() branch was cancelled`);
+      if (d.outcome === Outcome.Err) throw d.result;
+      return {
+        done: true,
+        value: mode === Mode.Select ? { key: this.#keys![d.index], value: d.result } : d.result,
+      };
+    }
+    if (d !== null) throw d.result;
+    const keys = this.#keys;
+    if (keys === null) {
+      const out = new Array(children.length);
+      for (let i = 0; i < children.length; i++) out[i] = children[i]!.result;
+      return { done: true, value: out };
+    }
+    const rec: Record<string, unknown> = {};
+    for (let i = 0; i < children.length; i++) rec[keys[i]!] = children[i]!.result;
+    return { done: true, value: rec };
+  }
+
+  cancelWait(): Future<unknown> | undefined {
+    this.#state = S.Cancelling;
+    this.#cancelAll(null);
+    if (this.#remaining === 0) return undefined;
+    return new DrainBranches(this);
+  }
+
+  /** @internal */
+  get remaining(): number {
+    return this.#remaining;
+  }
+
+  /** @internal */
+  get parent(): Task {
+    return this.#parent!;
+  }
+
+  subtasks(): Task[] {
+    return this.#children;
+  }
+
+  describe(): string {
+    const keys = this.#keys;
+    const inner = keys !== null ? keys.join(', ') : `${this.#children.length} branches`;
+    return `${MODE_NAMES[this.#mode]}(${inner})`;
+  }
+}
+
+/** Parks the cancelled parent until its branches' cleanup has finished. */
+class DrainBranches implements Future<void>, Iterator<Suspend, void, unknown>, Waiting {
+  readonly #c: CombinatorFuture;
+  constructor(c: CombinatorFuture) {
+    this.#c = c;
+  }
+  [Symbol.iterator](): Iterator<Suspend, void, unknown> {
+    return this;
+  }
+  next(): IteratorResult<Suspend, void> {
+    if (this.#c.remaining === 0) return { done: true, value: undefined };
+    this.#c.parent.waitingOn = this;
+    return SUSPENDED;
+  }
+  cancelWait(): void {}
+  describe(): string {
+    return `waiting for cancelled branches of ${this.#c.describe()}`;
+  }
+  subtasks(): Task[] {
+    return this.#c.subtasks();
+  }
+}

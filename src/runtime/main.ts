@@ -1,0 +1,82 @@
+/**
+ * `main`: the program entry point, as `#[tokio::main]`.
+ */
+import type { FutureLike } from '../future/future.js';
+import { taskPromise } from '../task/join-handle.js';
+import { Builder, type BuilderOptions } from './builder.js';
+import type { Runtime } from './runtime.js';
+import { Outcome, State } from './task.js';
+
+/** Options of {@link main}: a runtime's options plus how long shutdown may take. */
+export interface MainOptions extends BuilderOptions {
+  /** How long tasks still alive when main finishes get for their cleanup (ms, default 1000). */
+  shutdownTimeout?: number;
+}
+
+/**
+ * Builds a runtime, runs `fn` as the main task and ends the process: exit code
+ * 0 when it returns, 1 (with the error on stderr) when it throws. On the first
+ * SIGINT/SIGTERM the main task is cancelled — its `finally` blocks and deferred
+ * cleanups run, as a graceful shutdown — and the process exits 130/143; a second
+ * signal exits at once. Tasks still alive when main finishes are cancelled.
+ *
+ * @example
+ * ```ts
+ * import { main, sleep } from 'tokio-ts';
+ *
+ * main(function* () {
+ *   yield* sleep(10);
+ *   console.log('hello from tokio-ts');
+ * });
+ * ```
+ */
+export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<never> {
+  const rt: Runtime = new Builder(opts).build();
+  const task = rt.sched.spawn(fn, 'main');
+  let signalCode = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    const code = sig === 'SIGINT' ? 130 : 143;
+    if (signalCode !== 0) process.exit(code);
+    signalCode = code;
+    rt.sched.cancel(task);
+  };
+  const onBeforeExit = () => {
+    if (task.state === State.Done) return;
+    const dump = rt
+      .dump()
+      .map(
+        (t) =>
+          `  task ${t.id}${t.name ? ` '${t.name}'` : ''}: ${t.state}${t.waitingOn ? `, waiting on ${t.waitingOn}` : ''}`,
+      )
+      .join('\n');
+    process.stderr.write(
+      `tokio-ts: the main task can never finish: nothing is left that could wake it (deadlock)\n${dump}\n`,
+    );
+    process.exit(1);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('beforeExit', onBeforeExit);
+  rt.sched.onFatal = () => rt.sched.cancel(task);
+  return taskPromise(task).then(
+    () => finish(0),
+    () => {
+      if (task.outcome === Outcome.Err) {
+        const err = task.result;
+        process.stderr.write(
+          `${err instanceof Error ? (err.stack ?? String(err)) : `Error: ${String(err)}`}\n`,
+        );
+        return finish(1);
+      }
+      return finish(signalCode !== 0 ? signalCode : 1);
+    },
+  );
+
+  async function finish(code: number): Promise<never> {
+    process.off('beforeExit', onBeforeExit);
+    await rt.shutdown(opts.shutdownTimeout ?? 1000);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.exit(code);
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * `Runtime`: owns a scheduler, its time driver and its metrics.
+ */
+import type { FutureLike } from '../future/future.js';
+import { JoinError } from '../task/error.js';
+import { JoinHandle, taskPromise } from '../task/join-handle.js';
+import { Builder, type BuilderOptions } from './builder.js';
+import { ctx } from './context.js';
+import { RuntimeMetrics, type TaskDump } from './metrics.js';
+import { Scheduler } from './scheduler.js';
+import { Phase, State, type Task } from './task.js';
+
+/** Options of a spawned task. */
+export interface SpawnOptions {
+  /** Shown in dumps and error reports. */
+  name?: string;
+}
+
+/**
+ * A tokio-ts runtime. Most programs never build one: `main` does, and the free
+ * functions (`spawn`, `sleep`, …) use the runtime of the current task, or the
+ * thread's default runtime outside any task.
+ *
+ * @example
+ * ```ts
+ * import { Runtime } from 'tokio-ts/runtime';
+ * import { sleep } from 'tokio-ts/time';
+ *
+ * const rt = Runtime.builder().startPaused(true).build();
+ * const v = await rt.blockOn(function* () {
+ *   yield* sleep(1000);
+ *   return 7;
+ * });
+ * console.log(v); // 7
+ * await rt.shutdown();
+ * ```
+ */
+export class Runtime {
+  /** @internal */
+  readonly sched: Scheduler;
+  /** @internal */
+  readonly options: Readonly<BuilderOptions>;
+  #shutdown = false;
+
+  /** Prefer {@link Runtime.builder}. */
+  constructor(opts: BuilderOptions = {}) {
+    this.options = Object.freeze({ ...opts });
+    this.sched = new Scheduler(opts.eventInterval ?? 61, opts.unhandledError ?? 'log');
+    this.sched.owner = this;
+    this.sched.captureSpawnLocation = opts.captureSpawnLocation ?? false;
+    for (const hook of runtimeHooks) hook(this);
+  }
+
+  /** A builder for a new runtime. */
+  static builder(): Builder {
+    return new Builder();
+  }
+
+  /** The current task's runtime, else this thread's default runtime. */
+  static current(): Runtime {
+    const t = ctx.current;
+    if (t !== null) return t.sched.owner as Runtime;
+    return defaultRuntime();
+  }
+
+  /**
+   * Runs `fut` as a task and resolves with its value. Rejects with what the
+   * future threw, or with a cancelled {@link JoinError} if it was cancelled.
+   */
+  blockOn<T>(fut: FutureLike<T>): Promise<T> {
+    const task = this.#spawnTask(fut, 'blockOn');
+    return (taskPromise(task) as Promise<T>).catch((e: unknown) => {
+      throw e instanceof JoinError && e.isFailed() ? e.cause : e;
+    });
+  }
+
+  /** Spawns `fut` on this runtime; see `spawn` in the task module. */
+  spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T> {
+    return new JoinHandle<T>(this.#spawnTask(fut, opts?.name));
+  }
+
+  /** A handle that spawns onto this runtime. */
+  handle(): Handle {
+    return new Handle(this);
+  }
+
+  /** Live counters of this runtime. */
+  metrics(): RuntimeMetrics {
+    return new RuntimeMetrics(this.sched);
+  }
+
+  /** Every live task: id, name, state and what it waits on. */
+  dump(): TaskDump[] {
+    const out: TaskDump[] = [];
+    for (let t: Task | null = this.sched.alive.head; t !== null; t = t.nx) out.push(dumpTask(t));
+    return out;
+  }
+
+  /**
+   * Cancels every task and waits for their cleanup (`finally` blocks and
+   * deferred futures). With `timeoutMs`, stops waiting after that long.
+   */
+  async shutdown(timeoutMs?: number): Promise<void> {
+    this.#shutdown = true;
+    const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
+    while (this.sched.alive.head !== null) {
+      const waits: Promise<unknown>[] = [];
+      for (let t: Task | null = this.sched.alive.head; t !== null; t = t.nx) {
+        this.sched.cancel(t);
+        waits.push(taskPromise(t).catch(() => undefined));
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      if (left === Number.POSITIVE_INFINITY) {
+        await Promise.all(waits);
+      } else {
+        let timer: NodeJS.Timeout | undefined;
+        const expired = await Promise.race([
+          Promise.all(waits).then(() => false),
+          new Promise<boolean>((r) => {
+            timer = setTimeout(r, left, true);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (expired) return;
+      }
+    }
+  }
+
+  /** True once `shutdown` was called. */
+  isShutdown(): boolean {
+    return this.#shutdown;
+  }
+
+  #spawnTask(fut: unknown, name: string | undefined): Task {
+    return this.sched.spawn(fut, name);
+  }
+}
+
+/**
+ * A cheap reference to a runtime, for spawning onto it from elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { Handle } from 'tokio-ts/runtime';
+ *
+ * const h = Handle.current();
+ * await h.spawn(function* () { return 1; });
+ * ```
+ */
+export class Handle {
+  readonly #rt: Runtime;
+
+  /** @internal */
+  constructor(rt: Runtime) {
+    this.#rt = rt;
+  }
+
+  /** The current task's runtime handle, else the default runtime's. */
+  static current(): Handle {
+    return new Handle(Runtime.current());
+  }
+
+  get runtime(): Runtime {
+    return this.#rt;
+  }
+
+  spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T> {
+    return this.#rt.spawn(fut, opts);
+  }
+
+  blockOn<T>(fut: FutureLike<T>): Promise<T> {
+    return this.#rt.blockOn(fut);
+  }
+
+  metrics(): RuntimeMetrics {
+    return this.#rt.metrics();
+  }
+}
+
+let defaultRt: Runtime | null = null;
+
+/** The thread's default runtime, built on first use. @internal */
+export function defaultRuntime(): Runtime {
+  if (defaultRt === null) defaultRt = new Runtime({});
+  return defaultRt;
+}
+
+/** The scheduler of the current task, else of the default runtime. @internal */
+export function currentScheduler(): Scheduler {
+  const t = ctx.current;
+  return t !== null ? t.sched : defaultRuntime().sched;
+}
+
+const runtimeHooks: ((rt: Runtime) => void)[] = [];
+
+/** Lets drivers (time) attach to each new runtime. @internal */
+export function onRuntimeCreated(hook: (rt: Runtime) => void): void {
+  runtimeHooks.push(hook);
+  if (defaultRt !== null) hook(defaultRt);
+}
+
+/** @internal */
+export function dumpTask(t: Task): TaskDump {
+  const w = t.waitingOn;
+  let state: TaskDump['state'];
+  if (t.state === State.Done) state = 'done';
+  else if (t.phase === Phase.Hook || (t.cancelRequested && t.phase === Phase.Main))
+    state = 'cancelling';
+  else if (t.phase === Phase.Cleanup) state = 'cleanup';
+  else if (t.state === State.Running) state = 'running';
+  else if (t.state === State.Scheduled) state = 'scheduled';
+  else state = 'parked';
+  const sub =
+    w !== null && typeof (w as { subtasks?: () => Task[] }).subtasks === 'function'
+      ? (w as unknown as { subtasks(): Task[] }).subtasks()
+      : [];
+  return {
+    id: t.id,
+    name: t.name,
+    state,
+    waitingOn: w !== null ? w.describe() : undefined,
+    spawnedAt: t.spawnedAt,
+    children: sub.filter((c) => c.state !== State.Done).map(dumpTask),
+  };
+}

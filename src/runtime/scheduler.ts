@@ -1,0 +1,442 @@
+/**
+ * The current-thread scheduler: a FIFO run queue drained in batches.
+ *
+ * How and why:
+ * - A woken task is pushed on a power-of-two ring buffer (never `shift()` on an
+ *   array). When work arrives the queue is drained from a microtask, so a wake
+ *   costs no macrotask hop.
+ * - After `eventInterval` polls (61, Tokio's `event_interval`) the drain stops and
+ *   continues from `setImmediate`, so libuv's I/O callbacks and Node timers run
+ *   between batches: a task spinning on `yieldNow()` delays a socket reply by
+ *   at most one batch.
+ * - A poll resets the coop budget (128, Tokio's `Budget::initial()`); leaves that
+ *   complete without suspending spend it and force a yield at zero.
+ * - Cancellation runs the parked leaf's cancel hook (which gives back what was
+ *   granted but not consumed), drives the Future the hook may return, then
+ *   `return()`s the generator so its `finally` blocks run, then the task's
+ *   `defer`red futures. A `finally` that suspends during cancellation is not
+ *   resumed: the runtime finishes the return and records the error.
+ * @internal
+ */
+import { type Future, type Suspend, toIterator } from '../future/future.js';
+import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
+import { BUDGET, ctx, SUSPEND } from './context.js';
+import { LinkedList } from './linked-list.js';
+import { RingBuffer } from './ring-buffer.js';
+import { type LocalNode, Outcome, Phase, State, Task, type TaskObserver } from './task.js';
+
+/** What to do with a task failure nobody is waiting for. */
+export type UnhandledErrorPolicy = 'log' | 'ignore' | 'shutdown';
+
+let nextTaskId = 1;
+
+/**
+ * How long one drain may run before Node's event loop gets a turn, in ms.
+ * Chosen by measurement on the 2-core VMs: a hand-over (`setImmediate`, which
+ * also polls libuv) costs ~2.7 µs, so handing over after every 61 polls of
+ * trivial tasks (~5 µs) doubled their cost; after 61 polls *and* 0.1 ms the
+ * hand-over costs < 3 % while I/O callbacks and timers wait at most ~0.1 ms
+ * plus one poll.
+ */
+const BATCH_MS = 0.1;
+
+/** @internal */
+export class Scheduler {
+  readonly #queue = new RingBuffer<Task>(256);
+  #drainPending = false;
+  #inImmediate = false;
+  readonly alive = new LinkedList<Task>();
+  eventInterval: number;
+  unhandled: UnhandledErrorPolicy;
+  captureSpawnLocation = false;
+  /** called when the run queue becomes empty (time driver: auto-advance) */
+  onIdle: (() => void) | null = null;
+  /** the runtime's time driver, created by the time module on first use */
+  time: { entries(): number } | null = null;
+  /** the Runtime that owns this scheduler */
+  owner: unknown = null;
+  /** called on an unhandled failure with policy 'shutdown' */
+  onFatal: ((err: unknown) => void) | null = null;
+  // metrics: plain counters
+  polls = 0;
+  spawned = 0;
+  forcedYields = 0;
+  busyNs = 0;
+  parks = 0;
+  readonly #drainBound = () => this.#drain();
+  readonly #immediateBound = () => {
+    this.#inImmediate = false;
+    this.#drain();
+  };
+
+  constructor(eventInterval: number, unhandled: UnhandledErrorPolicy) {
+    this.eventInterval = eventInterval;
+    this.unhandled = unhandled;
+  }
+
+  timerEntries(): number {
+    return this.time === null ? 0 : this.time.entries();
+  }
+
+  get queueDepth(): number {
+    return this.#queue.length;
+  }
+
+  /** Creates a root task and queues it; it is not polled before `spawn` returns. */
+  spawn(fut: unknown, name: string | undefined, observer: TaskObserver | null = null): Task {
+    const gen = toIterator(fut as Future<unknown>, 'spawn');
+    const task = new Task(nextTaskId++, this, gen, name, null, observer, null);
+    if (this.captureSpawnLocation) task.spawnedAt = spawnLocation();
+    this.spawned++;
+    this.alive.push(task);
+    task.inQueue = true;
+    this.#queue.push(task);
+    this.#ensureDrain();
+    return task;
+  }
+
+  /**
+   * Creates a combinator branch: a child of `parent` that is not queued; the
+   * combinator polls it inline with {@link pollNow}.
+   */
+  child(
+    gen: Iterator<Suspend, unknown, unknown>,
+    parent: Task,
+    observer: TaskObserver,
+    index: number,
+  ): Task {
+    const task = new Task(nextTaskId++, this, gen, undefined, parent, observer, parent.locals);
+    task.state = State.Parked;
+    task.index = index;
+    return task;
+  }
+
+  /** A task spawned as a scope's child: queued, observed, with the scope's locals. */
+  scoped(
+    fut: unknown,
+    name: string | undefined,
+    observer: TaskObserver,
+    locals: LocalNode | null,
+  ): Task {
+    const gen = toIterator(fut as Future<unknown>, 'scope.spawn');
+    const task = new Task(nextTaskId++, this, gen, name, ctxParent(), observer, locals);
+    this.spawned++;
+    task.inQueue = true;
+    this.#queue.push(task);
+    this.#ensureDrain();
+    return task;
+  }
+
+  /** Wakes `task`: queues it if parked, or marks it to be re-queued if running. */
+  schedule(task: Task): void {
+    const s = task.state;
+    if (s === State.Parked) {
+      task.state = State.Scheduled;
+      if (!task.inQueue) {
+        task.inQueue = true;
+        this.#queue.push(task);
+        this.#ensureDrain();
+      }
+    } else if (s === State.Running) {
+      task.notified = true;
+    }
+  }
+
+  /** Requests cancellation; it takes effect at the task's next suspension point. */
+  cancel(task: Task): void {
+    if (task.state === State.Done || task.cancelRequested) return;
+    task.cancelRequested = true;
+    if (task.state === State.Parked && task.phase === Phase.Main) this.schedule(task);
+  }
+
+  /**
+   * Cancels `task` synchronously when it is not running (combinator losers):
+   * its cancel hook and `finally` blocks run before this returns; cleanup that
+   * must wait continues as the task and completes later.
+   */
+  cancelNow(task: Task): void {
+    if (task.state === State.Done) return;
+    task.cancelRequested = true;
+    if (task.state === State.Running || task.phase !== Phase.Main) return;
+    this.pollNow(task);
+  }
+
+  /** Polls `task` now, nested inside the current poll if any. */
+  pollNow(task: Task): void {
+    const prevTask = ctx.current;
+    const prevBudget = ctx.budget;
+    ctx.current = task;
+    ctx.budget = task.unconstrained > 0 ? Number.POSITIVE_INFINITY : BUDGET;
+    task.state = State.Running;
+    task.polls++;
+    this.polls++;
+    try {
+      this.#run(task);
+    } finally {
+      ctx.current = prevTask;
+      ctx.budget = prevBudget;
+    }
+  }
+
+  #ensureDrain(): void {
+    if (!this.#drainPending) {
+      this.#drainPending = true;
+      queueMicrotask(this.#drainBound);
+    }
+  }
+
+  #drain(): void {
+    const q = this.#queue;
+    const interval = this.eventInterval;
+    let n = interval;
+    let batchStart = 0;
+    for (;;) {
+      if (n === 0) {
+        // every `eventInterval` polls, look at the clock: hand over to Node's
+        // event loop once the batch has run for BATCH_MS (see the constant)
+        const now = performance.now();
+        if (batchStart === 0) batchStart = now;
+        else if (now - batchStart >= BATCH_MS) break;
+        n = interval;
+      }
+      const task = q.shift();
+      if (task === undefined) break;
+      task.inQueue = false;
+      if (task.state !== State.Scheduled) continue;
+      n--;
+      this.pollNow(task);
+    }
+    if (q.length > 0) {
+      // batch used up: let libuv run I/O callbacks and timers first
+      if (!this.#inImmediate) {
+        this.#inImmediate = true;
+        setImmediate(this.#immediateBound);
+      }
+    } else {
+      this.#drainPending = false;
+      this.parks++;
+      if (this.onIdle !== null) this.onIdle();
+    }
+  }
+
+  /** Drives `task` until it suspends or completes. */
+  #run(task: Task): void {
+    for (;;) {
+      let res: IteratorResult<Suspend, unknown>;
+      const phase = task.phase;
+      let it: Iterator<Suspend, unknown, unknown>;
+      if (phase === Phase.Main) {
+        if (task.cancelRequested) {
+          if (this.#beginCancel(task)) continue;
+          return;
+        }
+        it = task.gen!;
+      } else {
+        it = task.aux!;
+      }
+      task.waitingOn = null;
+      try {
+        if (task.inject !== undefined) {
+          const err = task.inject;
+          task.inject = undefined;
+          if (typeof it.throw !== 'function') throw err;
+          res = it.throw(err);
+        } else {
+          res = it.next();
+        }
+      } catch (err) {
+        if (this.#iteratorEnded(task, phase, Outcome.Err, err)) continue;
+        return;
+      }
+      if (res.done === true) {
+        if (this.#iteratorEnded(task, phase, Outcome.Ok, res.value)) continue;
+        return;
+      }
+      if (res.value !== SUSPEND) {
+        task.inject = new TypeError(
+          'tokio-ts: a task yielded a value to the runtime; use yield* to await a Future ' +
+            '(a bare `yield` is not allowed)',
+        );
+        continue;
+      }
+      if (task.notified || (task.cancelRequested && phase === Phase.Main)) {
+        task.notified = false;
+        task.state = State.Scheduled;
+        if (!task.inQueue) {
+          task.inQueue = true;
+          this.#queue.push(task);
+          this.#ensureDrain();
+        }
+      } else {
+        task.state = State.Parked;
+      }
+      return;
+    }
+  }
+
+  /** An iterator of `task` finished; returns true if the task has more to drive. */
+  #iteratorEnded(task: Task, phase: Phase, kind: Outcome, value: unknown): boolean {
+    if (phase === Phase.Main) return this.#mainEnded(task, kind, value);
+    if (phase === Phase.Hook) {
+      task.aux = null;
+      if (kind === Outcome.Err) this.#report(task, value);
+      return this.#returnMain(task);
+    }
+    // cleanup generator finished
+    this.#complete(task);
+    return false;
+  }
+
+  #mainEnded(task: Task, kind: Outcome, value: unknown): boolean {
+    task.outcome = kind;
+    task.result = value;
+    task.gen = null;
+    if (task.deferred !== null && task.deferred.length > 0) {
+      task.phase = Phase.Cleanup;
+      task.aux = runDeferred(task, this);
+      return true;
+    }
+    this.#complete(task);
+    return false;
+  }
+
+  /** Starts cancelling: runs the cancel hook; returns true if there is more to drive. */
+  #beginCancel(task: Task): boolean {
+    const w = task.waitingOn;
+    task.waitingOn = null;
+    if (w !== null) {
+      let f: Future<unknown> | undefined | void;
+      try {
+        f = w.cancelWait();
+      } catch (err) {
+        this.#report(task, err);
+      }
+      if (f !== undefined && f !== null) {
+        try {
+          task.aux = toIterator(f, 'a cancel hook');
+          task.phase = Phase.Hook;
+          return true;
+        } catch (err) {
+          this.#report(task, err);
+        }
+      }
+    }
+    return this.#returnMain(task);
+  }
+
+  /** Returns the main generator (runs its `finally` blocks). */
+  #returnMain(task: Task): boolean {
+    task.phase = Phase.Main;
+    const gen = task.gen!;
+    if (typeof gen.return !== 'function')
+      return this.#mainEnded(task, Outcome.Cancelled, undefined);
+    try {
+      let res = gen.return(undefined);
+      let guard = 0;
+      while (res.done !== true) {
+        // A finally block suspended (or yielded) during cancellation. Undo its
+        // registration and finish the return; never resume it (DESIGN §1).
+        const w = task.waitingOn;
+        task.waitingOn = null;
+        task.notified = false;
+        if (w !== null) {
+          try {
+            w.cancelWait();
+          } catch {
+            // the leaf is being abandoned; nothing more to undo
+          }
+        }
+        task.cancelError ??= new SuspendedDuringCancelError(task.id, task.name);
+        if (++guard > 100_000) break;
+        res = gen.return(undefined);
+      }
+    } catch (err) {
+      return this.#mainEnded(task, Outcome.Err, err);
+    }
+    return this.#mainEnded(task, Outcome.Cancelled, undefined);
+  }
+
+  #complete(task: Task): void {
+    task.phase = Phase.Done;
+    task.state = State.Done;
+    task.aux = null;
+    task.deferred = null;
+    task.waitingOn = null;
+    if (task.list !== null) this.alive.remove(task);
+    if (task.cancelError !== null) this.#report(task, task.cancelError);
+    const observer = task.observer;
+    if (observer !== null) {
+      task.observed = true;
+      observer.taskDone(task);
+    }
+    const joiners = task.joiners;
+    if (joiners !== null && joiners.head !== null) {
+      task.observed = true;
+      let w = joiners.shift();
+      while (w !== null) {
+        w.taskFinished();
+        w = joiners.shift();
+      }
+    }
+    if (task.settle !== null) {
+      task.observed = true;
+      const ok = task.outcome === Outcome.Ok;
+      task.settle(ok, ok ? task.result : joinErrorOf(task));
+      task.settle = null;
+    }
+    if (task.outcome === Outcome.Err && !task.observed) this.#report(task, task.result);
+  }
+
+  /** Reports an error nobody observes, per the `unhandledError` policy. */
+  #report(task: Task, err: unknown): void {
+    if (this.unhandled === 'ignore') return;
+    const who = task.name !== undefined ? `task '${task.name}' (id ${task.id})` : `task ${task.id}`;
+    const text = err instanceof Error ? (err.stack ?? String(err)) : String(err);
+    process.stderr.write(`tokio-ts: ${who} failed: ${text}\n`);
+    if (this.unhandled === 'shutdown' && this.onFatal !== null) this.onFatal(err);
+  }
+
+  /** Reports a failure of a deferred cleanup that cannot change the outcome. @internal */
+  reportCleanupError(task: Task, err: unknown): void {
+    this.#report(task, err);
+  }
+}
+
+/** The JoinError for a finished, unsuccessful task (created once). @internal */
+export function joinErrorOf(task: Task): JoinError {
+  if (task.joinError === null) {
+    task.joinError =
+      task.outcome === Outcome.Cancelled
+        ? new JoinError('cancelled', task.id, task.cancelError ?? undefined)
+        : new JoinError('failed', task.id, task.result);
+  }
+  return task.joinError as JoinError;
+}
+
+function ctxParent(): Task | null {
+  return ctx.current;
+}
+
+function* runDeferred(task: Task, sched: Scheduler): Generator<Suspend, void, unknown> {
+  const list = task.deferred!;
+  for (let f = list.pop(); f !== undefined; f = list.pop()) {
+    try {
+      yield* f;
+    } catch (err) {
+      if (task.outcome === Outcome.Ok || task.outcome === Outcome.Cancelled) {
+        task.outcome = Outcome.Err;
+        task.result = err;
+      } else {
+        sched.reportCleanupError(task, err);
+      }
+    }
+  }
+}
+
+function spawnLocation(): string | undefined {
+  const stack = new Error().stack;
+  if (stack === undefined) return undefined;
+  const lines = stack.split('\n').slice(1);
+  const user = lines.find((l) => !l.includes('/tokio-ts/') && !l.includes('/dist/src/'));
+  return (user ?? lines[lines.length - 1] ?? '').trim().replace(/^at /, '');
+}

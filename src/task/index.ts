@@ -1,0 +1,8 @@
+/** Tasks: spawn, handles, join sets, scopes, task-locals and coop utilities. */
+
+export { JoinError, SuspendedDuringCancelError, type TaskId } from './error.js';
+export { AbortHandle, JoinHandle } from './join-handle.js';
+export { type JoinResult, JoinSet } from './join-set.js';
+export { type Scope, scope } from './scope.js';
+export { consumeBudget, currentTaskId, spawn, unconstrained, yieldNow } from './spawn.js';
+export { TaskLocal } from './task-local.js';

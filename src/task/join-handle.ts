@@ -1,0 +1,181 @@
+/**
+ * `JoinHandle<T>`: the owned handle of a spawned task. It is a Future (join it
+ * with `yield*` inside a task) and a PromiseLike (`await` it from plain async
+ * code). Dropping it detaches the task, as in Tokio.
+ */
+import type { Future, Suspend } from '../future/future.js';
+import {
+  coopProceed,
+  currentTask,
+  parkForBudget,
+  SUSPENDED,
+  type Waiting,
+} from '../runtime/context.js';
+import { LinkedList } from '../runtime/linked-list.js';
+import { joinErrorOf } from '../runtime/scheduler.js';
+import { type JoinWaiter, Outcome, State, type Task } from '../runtime/task.js';
+import type { TaskId } from './error.js';
+
+/**
+ * The handle of a spawned task.
+ *
+ * @example
+ * ```ts
+ * import { spawn, main } from 'tokio-ts';
+ *
+ * main(function* () {
+ *   const h = spawn(function* () { return 40 + 2; });
+ *   console.log(yield* h); // 42
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * Joining (`yield* handle`) is cancel safe: cancelling the joiner leaves the
+ * task running and the handle joinable again.
+ *
+ * ## Errors
+ * Joining throws {@link JoinError} if the task was cancelled or threw.
+ */
+export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
+  /** @internal */
+  readonly task: Task;
+
+  /** @internal */
+  constructor(task: Task) {
+    this.task = task;
+  }
+
+  /** The task's id. */
+  get id(): TaskId {
+    return this.task.id;
+  }
+
+  /**
+   * Cancels the task at its next suspension point: its `finally` blocks and
+   * deferred cleanups run, and joining it then throws a cancelled `JoinError`.
+   * Aborting a finished task changes nothing.
+   */
+  abort(): void {
+    this.task.sched.cancel(this.task);
+  }
+
+  /** True once the task has completed (including its cleanup). */
+  isFinished(): boolean {
+    return this.task.state === State.Done;
+  }
+
+  /** A handle that can abort the task but not join it. */
+  abortHandle(): AbortHandle {
+    return new AbortHandle(this.task);
+  }
+
+  [Symbol.iterator](): Iterator<Suspend, T, unknown> {
+    return new JoinLeaf<T>(this.task);
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return (taskPromise(this.task) as Promise<T>).then(onfulfilled, onrejected);
+  }
+}
+
+/**
+ * Aborts a task without owning its result; any number may exist.
+ *
+ * @example
+ * ```ts
+ * import { spawn, pending } from 'tokio-ts';
+ *
+ * const ah = spawn(pending()).abortHandle();
+ * ah.abort();
+ * ```
+ */
+export class AbortHandle {
+  readonly #task: Task;
+
+  /** @internal */
+  constructor(task: Task) {
+    this.#task = task;
+  }
+
+  get id(): TaskId {
+    return this.#task.id;
+  }
+
+  /** See {@link JoinHandle.abort}. */
+  abort(): void {
+    this.#task.sched.cancel(this.#task);
+  }
+
+  isFinished(): boolean {
+    return this.#task.state === State.Done;
+  }
+}
+
+/** The task's outcome as a promise (rejects with JoinError), created lazily. @internal */
+export function taskPromise(task: Task): Promise<unknown> {
+  if (task.promise === null) {
+    if (task.state === State.Done) {
+      task.observed = true;
+      task.promise =
+        task.outcome === Outcome.Ok
+          ? Promise.resolve(task.result)
+          : Promise.reject(joinErrorOf(task));
+    } else {
+      task.promise = new Promise((resolve, reject) => {
+        task.settle = (ok, v) => (ok ? resolve(v) : reject(v));
+      });
+    }
+  }
+  return task.promise;
+}
+
+/** The leaf a task parks on while joining another. */
+class JoinLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, JoinWaiter {
+  readonly #task: Task;
+  #waiter: Task | null = null;
+  pv: JoinWaiter | null = null;
+  nx: JoinWaiter | null = null;
+  list: LinkedList<any> | null = null;
+
+  constructor(task: Task) {
+    this.#task = task;
+  }
+
+  next(): IteratorResult<Suspend, T> {
+    const task = this.#task;
+    if (task.state === State.Done) {
+      if (this.#waiter === null && !coopProceed()) return parkForBudget(this);
+      task.observed = true;
+      if (task.outcome === Outcome.Ok) return { done: true, value: task.result as T };
+      throw joinErrorOf(task);
+    }
+    const me = currentTask();
+    if (me === task) throw new Error(`tokio-ts: task ${task.id} tried to join itself (deadlock)`);
+    if (this.#waiter === null) {
+      this.#waiter = me;
+      if (task.joiners === null) task.joiners = new LinkedList<JoinWaiter>();
+      task.joiners.push(this);
+    }
+    me.waitingOn = this;
+    return SUSPENDED;
+  }
+
+  return(value?: unknown): IteratorResult<Suspend, T> {
+    return { done: true, value: value as T };
+  }
+
+  taskFinished(): void {
+    this.#waiter?.wake();
+  }
+
+  cancelWait(): void {
+    this.#task.joiners?.remove(this);
+  }
+
+  describe(): string {
+    return `join task ${this.#task.id}`;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * `spawn` and the small task utilities: `yieldNow`, `consumeBudget`,
+ * `unconstrained`, `currentTaskId`.
+ */
+import type { Future, FutureLike, Suspend } from '../future/future.js';
+import {
+  coopProceed,
+  ctx,
+  currentTask,
+  parkForBudget,
+  SUSPENDED,
+  type Waiting,
+} from '../runtime/context.js';
+import { currentScheduler, type SpawnOptions } from '../runtime/runtime.js';
+import type { TaskId } from './error.js';
+import { JoinHandle } from './join-handle.js';
+
+/**
+ * Spawns a new task: it starts on the next turn of the scheduler (never inside
+ * `spawn`) and runs detached, as in Tokio: it outlives the task that spawned it,
+ * and dropping the handle does not stop it. Use `handle.abort()`, a `JoinSet`
+ * or a `scope` to give it an owner.
+ *
+ * @example
+ * ```ts
+ * import { main, spawn } from 'tokio-ts';
+ *
+ * main(function* () {
+ *   const h = spawn(function* () { return 'from a task'; }, { name: 'worker' });
+ *   console.log(yield* h); // from a task
+ * });
+ * ```
+ *
+ * ## Errors
+ * Throws `TypeError` if `fut` is not a Future (a Promise must be wrapped in `call`).
+ */
+export function spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T> {
+  return new JoinHandle<T>(currentScheduler().spawn(fut, opts?.name));
+}
+
+/**
+ * Yields to the scheduler once: the task goes to the back of the run queue.
+ *
+ * @example
+ * ```ts
+ * import { main, spawn, yieldNow } from 'tokio-ts';
+ *
+ * main(function* () {
+ *   spawn(function* () { console.log('other task'); });
+ *   yield* yieldNow(); // lets the spawned task run first
+ *   console.log('main');
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * Cancel safe.
+ */
+export function yieldNow(): Future<void> {
+  return new YieldNow();
+}
+
+class YieldNow implements Future<void>, Iterator<Suspend, void, unknown>, Waiting {
+  #yielded = false;
+  [Symbol.iterator](): Iterator<Suspend, void, unknown> {
+    return this;
+  }
+  next(): IteratorResult<Suspend, void> {
+    if (this.#yielded) return { done: true, value: undefined };
+    this.#yielded = true;
+    const t = currentTask();
+    t.waitingOn = this;
+    t.sched.schedule(t);
+    return SUSPENDED;
+  }
+  cancelWait(): void {}
+  describe(): string {
+    return 'yieldNow';
+  }
+}
+
+/**
+ * Spends one unit of the task's coop budget, yielding only if it is used up.
+ * Put it in loops that do work without ever waiting.
+ *
+ * @example
+ * ```ts
+ * import { main, consumeBudget } from 'tokio-ts';
+ *
+ * main(function* () {
+ *   let sum = 0;
+ *   for (let i = 0; i < 1000; i++) { sum += i; yield* consumeBudget(); }
+ *   console.log(sum); // 499500
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * Cancel safe.
+ */
+export function consumeBudget(): Future<void> {
+  return new ConsumeBudget();
+}
+
+class ConsumeBudget implements Future<void>, Iterator<Suspend, void, unknown>, Waiting {
+  #parked = false;
+  [Symbol.iterator](): Iterator<Suspend, void, unknown> {
+    return this;
+  }
+  next(): IteratorResult<Suspend, void> {
+    if (this.#parked || coopProceed()) return { done: true, value: undefined };
+    this.#parked = true;
+    return parkForBudget(this);
+  }
+  cancelWait(): void {}
+  describe(): string {
+    return 'consumeBudget (forced yield)';
+  }
+}
+
+/**
+ * Runs `fut` with the coop budget switched off: ready futures inside it never
+ * force a yield. It may starve other tasks; use it sparingly.
+ *
+ * @example
+ * ```ts
+ * import { main, unconstrained } from 'tokio-ts';
+ * import { ready } from 'tokio-ts/future';
+ *
+ * main(function* () {
+ *   const v = yield* unconstrained(function* () { return yield* ready(1); });
+ *   console.log(v); // 1
+ * });
+ * ```
+ */
+export function* unconstrained<T>(fut: FutureLike<T>): Generator<Suspend, T, unknown> {
+  const task = currentTask();
+  const f = typeof fut === 'function' ? fut() : fut;
+  task.unconstrained++;
+  ctx.budget = Number.POSITIVE_INFINITY;
+  try {
+    return yield* f as Future<T> as Iterable<Suspend, T, unknown>;
+  } finally {
+    task.unconstrained--;
+    if (task.unconstrained === 0 && ctx.current === task) ctx.budget = 128;
+  }
+}
+
+/**
+ * The id of the task being run, or `undefined` outside any task.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { currentTaskId } from 'tokio-ts/task';
+ *
+ * main(function* () { console.log(typeof currentTaskId()); }); // number
+ * ```
+ */
+export function currentTaskId(): TaskId | undefined {
+  return ctx.current?.id;
+}
