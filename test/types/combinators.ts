@@ -2,7 +2,8 @@
 import { type Future, join, race, select, spawn, tryJoin } from 'tokio-ts';
 import { pending, ready } from 'tokio-ts/future';
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(_?: T): void {}
 
 function* num(): Future<number> {
