@@ -10,10 +10,10 @@ import type { Future, Suspend } from './future.js';
  *
  * @example
  * ```ts
- * import { blockOn } from 'tokio-ts/test';
+ * import { Runtime } from 'tokio-ts/runtime';
  * import { ready } from 'tokio-ts/future';
  *
- * console.log(await blockOn(ready(5))); // 5
+ * console.log(await Runtime.current().blockOn(ready(5))); // 5
  * ```
  */
 export function ready<T>(value: T): Future<T> {

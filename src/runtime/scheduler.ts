@@ -369,6 +369,12 @@ export class Scheduler {
       task.observed = true;
       observer.taskDone(task);
     }
+    const joiner = task.joiner;
+    if (joiner !== null) {
+      task.joiner = null;
+      task.observed = true;
+      joiner.taskFinished();
+    }
     const joiners = task.joiners;
     if (joiners !== null && joiners.head !== null) {
       task.observed = true;

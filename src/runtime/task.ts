@@ -77,6 +77,8 @@ export class Task implements ListNode<Task> {
   /** set when a `finally` suspended during cancellation */
   cancelError: Error | null = null;
   deferred: Future<unknown>[] | null = null;
+  /** the first joiner (the common case: one), then any others */
+  joiner: JoinWaiter | null = null;
   joiners: LinkedList<JoinWaiter> | null = null;
   observer: TaskObserver | null;
   /** the JoinHandle's promise, created on first `then` */

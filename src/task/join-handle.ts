@@ -156,8 +156,11 @@ class JoinLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, JoinWaiter 
     if (me === task) throw new Error(`tokio-ts: task ${task.id} tried to join itself (deadlock)`);
     if (this.#waiter === null) {
       this.#waiter = me;
-      if (task.joiners === null) task.joiners = new LinkedList<JoinWaiter>();
-      task.joiners.push(this);
+      if (task.joiner === null) task.joiner = this;
+      else {
+        if (task.joiners === null) task.joiners = new LinkedList<JoinWaiter>();
+        task.joiners.push(this);
+      }
     }
     me.waitingOn = this;
     return SUSPENDED;
@@ -172,7 +175,9 @@ class JoinLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, JoinWaiter 
   }
 
   cancelWait(): void {
-    this.#task.joiners?.remove(this);
+    const task = this.#task;
+    if (task.joiner === this) task.joiner = null;
+    else task.joiners?.remove(this);
   }
 
   describe(): string {

@@ -122,8 +122,9 @@ class ConsumeBudget implements Future<void>, Iterator<Suspend, void, unknown>, W
  *
  * @example
  * ```ts
- * import { main, unconstrained } from 'tokio-ts';
+ * import { main } from 'tokio-ts';
  * import { ready } from 'tokio-ts/future';
+ * import { unconstrained } from 'tokio-ts/task';
  *
  * main(function* () {
  *   const v = yield* unconstrained(function* () { return yield* ready(1); });

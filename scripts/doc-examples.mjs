@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Extracts every ```ts block from the TSDoc comments under src/ into .doc-examples/,
+// one file per example, and compiles them (tsconfig: .doc-examples/tsconfig.json).
+// test/docs/doc-examples.test.ts then runs each one: a doc that cannot run fails the tests.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const OUT = '.doc-examples';
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(join(OUT, 'src'), { recursive: true });
+const manifest = [];
+for (const file of walk('src', []).sort()) {
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  let inBlock = false;
+  let start = 0;
+  let body = [];
+  let n = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/^\s*\* ?/, '');
+    if (!inBlock && /^```ts\s*$/.test(line) && /^\s*\*/.test(lines[i])) {
+      inBlock = true;
+      start = i + 1;
+      body = [];
+    } else if (inBlock && /^```\s*$/.test(line)) {
+      inBlock = false;
+      n++;
+      const name = `${relative('src', file).replace(/[/\\.]/g, '_')}_${n}`;
+      const src = `// extracted from ${file}:${start}\n${body.join('\n')}\nexport {};\n`;
+      writeFileSync(join(OUT, 'src', `${name}.ts`), src);
+      manifest.push({ name, file, line: start });
+    } else if (inBlock) {
+      body.push(line);
+    }
+  }
+}
+writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2));
+writeFileSync(
+  join(OUT, 'tsconfig.json'),
+  JSON.stringify(
+    {
+      extends: '../tsconfig.json',
+      compilerOptions: {
+        rootDir: 'src',
+        outDir: 'dist',
+        incremental: false,
+        declaration: false,
+        sourceMap: false,
+        noUnusedLocals: false,
+      },
+      include: ['src/**/*.ts'],
+      exclude: [],
+    },
+    null,
+    2,
+  ),
+);
+const r = spawnSync(
+  process.execPath,
+  ['node_modules/typescript/bin/tsc', '-p', join(OUT, 'tsconfig.json')],
+  {
+    stdio: 'inherit',
+  },
+);
+if (r.status !== 0) {
+  console.error('doc examples failed to compile (see above)');
+  process.exit(1);
+}
+console.log(`doc examples: ${manifest.length} extracted and compiled`);

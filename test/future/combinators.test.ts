@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { type Future, join, race, select, spawn, tryJoin, yieldNow } from 'tokio-ts';
+import { pending, ready, suspend, type Waker } from 'tokio-ts/future';
+import { test } from 'tokio-ts/test';
+
+/** A tiny channel built on suspend(): the receiver's cancel hook gives a handed-over value back. */
+class TinyChannel<T> {
+  readonly buffer: T[] = [];
+  readonly waiters: { waker: Waker<T>; handed: boolean; value: T | undefined }[] = [];
+
+  send(v: T): void {
+    const w = this.waiters.shift();
+    if (w === undefined) {
+      this.buffer.push(v);
+      return;
+    }
+    w.handed = true;
+    w.value = v;
+    w.waker.wake(v);
+  }
+
+  recv(): Future<T> {
+    return suspend<T>((waker) => {
+      const v = this.buffer.shift();
+      if (v !== undefined) {
+        waker.wake(v);
+        return;
+      }
+      const entry = { waker, handed: false, value: undefined as T | undefined };
+      this.waiters.push(entry);
+      return () => {
+        if (entry.handed) this.buffer.unshift(entry.value as T);
+        else this.waiters.splice(this.waiters.indexOf(entry), 1);
+      };
+    }, 'tiny recv');
+  }
+}
+
+function* value<T>(v: T, yields = 0): Future<T> {
+  for (let i = 0; i < yields; i++) yield* yieldNow();
+  return v;
+}
+
+describe('select', () => {
+  test('returns the first branch to finish as { key, value }', function* () {
+    const r = yield* select({ slow: value('s', 5), fast: value(1, 1) });
+    assert.deepEqual(r, { key: 'fast', value: 1 });
+  });
+
+  test('losers are cancelled and their finally blocks have run when it returns', function* () {
+    const log: string[] = [];
+    const r = yield* select({
+      winner: value('w', 2),
+      loser: function* () {
+        try {
+          yield* pending();
+        } finally {
+          log.push('loser finally');
+        }
+      },
+    });
+    assert.equal(r.key, 'winner');
+    assert.deepEqual(log, ['loser finally']);
+  });
+
+  test('a branch ready at once completes the select without suspending', function* () {
+    const r = yield* select({ a: pending(), b: ready(2) }, { biased: true });
+    assert.deepEqual(r, { key: 'b', value: 2 });
+  });
+
+  test('biased select polls branches in declaration order', function* () {
+    for (let i = 0; i < 20; i++) {
+      const r = yield* select({ a: ready(1), b: ready(2) }, { biased: true });
+      assert.equal(r.key, 'a');
+    }
+  });
+
+  test('unbiased select starts at a random branch', function* () {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200 && seen.size < 2; i++) {
+      seen.add((yield* select({ a: ready(1), b: ready(2) })).key);
+    }
+    assert.deepEqual([...seen].sort(), ['a', 'b']);
+  });
+
+  test('a branch that throws makes the select throw', function* () {
+    try {
+      yield* select({
+        bad: function* () {
+          yield* yieldNow();
+          throw new Error('bad branch');
+        },
+        never: pending(),
+      });
+      assert.fail('should throw');
+    } catch (e) {
+      assert.equal((e as Error).message, 'bad branch');
+    }
+  });
+
+  test('cancel safety: a value handed to a losing branch in the same tick goes back to the channel', function* () {
+    const ch = new TinyChannel<number>();
+    const h = spawn(function* () {
+      return yield* select(
+        {
+          msg: ch.recv(),
+          other: function* () {
+            yield* yieldNow();
+            return 'other';
+          },
+        },
+        { biased: true },
+      );
+    });
+    // let the select park its branches
+    yield* yieldNow();
+    // now hand a value to the waiting recv AND let `other` finish in the same tick:
+    // `other` is already queued; the send wakes `msg` after it.
+    ch.send(42);
+    const r = yield* h;
+    // `other` was queued before the woken `msg` branch, so it wins; the value
+    // already handed to `msg` must come back
+    assert.equal(r.key, 'other');
+    assert.deepEqual(ch.buffer, [42], 'the handed-over value was given back');
+    assert.equal(ch.waiters.length, 0, 'no waiter left registered');
+  });
+
+  test('cancel safety: cancelling the task that waits in select cancels every branch first', function* () {
+    const log: string[] = [];
+    const h = spawn(function* () {
+      try {
+        yield* select({
+          a: function* () {
+            try {
+              yield* pending();
+            } finally {
+              log.push('a');
+            }
+          },
+          b: function* () {
+            try {
+              yield* pending();
+            } finally {
+              log.push('b');
+            }
+          },
+        });
+      } finally {
+        log.push('parent');
+      }
+    });
+    yield* yieldNow();
+    h.abort();
+    try {
+      yield* h;
+    } catch {
+      // cancelled
+    }
+    assert.deepEqual(log.slice(-1), ['parent']);
+    assert.deepEqual(log.slice(0, 2).sort(), ['a', 'b']);
+  });
+
+  test('bad input: an empty record is a RangeError, a non-future branch a TypeError', function* () {
+    assert.throws(() => select({}), RangeError);
+    try {
+      yield* select({ a: 5 as unknown as Future<number> });
+      assert.fail('should throw');
+    } catch (e) {
+      assert.ok(e instanceof TypeError);
+    }
+  });
+});
+
+describe('join', () => {
+  test('returns every value in order, as a tuple', function* () {
+    const r = yield* join(value(1, 3), value('two', 1), value(true));
+    assert.deepEqual(r, [1, 'two', true]);
+  });
+
+  test('the record form returns a record', function* () {
+    const r = yield* join({ a: value(1, 2), b: value('b') });
+    assert.deepEqual(r, { a: 1, b: 'b' });
+  });
+
+  test('if one branch throws, the others still run to the end, then the first error is thrown', function* () {
+    let finished = false;
+    try {
+      yield* join(
+        function* () {
+          yield* yieldNow();
+          throw new Error('first');
+        },
+        function* () {
+          for (let i = 0; i < 5; i++) yield* yieldNow();
+          finished = true;
+        },
+      );
+      assert.fail('should throw');
+    } catch (e) {
+      assert.equal((e as Error).message, 'first');
+    }
+    assert.equal(finished, true);
+  });
+
+  test('join of nothing is an empty tuple', function* () {
+    assert.deepEqual(yield* join(), []);
+  });
+});
+
+describe('tryJoin', () => {
+  test('the first error cancels the rest and is thrown', function* () {
+    const log: string[] = [];
+    try {
+      yield* tryJoin(
+        function* () {
+          yield* yieldNow();
+          throw new Error('boom');
+        },
+        function* () {
+          try {
+            yield* pending();
+          } finally {
+            log.push('cancelled sibling cleaned up');
+          }
+        },
+      );
+      assert.fail('should throw');
+    } catch (e) {
+      assert.equal((e as Error).message, 'boom');
+    }
+    assert.deepEqual(log, ['cancelled sibling cleaned up']);
+  });
+
+  test('all values when nothing fails', function* () {
+    assert.deepEqual(yield* tryJoin(value(1, 1), value(2)), [1, 2]);
+  });
+});
+
+describe('race', () => {
+  test('the first to finish wins, value or error', function* () {
+    assert.equal(yield* race(value('slow', 4), value('fast', 1)), 'fast');
+    try {
+      yield* race(
+        function* () {
+          yield* yieldNow();
+          throw new Error('fast error');
+        },
+        value('slow', 5),
+      );
+      assert.fail('should throw');
+    } catch (e) {
+      assert.equal((e as Error).message, 'fast error');
+    }
+  });
+});

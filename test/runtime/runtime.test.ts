@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Runtime, spawn, yieldNow } from 'tokio-ts';
+import { pending, suspend } from 'tokio-ts/future';
+import { Handle } from 'tokio-ts/runtime';
+import { currentTaskId } from 'tokio-ts/task';
+import { test } from 'tokio-ts/test';
+
+describe('Runtime', () => {
+  it('blockOn resolves with the value; JoinHandle is awaitable from async code', async () => {
+    const rt = Runtime.builder().build();
+    assert.equal(
+      await rt.blockOn(function* () {
+        return 1;
+      }),
+      1,
+    );
+    const h = rt.spawn(function* () {
+      yield* yieldNow();
+      return 'awaited';
+    });
+    assert.equal(await h, 'awaited');
+    await rt.shutdown();
+  });
+
+  it('Runtime.current() is the task runtime inside a task, the default outside', async () => {
+    const rt = new Runtime();
+    const inside = await rt.blockOn(function* () {
+      return Runtime.current();
+    });
+    assert.equal(inside, rt);
+    assert.equal(Runtime.current(), Runtime.current());
+    assert.notEqual(Runtime.current(), rt);
+    assert.equal(Handle.current().runtime, Runtime.current());
+  });
+
+  it('shutdown cancels every task and waits for its cleanup', async () => {
+    const rt = new Runtime();
+    const log: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      rt.spawn(function* () {
+        try {
+          yield* pending();
+        } finally {
+          log.push(`t${i}`);
+        }
+      });
+    }
+    await rt.blockOn(yieldNow());
+    assert.equal(rt.metrics().numAliveTasks, 3);
+    await rt.shutdown();
+    assert.deepEqual(log, ['t0', 't1', 't2']);
+    assert.equal(rt.metrics().numAliveTasks, 0);
+  });
+
+  it('shutdown with a timeout stops waiting for cleanup that never ends', async () => {
+    const rt = new Runtime({ unhandledError: 'ignore' });
+    rt.spawn(function* () {
+      const keepAlive = setTimeout(() => {}, 1000);
+      try {
+        yield* pending();
+      } finally {
+        clearTimeout(keepAlive);
+      }
+    });
+    const { defer } = await import('tokio-ts/future');
+    rt.spawn(function* () {
+      yield* defer(pending());
+      yield* pending();
+    });
+    await rt.blockOn(yieldNow());
+    const t0 = Date.now();
+    await rt.shutdown(50);
+    assert.ok(Date.now() - t0 < 1000);
+  });
+
+  it('metrics count spawned and alive tasks and polls', async () => {
+    const rt = new Runtime();
+    const m = rt.metrics();
+    assert.equal(m.numWorkers, 1);
+    await rt.blockOn(function* () {
+      const h = spawn(function* () {
+        yield* yieldNow();
+      });
+      assert.equal(m.numAliveTasks, 2);
+      yield* h;
+    });
+    assert.equal(m.spawnedTasksCount, 2);
+    assert.equal(m.numAliveTasks, 0);
+    assert.ok(m.workerPollCount(0) >= 3);
+  });
+
+  it('dump lists every task with its name, state and what it waits on', async () => {
+    const rt = Runtime.builder().captureSpawnLocation(true).build();
+    rt.spawn(
+      suspend<void>(() => {}, 'the answer'),
+      { name: 'waiter' },
+    );
+    rt.spawn(
+      function* () {
+        const { select } = await_import;
+        yield* select({ a: pending(), b: suspend<void>(() => {}, 'branch b') });
+      },
+      { name: 'selector' },
+    );
+    await rt.blockOn(yieldNow());
+    const dump = rt.dump();
+    const waiter = dump.find((t) => t.name === 'waiter');
+    assert.ok(waiter);
+    assert.equal(waiter.state, 'parked');
+    assert.equal(waiter.waitingOn, 'the answer');
+    assert.match(waiter.spawnedAt ?? '', /runtime\.test/);
+    const sel = dump.find((t) => t.name === 'selector');
+    assert.equal(sel?.waitingOn, 'select(a, b)');
+    assert.deepEqual(sel?.children.map((c) => c.waitingOn).sort(), [
+      'branch b',
+      'pending (forever)',
+    ]);
+    await rt.shutdown();
+  });
+
+  test('currentTaskId is the running task id', function* () {
+    const h = spawn(function* () {
+      return currentTaskId();
+    });
+    assert.equal(yield* h, h.id);
+  });
+});
+
+const await_import = await import('tokio-ts/future');
+
+describe('unhandled task failures', () => {
+  it("are logged to stderr by default with the task's name", async () => {
+    const rt = new Runtime();
+    const writes: string[] = [];
+    const orig = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      writes.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      rt.spawn(
+        function* () {
+          throw new Error('nobody listens');
+        },
+        { name: 'lonely' },
+      );
+      await rt.blockOn(function* () {
+        yield* yieldNow();
+        yield* yieldNow();
+      });
+    } finally {
+      process.stderr.write = orig;
+    }
+    assert.equal(writes.length, 1);
+    assert.match(writes[0]!, /task 'lonely' \(id \d+\) failed: Error: nobody listens/);
+  });
+
+  it("'ignore' stays silent; a joined failure is never reported", async () => {
+    const rt = new Runtime({ unhandledError: 'ignore' });
+    const writes: string[] = [];
+    const orig = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      writes.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      rt.spawn(function* () {
+        throw new Error('ignored');
+      });
+      await rt.blockOn(yieldNow());
+      const rt2 = new Runtime();
+      await rt2.blockOn(function* () {
+        const h = spawn(function* () {
+          throw new Error('joined');
+        });
+        try {
+          yield* h;
+        } catch {
+          // observed
+        }
+      });
+    } finally {
+      process.stderr.write = orig;
+    }
+    assert.deepEqual(writes, []);
+  });
+});
