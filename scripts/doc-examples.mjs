@@ -45,6 +45,23 @@ for (const file of walk('src', []).sort()) {
     }
   }
 }
+// README.md: every ```ts fence; `<!-- compile-only -->` on the line before keeps it from running
+{
+  const lines = readFileSync('README.md', 'utf8').split('\n');
+  let n = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^```ts\s*$/.test(lines[i])) continue;
+    const compileOnly = i > 0 && lines[i - 1].trim() === '<!-- compile-only -->';
+    const body = [];
+    let j = i + 1;
+    while (j < lines.length && !/^```\s*$/.test(lines[j])) body.push(lines[j++]);
+    n++;
+    const name = `README_${n}`;
+    writeFileSync(join(OUT, 'src', `${name}.ts`), `// extracted from README.md:${i + 2}\n${body.join('\n')}\nexport {};\n`);
+    manifest.push({ name, file: 'README.md', line: i + 2, run: !compileOnly });
+    i = j;
+  }
+}
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2));
 writeFileSync(
   join(OUT, 'tsconfig.json'),
