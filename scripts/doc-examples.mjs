@@ -57,7 +57,10 @@ for (const file of walk('src', []).sort()) {
     while (j < lines.length && !/^```\s*$/.test(lines[j])) body.push(lines[j++]);
     n++;
     const name = `README_${n}`;
-    writeFileSync(join(OUT, 'src', `${name}.ts`), `// extracted from README.md:${i + 2}\n${body.join('\n')}\nexport {};\n`);
+    writeFileSync(
+      join(OUT, 'src', `${name}.ts`),
+      `// extracted from README.md:${i + 2}\n${body.join('\n')}\nexport {};\n`,
+    );
     manifest.push({ name, file: 'README.md', line: i + 2, run: !compileOnly });
     i = j;
   }
