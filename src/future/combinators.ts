@@ -248,7 +248,7 @@ class CombinatorFuture
     this.#remaining = n;
     this.#state = S.Waiting;
     this.#starting = true;
-    const start = this.#biased || n === 1 ? 0 : Math.floor(Math.random() * n);
+    const start = this.#biased || n === 1 ? 0 : Math.floor(sched.random() * n);
     const stopEarly = this.#mode === Mode.Select || this.#mode === Mode.Race;
     for (let k = 0; k < n; k++) {
       const child = children[(start + k) % n]!;

@@ -24,6 +24,11 @@ export interface BuilderOptions {
   threadName?: string;
   onThreadStart?: () => void;
   onThreadStop?: () => void;
+  /**
+   * Shuffle the run queue with this seed (tests): each poll takes a random
+   * queued task, reproducibly, to explore interleavings. Off by default (FIFO).
+   */
+  scheduleSeed?: number;
   /** Record where each task was spawned, for `dump()` (costs a stack trace per spawn). */
   captureSpawnLocation?: boolean;
 }
@@ -110,6 +115,14 @@ export class Builder {
 
   onThreadStop(fn: () => void): this {
     this.opts.onThreadStop = fn;
+    return this;
+  }
+
+  /** See {@link BuilderOptions.scheduleSeed}. */
+  scheduleSeed(seed: number): this {
+    if (!Number.isInteger(seed))
+      throw new RangeError(`scheduleSeed must be an integer, got ${seed}`);
+    this.opts.scheduleSeed = seed;
     return this;
   }
 

@@ -62,6 +62,15 @@ export class RingBuffer<T> {
     return this.#buf[(this.#head + index) & this.#mask];
   }
 
+  /** Swaps the elements at `i` and `j` (0-based from the head). */
+  swap(i: number, j: number): void {
+    const a = (this.#head + i) & this.#mask;
+    const b = (this.#head + j) & this.#mask;
+    const t = this.#buf[a];
+    this.#buf[a] = this.#buf[b];
+    this.#buf[b] = t;
+  }
+
   clear(): void {
     while (this.#len > 0) this.shift();
     this.#head = 0;

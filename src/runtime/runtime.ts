@@ -48,6 +48,7 @@ export class Runtime {
     this.sched = new Scheduler(opts.eventInterval ?? 61, opts.unhandledError ?? 'log');
     this.sched.owner = this;
     this.sched.captureSpawnLocation = opts.captureSpawnLocation ?? false;
+    if (opts.scheduleSeed !== undefined) this.sched.seed(opts.scheduleSeed);
     for (const hook of runtimeHooks) hook(this);
   }
 

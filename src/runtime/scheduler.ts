@@ -57,6 +57,8 @@ export class Scheduler {
   owner: unknown = null;
   /** called on an unhandled failure with policy 'shutdown' */
   onFatal: ((err: unknown) => void) | null = null;
+  /** seeded PRNG for schedule permutations (tests); null = FIFO run queue */
+  #rng: (() => number) | null = null;
   // metrics: plain counters
   polls = 0;
   spawned = 0;
@@ -72,6 +74,20 @@ export class Scheduler {
   constructor(eventInterval: number, unhandled: UnhandledErrorPolicy) {
     this.eventInterval = eventInterval;
     this.unhandled = unhandled;
+  }
+
+  /**
+   * Shuffles the run queue with a seeded PRNG (`BuilderOptions.scheduleSeed`):
+   * each poll takes a random queued task instead of the head, so tests can
+   * explore interleavings reproducibly. `select`'s random start uses it too.
+   */
+  seed(seed: number): void {
+    this.#rng = mulberry32(seed);
+  }
+
+  /** A random number in [0, 1): seeded if a schedule seed was set. */
+  random(): number {
+    return this.#rng === null ? Math.random() : this.#rng();
   }
 
   timerEntries(): number {
@@ -199,6 +215,7 @@ export class Scheduler {
         else if (now - batchStart >= BATCH_MS) break;
         n = interval;
       }
+      if (this.#rng !== null && q.length > 1) q.swap(0, Math.floor(this.#rng() * q.length));
       const task = q.shift();
       if (task === undefined) break;
       task.inQueue = false;
@@ -445,4 +462,16 @@ function spawnLocation(): string | undefined {
   const lines = stack.split('\n').slice(1);
   const user = lines.find((l) => !l.includes('/tokio-ts/') && !l.includes('/dist/src/'));
   return (user ?? lines[lines.length - 1] ?? '').trim().replace(/^at /, '');
+}
+
+/** A small, fast seeded PRNG (mulberry32); good enough for schedule shuffling. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

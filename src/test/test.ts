@@ -13,6 +13,11 @@ export interface TestOptions {
   timeout?: number;
   /** Do not fail when tasks spawned by the body are still alive at its end. */
   allowLeaks?: boolean;
+  /**
+   * Shuffle the run queue with this seed: a reproducible interleaving. Loop
+   * over seeds to explore schedules; print the seed of a failure.
+   */
+  seed?: number;
   /** Skip the test (node:test's `skip`). */
   skip?: boolean | string;
   /** Run only this test (node:test's `only`). */
@@ -73,9 +78,9 @@ export function test(
  * ```
  */
 export async function runTest<T>(fn: FutureLike<T>, opts: TestOptions = {}): Promise<T> {
-  const rt = Runtime.builder()
-    .startPaused(opts.startPaused ?? false)
-    .build();
+  const b = Runtime.builder().startPaused(opts.startPaused ?? false);
+  if (opts.seed !== undefined) b.scheduleSeed(opts.seed);
+  const rt = b.build();
   try {
     const value = await rt.blockOn(fn);
     const left = rt.dump();
