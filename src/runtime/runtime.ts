@@ -49,6 +49,10 @@ export class Runtime {
     this.sched.owner = this;
     this.sched.captureSpawnLocation = opts.captureSpawnLocation ?? false;
     if (opts.scheduleSeed !== undefined) this.sched.seed(opts.scheduleSeed);
+    // unhandledError: 'shutdown' — an unobserved failure shuts the runtime down
+    this.sched.onFatal = () => {
+      void this.shutdown();
+    };
     for (const hook of runtimeHooks) hook(this);
   }
 

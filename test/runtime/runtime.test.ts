@@ -186,3 +186,33 @@ describe('unhandled task failures', () => {
     assert.deepEqual(writes, []);
   });
 });
+
+describe("unhandledError: 'shutdown'", () => {
+  it('an unobserved failure cancels every task of the runtime', async () => {
+    const rt = new Runtime({ unhandledError: 'shutdown' });
+    const orig = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    let cancelled = false;
+    try {
+      const victim = rt.spawn(function* () {
+        try {
+          yield* pending();
+        } finally {
+          cancelled = true;
+        }
+      });
+      rt.spawn(function* () {
+        yield* yieldNow();
+        throw new Error('fatal');
+      });
+      await victim.then(
+        () => undefined,
+        () => undefined,
+      );
+    } finally {
+      process.stderr.write = orig;
+    }
+    assert.equal(cancelled, true);
+    assert.equal(rt.isShutdown(), true);
+  });
+});
