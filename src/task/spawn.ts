@@ -12,6 +12,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import { currentScheduler, type SpawnOptions } from '../runtime/runtime.js';
+import type { TaskDef } from '../worker/task-def.js';
 import type { TaskId } from './error.js';
 import { JoinHandle } from './join-handle.js';
 
@@ -34,8 +35,21 @@ import { JoinHandle } from './join-handle.js';
  * ## Errors
  * Throws `TypeError` if `fut` is not a Future (a Promise must be wrapped in `call`).
  */
-export function spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T> {
-  return new JoinHandle<T>(currentScheduler().spawn(fut, opts?.name));
+export function spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T>;
+/** Spawns a task definition (`tokio-ts/worker`'s `defineTask`) on a worker thread. */
+export function spawn<A extends unknown[], R>(def: TaskDef<A, R>, ...args: A): JoinHandle<R>;
+export function spawn(fut: unknown, ...rest: unknown[]): JoinHandle<unknown> {
+  if (defSpawner !== null && typeof fut === 'object' && fut !== null && DEF_KEY in fut)
+    return defSpawner(fut, rest);
+  return new JoinHandle(currentScheduler().spawn(fut, (rest[0] as SpawnOptions | undefined)?.name));
+}
+
+const DEF_KEY = Symbol.for('tokio-ts.taskDef');
+let defSpawner: ((def: object, args: unknown[]) => JoinHandle<unknown>) | null = null;
+
+/** Installed by the worker module: how `spawn(def, ...args)` runs a task definition. @internal */
+export function setDefSpawner(f: (def: object, args: unknown[]) => JoinHandle<unknown>): void {
+  defSpawner = f;
 }
 
 /**

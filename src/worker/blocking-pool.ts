@@ -1,0 +1,195 @@
+/**
+ * The blocking pool: threads that run synchronous functions (`defineBlocking`)
+ * so the async workers and the main thread are never blocked.
+ *
+ * How and why: a blocking job is long by definition (milliseconds), so one
+ * `postMessage` each way is cheap next to it; the queue is a ring buffer on
+ * the owning thread. Threads are started on demand up to `maxBlockingThreads`
+ * (a cold start costs 20–26 ms, research B.5, so an idle thread is kept for
+ * `threadKeepAlive` ms before it exits). An idle thread is unref'd, so it never
+ * keeps the process alive; a busy one is ref'd.
+ * @internal
+ */
+import { Worker } from 'node:worker_threads';
+import { RingBuffer } from '../runtime/ring-buffer.js';
+import type { Scheduler } from '../runtime/scheduler.js';
+import { JoinHandle } from '../task/join-handle.js';
+import { RemoteError, WorkerError } from './error.js';
+import { proxyTask } from './origin.js';
+import {
+  P_CANCELLED,
+  P_ERR,
+  P_OK,
+  P_PENDING,
+  RemoteJoin,
+  type RemoteOwner,
+} from './remote-join.js';
+import { type BlockingDef, defKey } from './task-def.js';
+import { toWire } from './wire.js';
+
+const ENTRY = new URL('./blocking-main.js', import.meta.url);
+
+class Job extends RemoteJoin {
+  key = '';
+}
+
+class PoolThread {
+  readonly worker: Worker;
+  job: Job | null = null;
+  timer: NodeJS.Timeout | null = null;
+  constructor(worker: Worker) {
+    this.worker = worker;
+  }
+}
+
+/** @internal */
+export class BlockingPool implements RemoteOwner {
+  readonly #max: number;
+  readonly #keepAlive: number;
+  readonly #name: string;
+  readonly #threads = new Set<PoolThread>();
+  readonly #idle: PoolThread[] = [];
+  readonly #queue = new RingBuffer<Job>(16);
+  #nextId = 1;
+  #closed = false;
+
+  constructor(max = 512, keepAliveMs = 10_000, name = 'tokio-ts-blocking') {
+    this.#max = max;
+    this.#keepAlive = keepAliveMs;
+    this.#name = name;
+  }
+
+  spawn<R>(sched: Scheduler, def: BlockingDef<any, R>, args: unknown[]): JoinHandle<R> {
+    if (this.#closed)
+      throw new WorkerError('shutdown', 'tokio-ts: the blocking pool was shut down');
+    const job = new Job(this, args, `blocking ${def.name}`);
+    job.key = defKey(def);
+    this.#queue.push(job);
+    this.#dispatch();
+    return new JoinHandle<R>(proxyTask(sched, job, def.name));
+  }
+
+  get threads(): number {
+    return this.#threads.size;
+  }
+  get idleThreads(): number {
+    return this.#idle.length;
+  }
+  get queueDepth(): number {
+    return this.#queue.length;
+  }
+
+  /** A queued job is dropped; a running one cannot be interrupted (as Tokio's). */
+  abortRemote(leaf: RemoteJoin): void {
+    if (leaf.g === -1) leaf.finish(P_CANCELLED, undefined);
+  }
+
+  #dispatch(): void {
+    const q = this.#queue;
+    while (q.length > 0) {
+      const job = q.peek()!;
+      if (job.state !== P_PENDING) {
+        q.shift();
+        continue;
+      }
+      let t = this.#idle.pop();
+      if (t === undefined) {
+        if (this.#threads.size >= this.#max) return;
+        t = this.#startThread();
+      }
+      q.shift();
+      this.#run(t, job);
+    }
+  }
+
+  #run(t: PoolThread, job: Job): void {
+    if (t.timer !== null) {
+      clearTimeout(t.timer);
+      t.timer = null;
+    }
+    job.g = this.#nextId++;
+    try {
+      t.worker.postMessage({ id: job.g, key: job.key, args: toWire(job.args!) });
+    } catch (e) {
+      job.finish(
+        P_ERR,
+        new WorkerError(
+          'uncloneable',
+          `tokio-ts: an argument of ${job.what} cannot be cloned: ${(e as Error).message}`,
+          {
+            cause: e,
+          },
+        ),
+      );
+      this.#setIdle(t);
+      return;
+    }
+    t.job = job;
+    t.worker.ref();
+  }
+
+  #startThread(): PoolThread {
+    const w = new Worker(ENTRY, { name: this.#name });
+    const t = new PoolThread(w);
+    this.#threads.add(t);
+    w.on('message', (m: { id: number; ok: boolean; v: unknown }) => {
+      const job = t.job;
+      t.job = null;
+      if (job !== null && job.g === m.id) {
+        job.finish(m.ok ? P_OK : P_ERR, m.ok ? m.v : new RemoteError(m.v as { message: string }));
+      }
+      this.#setIdle(t);
+      this.#dispatch();
+    });
+    w.on('error', () => {});
+    w.on('exit', (code) => {
+      this.#threads.delete(t);
+      const i = this.#idle.indexOf(t);
+      if (i >= 0) this.#idle.splice(i, 1);
+      const job = t.job;
+      t.job = null;
+      if (job !== null)
+        job.finish(
+          P_ERR,
+          new WorkerError(
+            'crashed',
+            `tokio-ts: the blocking thread running ${job.what} exited with code ${code}`,
+          ),
+        );
+      if (!this.#closed) this.#dispatch();
+    });
+    return t;
+  }
+
+  #setIdle(t: PoolThread): void {
+    if (this.#closed) return;
+    t.worker.unref();
+    this.#idle.push(t);
+    t.timer = setTimeout(() => this.#retire(t), this.#keepAlive);
+    t.timer.unref();
+  }
+
+  #retire(t: PoolThread): void {
+    const i = this.#idle.indexOf(t);
+    if (i < 0) return;
+    this.#idle.splice(i, 1);
+    this.#threads.delete(t);
+    void t.worker.terminate();
+  }
+
+  /** Terminates every thread; queued and running jobs fail with a `'shutdown'` WorkerError. */
+  async shutdown(): Promise<void> {
+    this.#closed = true;
+    const err = new WorkerError('shutdown', 'tokio-ts: the blocking pool was shut down');
+    for (let j = this.#queue.shift(); j !== undefined; j = this.#queue.shift())
+      j.finish(P_ERR, err);
+    const all = [...this.#threads];
+    this.#threads.clear();
+    this.#idle.length = 0;
+    for (const t of all) {
+      if (t.timer !== null) clearTimeout(t.timer);
+      if (t.job !== null) t.job.finish(P_ERR, err);
+    }
+    await Promise.all(all.map((t) => t.worker.terminate()));
+  }
+}

@@ -1,0 +1,390 @@
+/**
+ * The worker side of the multi-thread runtime: finds task descriptors (LIFO
+ * slot, local queue, injection queue, then stealing half of another worker's
+ * queue), starts them as tasks on this thread's ordinary scheduler, writes the
+ * results back, and parks when there is nothing to do.
+ *
+ * How and why:
+ * - A descriptor becomes a task only when the scheduler is idle: a started task
+ *   cannot move (its generator lives in this isolate), so everything not yet
+ *   started stays stealable. A batch of up to {@link START_BATCH} starts per
+ *   turn keeps the per-task scheduler overhead amortised for trivial tasks.
+ * - Parking: a few empty rounds of looking (a short spin, far cheaper than a
+ *   ~33 µs futex wake on a quiet VM), then `bell = 1`, a final look, and
+ *   `Atomics.waitAsync(bell, 1)`. The worker's event loop keeps running while
+ *   it waits (a ref'd interval keeps it alive: a pending waitAsync does not),
+ *   so its timers and sockets work.
+ * - After about {@link TURN_MS} of continuous starting, the next round runs from
+ *   `setImmediate`, so messages (pinned tasks, results) and I/O get a turn.
+ * @internal
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import type { Scheduler } from '../runtime/scheduler.js';
+import { Outcome, type Task, type TaskObserver } from '../runtime/task.js';
+import { errorData } from './error.js';
+import type { Origin } from './origin.js';
+import {
+  ARG_F64,
+  ARG_JSON,
+  jsonSafe,
+  M_BUSY,
+  M_PARKS,
+  M_POLLS,
+  M_RUN,
+  M_STEALS,
+  PAYLOAD_BYTES,
+  RES_CANCELLED,
+  RES_F64,
+  RES_JSON,
+  RES_MESSAGE,
+  RES_UNDEFINED,
+  type Shared,
+  SLOT_WORDS,
+  ST_ABORT,
+  ST_DONE,
+  ST_RUNNER,
+  ST_STARTED,
+  waitAsync,
+} from './shared.js';
+import { loadDef, loadedDef, type TaskDef } from './task-def.js';
+import { fromWire } from './wire.js';
+
+/** Descriptors started per idle turn (amortises a scheduler round per task). */
+const START_BATCH = 32;
+/** Continuous work before yielding a macrotask turn to the event loop (ms). */
+const TURN_MS = 2;
+/** Empty looks before sleeping (each costs well under a microsecond). */
+const SPINS = 64;
+
+/** How a worker posts results that need structured clone. @internal */
+export interface ResultPoster {
+  postResult(g: number, to: number, ok: boolean, value: unknown): void;
+  postDone(g: number, to: number): void;
+}
+
+/** @internal */
+export class Executor {
+  readonly #sh: Shared;
+  readonly #me: number;
+  readonly #sched: Scheduler;
+  readonly #origin: Origin;
+  readonly #poster: ResultPoster;
+  readonly #defs = new Map<number, TaskDef<any, any>>();
+  readonly #running = new Map<number, Task>();
+  readonly #batch = new Int32Array(START_BATCH);
+  #waiting = false;
+  #scheduled = false;
+  #turnStart = 0;
+  #busySince = 0;
+  #stealRng = 1;
+  readonly #tickBound = () => {
+    this.#scheduled = false;
+    this.#turnStart = performance.now();
+    this.tick();
+  };
+  readonly #wakeBound = () => {
+    this.#waiting = false;
+    this.#turnStart = performance.now();
+    this.#busySince = this.#turnStart;
+    this.tick();
+  };
+
+  constructor(sh: Shared, me: number, rt: Runtime, origin: Origin, poster: ResultPoster) {
+    this.#sh = sh;
+    this.#me = me;
+    this.#sched = rt.sched;
+    this.#origin = origin;
+    this.#poster = poster;
+    const prevIdle = this.#sched.onIdle;
+    this.#sched.onIdle = () => {
+      if (prevIdle !== null) prevIdle();
+      this.#onIdle();
+    };
+    this.#stealRng = me * 7919 + 1;
+  }
+
+  start(): void {
+    this.#busySince = performance.now();
+    this.#turnStart = this.#busySince;
+    this.tick();
+  }
+
+  #onIdle(): void {
+    if (performance.now() - this.#turnStart > TURN_MS) {
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#tickBound);
+      }
+      return;
+    }
+    this.tick();
+  }
+
+  /** One round: completions, aborts, then start descriptors or park. */
+  tick(): void {
+    const sh = this.#sh;
+    // awake: a producer must not count this thread as a sleeper it can wake
+    Atomics.store(sh.ctl, sh.bellIndex(this.#me), 0);
+    this.#origin.drainRings();
+    this.#publishMetrics();
+    if (Atomics.load(sh.ctl, sh.abortsIndex(this.#me)) !== 0) this.#checkAborts();
+    if (this.#sched.queueDepth > 0) return; // the scheduler runs first; onIdle brings us back
+    for (let spin = 0; spin < SPINS; spin++) {
+      if (this.#startSome() > 0) return;
+      if (this.#origin.drainRings() > 0 && this.#sched.queueDepth > 0) return;
+    }
+    this.#park();
+  }
+
+  /** Starts up to a batch of descriptors; returns how many. */
+  #startSome(): number {
+    let started = 0;
+    while (started < START_BATCH) {
+      const g = this.#next();
+      if (g < 0) break;
+      this.#startSlot(g);
+      started++;
+    }
+    return started;
+  }
+
+  #next(): number {
+    const sh = this.#sh;
+    const me = this.#me;
+    const li = sh.lifoIndex(me);
+    const l = sh.ctl[li]!;
+    if (l !== 0) {
+      Atomics.store(sh.ctl, li, 0);
+      return l - 1;
+    }
+    let g = sh.localPop(me);
+    if (g >= 0) return g;
+    // the injection queue: take a batch, keep the rest in the local queue (stealable)
+    const b = this.#batch;
+    const k = sh.injectPop(b, START_BATCH);
+    if (k > 0) {
+      for (let i = 1; i < k; i++) if (!sh.localPush(me, b[i]!)) sh.injectPushOne(b[i]!);
+      if (k > 2) sh.ringOneWorker(me);
+      return b[0]!;
+    }
+    // steal half of another worker's queue, starting at a random victim
+    const n = sh.n;
+    if (n > 1) {
+      let x = this.#stealRng;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      this.#stealRng = x;
+      const start = (x >>> 0) % n;
+      for (let i = 0; i < n; i++) {
+        const v = ((start + i) % n) + 1;
+        if (v === me) continue;
+        g = sh.stealHalf(v, me);
+        if (g >= 0) {
+          sh.addMetric(me, M_STEALS, 1);
+          return g;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Claims slot `g` and starts it (after importing its module if needed). */
+  #startSlot(g: number): void {
+    const sh = this.#sh;
+    const w = g * SLOT_WORDS;
+    let s = Atomics.load(sh.slots, w);
+    for (;;) {
+      if ((s & ST_ABORT) !== 0) {
+        this.#finish(g, RES_CANCELLED, undefined);
+        return;
+      }
+      const next = (s & ~ST_RUNNER) | ST_STARTED | this.#me;
+      const got = Atomics.compareExchange(sh.slots, w, s, next);
+      if (got === s) break;
+      s = got;
+    }
+    const kindWord = sh.slots[w + 2]!;
+    const kind = kindWord & 0xff;
+    let args: unknown[];
+    if (kind === ARG_F64) {
+      const n = (kindWord >>> 8) & 0xff;
+      args = new Array(n);
+      const f = g * (SLOT_WORDS >> 1) + 2;
+      for (let i = 0; i < n; i++) args[i] = sh.slotsF[f + i];
+    } else if (kind === ARG_JSON) {
+      args = JSON.parse(sh.readText(g, kindWord >>> 16));
+    } else {
+      return; // pinned tasks arrive as messages
+    }
+    this.#run(g, sh.slots[w + 1]!, args);
+  }
+
+  /** This thread is awake without a bell ring (a message arrived): producers must not count it as asleep. */
+  awake(): void {
+    Atomics.store(this.#sh.ctl, this.#sh.bellIndex(this.#me), 0);
+  }
+
+  /** A pinned task arrived by message. */
+  startPinned(g: number, args: unknown[]): void {
+    const sh = this.#sh;
+    this.awake();
+    const w = g * SLOT_WORDS;
+    const s = Atomics.or(sh.slots, w, ST_STARTED);
+    if ((s & ST_ABORT) !== 0) {
+      this.#finish(g, RES_CANCELLED, undefined);
+      return;
+    }
+    this.#run(g, sh.slots[w + 1]!, fromWire(args));
+  }
+
+  #run(g: number, defId: number, args: unknown[]): void {
+    let def = this.#defs.get(defId);
+    if (def === undefined) {
+      const key = this.#sh.defKey(defId);
+      const loaded = loadedDef(key);
+      if (loaded === undefined) {
+        loadDef(key).then(
+          (d) => {
+            this.#defs.set(defId, d as TaskDef<any, any>);
+            if ((Atomics.load(this.#sh.slots, g * SLOT_WORDS) & ST_ABORT) !== 0)
+              this.#finish(g, RES_CANCELLED, undefined);
+            else this.#spawn(g, d as TaskDef<any, any>, args);
+          },
+          (e: unknown) => this.#finishError(g, e),
+        );
+        return;
+      }
+      def = loaded as TaskDef<any, any>;
+      this.#defs.set(defId, def);
+    }
+    this.#spawn(g, def, args);
+  }
+
+  #spawn(g: number, def: TaskDef<any, any>, args: unknown[]): void {
+    const obs = new RunObserver(this, g);
+    const task = this.#sched.spawn(() => def.fn(...args), def.name, obs);
+    this.#running.set(g, task);
+  }
+
+  /** @internal */
+  taskDone(g: number, task: Task): void {
+    this.#running.delete(g);
+    if (task.outcome === Outcome.Ok) {
+      const v = task.result;
+      if (typeof v === 'number') {
+        this.#sh.slotsF[g * (SLOT_WORDS >> 1) + 2] = v;
+        this.#finish(g, RES_F64, undefined);
+      } else if (v === undefined) {
+        this.#finish(g, RES_UNDEFINED, undefined);
+      } else {
+        let bytes = -1;
+        if (jsonSafe(v)) {
+          const text = JSON.stringify(v);
+          if (text.length <= PAYLOAD_BYTES) bytes = this.#sh.writeText(g, text);
+        }
+        if (bytes >= 0) this.#finish(g, RES_JSON | (bytes << 8), undefined);
+        else this.#finish(g, RES_MESSAGE, v);
+      }
+    } else if (task.outcome === Outcome.Err) {
+      this.#finishError(g, task.result);
+    } else {
+      this.#finish(g, RES_CANCELLED, undefined);
+    }
+  }
+
+  #finishError(g: number, e: unknown): void {
+    this.#finish(g, RES_MESSAGE, errorData(e), false);
+  }
+
+  /** Writes the result kind, marks the slot done and tells the origin. */
+  #finish(g: number, rk: number, value: unknown, ok = true): void {
+    const sh = this.#sh;
+    const w = g * SLOT_WORDS;
+    const origin = sh.originOf(g);
+    sh.slots[w + 3] = rk;
+    Atomics.or(sh.slots, w, ST_DONE);
+    sh.addMetric(this.#me, M_RUN, 1);
+    if ((rk & 0xff) === RES_MESSAGE) {
+      if (origin === this.#me) {
+        this.#origin.completeMessage(g, ok, value);
+        return;
+      }
+      try {
+        this.#poster.postResult(g, origin, ok, value);
+      } catch (e) {
+        this.#poster.postResult(g, origin, false, errorData(e));
+      }
+      return;
+    }
+    if (origin === this.#me) {
+      this.#origin.complete(g);
+      return;
+    }
+    if (!sh.ringPush(this.#me, origin, g)) this.#poster.postDone(g, origin);
+    sh.ring(origin);
+  }
+
+  #checkAborts(): void {
+    const sh = this.#sh;
+    Atomics.store(sh.ctl, sh.abortsIndex(this.#me), 0);
+    for (const [g, task] of this.#running) {
+      if ((Atomics.load(sh.slots, g * SLOT_WORDS) & ST_ABORT) !== 0) task.sched.cancel(task);
+    }
+  }
+
+  #park(): void {
+    const sh = this.#sh;
+    const me = this.#me;
+    this.#publishMetrics();
+    const bi = sh.bellIndex(me);
+    Atomics.store(sh.ctl, bi, 1);
+    // the final look, after announcing sleep: a producer that published before
+    // seeing bell = 1 is found here; one that publishes after will ring
+    if (
+      sh.ctl[sh.lifoIndex(me)] !== 0 ||
+      sh.localLen(me) > 0 ||
+      sh.injectLen() > 0 ||
+      this.#origin.ringsNonEmpty() ||
+      Atomics.load(sh.ctl, sh.abortsIndex(me)) !== 0
+    ) {
+      Atomics.store(sh.ctl, bi, 0);
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#tickBound);
+      }
+      return;
+    }
+    // a waitAsync may still be pending from an earlier park (the thread was
+    // woken by a message or a local event since): it is woken by the same notify
+    if (this.#waiting) return;
+    const now = performance.now();
+    sh.addMetric(me, M_BUSY, now - this.#busySince);
+    sh.addMetric(me, M_PARKS, 1);
+    this.#waiting = true;
+    const r = waitAsync(sh.ctl, bi, 1);
+    if (r.async) {
+      r.value.then(this.#wakeBound);
+    } else {
+      this.#waiting = false;
+      Atomics.store(sh.ctl, bi, 0);
+      queueMicrotask(this.#tickBound);
+    }
+  }
+
+  #publishMetrics(): void {
+    this.#sh.setMetric(this.#me, M_POLLS, this.#sched.polls);
+  }
+}
+
+class RunObserver implements TaskObserver {
+  readonly #ex: Executor;
+  readonly #g: number;
+  constructor(ex: Executor, g: number) {
+    this.#ex = ex;
+    this.#g = g;
+  }
+  taskDone(task: Task): void {
+    this.#ex.taskDone(this.#g, task);
+  }
+}

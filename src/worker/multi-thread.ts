@@ -1,0 +1,290 @@
+/**
+ * The multi-thread runtime: the main thread's scheduler (where `blockOn` runs)
+ * plus N worker threads, each running the ordinary current-thread scheduler
+ * fed from shared-memory queues (see `shared.ts` and `executor.ts`).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FutureLike } from '../future/future.js';
+import type { BuilderOptions } from '../runtime/builder.js';
+import { RuntimeMetrics } from '../runtime/metrics.js';
+import { Runtime, type SpawnOptions } from '../runtime/runtime.js';
+import type { JoinHandle } from '../task/join-handle.js';
+import { BlockingPool } from './blocking-pool.js';
+import { Origin } from './origin.js';
+import {
+  createBuffers,
+  M_BUSY,
+  M_PARKS,
+  M_POLLS,
+  M_RUN,
+  M_STEALS,
+  RES_CRASHED,
+  Shared,
+  SLOT_WORDS,
+  ST_DONE,
+  ST_RUNNER,
+  waitAsync,
+} from './shared.js';
+import { isDef, type TaskDef } from './task-def.js';
+
+const ENTRY = new URL('./worker-main.js', import.meta.url);
+
+interface Msg {
+  t: string;
+  to: number;
+  g: number;
+  ok?: boolean;
+  v?: unknown;
+}
+
+/**
+ * A runtime whose tasks run on worker threads with work stealing. Build it with
+ * `Runtime.builder().multiThread().workerThreads(n).build()` (import
+ * `tokio-ts/worker` first, which installs it). `blockOn` runs its future on the
+ * main thread; `spawn(def, ...args)` of a task definition runs on a worker.
+ *
+ * @example
+ * ```ts
+ * import { isMainThread } from 'node:worker_threads';
+ * import { Runtime, spawn } from 'tokio-ts';
+ * import { defineTask } from 'tokio-ts/worker';
+ *
+ * export const square = defineTask(import.meta.url, function* square(x: number) {
+ *   return x * x;
+ * });
+ *
+ * // workers import this module to find `square`: run the program only on the main thread
+ * if (isMainThread) {
+ *   const rt = Runtime.builder().multiThread().workerThreads(2).build();
+ *   const v = await rt.blockOn(function* () {
+ *     return (yield* spawn(square, 3)) + (yield* spawn(square, 4));
+ *   });
+ *   console.log(v); // 25
+ *   await rt.shutdown();
+ * }
+ * ```
+ */
+export class MultiThreadRuntime extends Runtime {
+  readonly #sh: Shared;
+  /** @internal */
+  readonly origin: Origin;
+  readonly #workers: (Worker | null)[];
+  readonly #keep: NodeJS.Timeout;
+  #waiting = false;
+  #closed = false;
+  #pool: BlockingPool | null = null;
+  #replaced = 0;
+
+  constructor(opts: BuilderOptions = {}) {
+    super(opts);
+    const n = opts.workerThreads ?? availableParallelism();
+    this.#sh = new Shared(createBuffers(n));
+    this.origin = new Origin(this.#sh, 0, {
+      postTask: (w, g, args) => this.#workers[w]!.postMessage({ t: 'task', to: w, g, args }),
+    });
+    this.origin.onOutstanding = () => {
+      if (!this.#waiting) this.#pump();
+    };
+    this.#keep = setInterval(noop, 1 << 30);
+    this.#keep.unref();
+    this.#workers = new Array<Worker | null>(n + 1).fill(null);
+    for (let i = 1; i <= n; i++) this.#startWorker(i);
+  }
+
+  /**
+   * Spawns a task definition on a worker (`spawn(def, ...args)`), or a Future on
+   * the main thread's scheduler (`spawn(fut, opts)`, as the current-thread runtime).
+   */
+  override spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T>;
+  override spawn<A extends unknown[], R>(def: TaskDef<A, R>, ...args: A): JoinHandle<R>;
+  override spawn(fut: unknown, ...rest: unknown[]): JoinHandle<unknown> {
+    if (isDef(fut)) return this.spawnDef(fut as TaskDef<unknown[], unknown>, rest);
+    return super.spawn(fut as FutureLike<unknown>, rest[0] as SpawnOptions | undefined);
+  }
+
+  /** @internal */
+  spawnDef(def: TaskDef<unknown[], unknown>, args: unknown[]): JoinHandle<unknown> {
+    if (def[Symbol.for('tokio-ts.taskDef') as never] !== 'task')
+      throw new TypeError(`tokio-ts: ${def.name} is a blocking definition: use spawnBlocking`);
+    if (this.#closed) throw new Error('tokio-ts: the runtime was shut down');
+    return this.origin.spawn(this.sched, def, args);
+  }
+
+  /** The runtime's blocking pool (created on first use). @internal */
+  blockingPool(): BlockingPool {
+    if (this.#pool === null)
+      this.#pool = new BlockingPool(
+        this.options.maxBlockingThreads ?? 512,
+        this.options.threadKeepAlive ?? 10_000,
+        `${this.options.threadName ?? 'tokio-ts'}-blocking`,
+      );
+    return this.#pool;
+  }
+
+  override metrics(): RuntimeMetrics {
+    return new MultiThreadMetrics(this, this.#sh, this.#pool);
+  }
+
+  /** Worker threads replaced after they exited unexpectedly. */
+  get replacedWorkers(): number {
+    return this.#replaced;
+  }
+
+  /**
+   * Cancels every task (remote tasks are aborted on their workers and awaited),
+   * then terminates the worker threads and the blocking pool.
+   */
+  override async shutdown(timeoutMs?: number): Promise<void> {
+    if (!this.#closed) await super.shutdown(timeoutMs);
+    this.#closed = true;
+    this.#sh.setShutdown();
+    clearInterval(this.#keep);
+    const ws = this.#workers.filter((w): w is Worker => w !== null);
+    this.#workers.fill(null);
+    await Promise.all(ws.map((w) => w.terminate()));
+    if (this.#pool !== null) await this.#pool.shutdown();
+  }
+
+  #startWorker(i: number): void {
+    const name = `${this.options.threadName ?? 'tokio-ts-worker'}-${i}`;
+    const w = new Worker(ENTRY, {
+      name,
+      workerData: {
+        buffers: this.#sh.buffers,
+        index: i,
+        eventInterval: this.options.eventInterval,
+      },
+    });
+    w.unref();
+    this.#workers[i] = w;
+    w.on('message', (m: Msg) => this.#onMessage(m));
+    w.on('error', () => {
+      // reported through 'exit': the tasks it ran fail with a 'crashed' WorkerError
+    });
+    w.on('exit', (code) => {
+      if (this.#workers[i] !== w) return;
+      this.#workers[i] = null;
+      if (this.options.onThreadStop !== undefined) this.options.onThreadStop();
+      if (!this.#closed) this.#crashed(i, code);
+    });
+  }
+
+  #onMessage(m: Msg): void {
+    if (m.t === 'ready') {
+      if (this.options.onThreadStart !== undefined) this.options.onThreadStart();
+      return;
+    }
+    if (m.to !== 0) {
+      // relay between workers (pinned tasks and results that need structured clone)
+      this.#workers[m.to]?.postMessage(m);
+      return;
+    }
+    if (m.t === 'result') this.origin.completeMessage(m.g, m.ok!, m.v);
+    else if (m.t === 'done') this.origin.complete(m.g);
+    if (!this.#waiting) this.#pump();
+  }
+
+  /** Fails what the dead worker `i` ran, re-queues what it had not started, replaces it. */
+  #crashed(i: number, _code: number): void {
+    const sh = this.#sh;
+    const li = sh.lifoIndex(i);
+    const l = Atomics.exchange(sh.ctl, li, 0);
+    if (l !== 0) sh.injectPushOne(l - 1);
+    for (let g = sh.localPop(i); g >= 0; g = sh.localPop(i)) sh.injectPushOne(g);
+    const total = sh.slots.length / SLOT_WORDS;
+    for (let g = 0; g < total; g++) {
+      const w = g * SLOT_WORDS;
+      const s = Atomics.load(sh.slots, w);
+      if (s === 0 || (s & ST_RUNNER) !== i || (s & ST_DONE) !== 0) continue;
+      sh.slots[w + 3] = RES_CRASHED;
+      Atomics.or(sh.slots, w, ST_DONE);
+      const origin = sh.originOf(g);
+      if (origin === 0) this.origin.complete(g);
+      else if (origin !== i) this.#workers[origin]?.postMessage({ t: 'done', to: origin, g });
+    }
+    Atomics.store(sh.ctl, sh.bellIndex(i), 0);
+    Atomics.store(sh.ctl, sh.abortsIndex(i), 0);
+    this.#replaced++;
+    this.#startWorker(i);
+    sh.ringOneWorker(0);
+    if (!this.#waiting) this.#pump();
+  }
+
+  /** Collects completions on the main thread; sleeps on the bell while tasks are out. */
+  readonly #pump = (): void => {
+    this.#waiting = false;
+    const sh = this.#sh;
+    const o = this.origin;
+    const bell = sh.bellIndex(0);
+    for (;;) {
+      Atomics.store(sh.ctl, bell, 0);
+      o.drainRings();
+      if (o.backlogLength > 0) o.flushBacklog();
+      if (o.outstanding === 0 || this.#closed) {
+        this.#keep.unref();
+        return;
+      }
+      Atomics.store(sh.ctl, bell, 1);
+      if (o.ringsNonEmpty()) continue;
+      const r = waitAsync(sh.ctl, bell, 1);
+      if (r.async) {
+        this.#waiting = true;
+        // a pending waitAsync does not keep the process alive (research B.1)
+        this.#keep.ref();
+        r.value.then(this.#pump);
+        return;
+      }
+    }
+  };
+}
+
+/** Metrics of a {@link MultiThreadRuntime}: per-worker counters from shared memory. */
+class MultiThreadMetrics extends RuntimeMetrics {
+  readonly #rt: MultiThreadRuntime;
+  readonly #sh: Shared;
+  readonly #pool: BlockingPool | null;
+
+  constructor(rt: MultiThreadRuntime, sh: Shared, pool: BlockingPool | null) {
+    super(rt.sched);
+    this.#rt = rt;
+    this.#sh = sh;
+    this.#pool = pool;
+  }
+  override get numWorkers(): number {
+    return this.#sh.n;
+  }
+  override get globalQueueDepth(): number {
+    return this.#sh.injectLen() + this.#rt.origin.backlogLength;
+  }
+  override get blockingThreads(): number {
+    return this.#pool?.threads ?? 0;
+  }
+  override get idleBlockingThreads(): number {
+    return this.#pool?.idleThreads ?? 0;
+  }
+  override get blockingQueueDepth(): number {
+    return this.#pool?.queueDepth ?? 0;
+  }
+  override workerPollCount(i: number): number {
+    return this.#sh.metric(i + 1, M_POLLS);
+  }
+  override workerParkCount(i: number): number {
+    return this.#sh.metric(i + 1, M_PARKS);
+  }
+  override workerStealCount(i: number): number {
+    return this.#sh.metric(i + 1, M_STEALS);
+  }
+  override workerLocalQueueDepth(i: number): number {
+    return this.#sh.localLen(i + 1);
+  }
+  override workerTotalBusyDuration(i: number): number {
+    return this.#sh.metric(i + 1, M_BUSY);
+  }
+  /** Task definitions worker `i` has run to completion. */
+  workerTaskCount(i: number): number {
+    return this.#sh.metric(i + 1, M_RUN);
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,295 @@
+/**
+ * The spawning side of a multi-thread runtime, one per thread (the main thread
+ * and every worker): allocates descriptor slots from this thread's range,
+ * encodes arguments into them, publishes them, and completes the proxy tasks
+ * when results come back.
+ *
+ * How and why: arguments that are all numbers are stored as float64s; other
+ * plain data that fits 48 bytes as JSON text (a JSON round trip is 7× cheaper
+ * than `v8.serialize`, research B.4); both kinds are stealable by any worker.
+ * Anything else (strings too long, typed arrays, shared channels) is
+ * structured-cloned by `postMessage` to one chosen worker (*pinned*), so a clone
+ * error surfaces synchronously at the caller.
+ * @internal
+ */
+
+import { RingBuffer } from '../runtime/ring-buffer.js';
+import type { Scheduler } from '../runtime/scheduler.js';
+import type { Task } from '../runtime/task.js';
+import { JoinHandle } from '../task/join-handle.js';
+import { RemoteError, WorkerError } from './error.js';
+import { P_CANCELLED, P_ERR, P_OK, RemoteJoin, type RemoteOwner } from './remote-join.js';
+import {
+  ARG_F64,
+  ARG_JSON,
+  ARG_MESSAGE,
+  jsonSafe,
+  PAYLOAD_BYTES,
+  RES_CANCELLED,
+  RES_CRASHED,
+  RES_F64,
+  RES_JSON,
+  RES_UNDEFINED,
+  type Shared,
+  SLOT_WORDS,
+  ST_ABORT,
+  ST_QUEUED,
+  ST_RUNNER,
+  ST_STARTED,
+} from './shared.js';
+import { defKey, type TaskDef } from './task-def.js';
+import { toWire } from './wire.js';
+
+/** How a thread sends messages: pinned tasks and relays. @internal */
+export interface Messenger {
+  /** Posts a pinned task to worker `w` (throws DataCloneError synchronously). */
+  postTask(w: number, g: number, args: unknown[]): void;
+}
+
+/** @internal */
+export class Origin implements RemoteOwner {
+  readonly sh: Shared;
+  readonly me: number;
+  readonly base: number;
+  readonly #free: Int32Array;
+  #freeTop = 0;
+  readonly #leaves: (RemoteJoin | null)[];
+  readonly #defIds = new Map<string, number>();
+  readonly #backlog = new RingBuffer<RemoteJoin>(64);
+  readonly messenger: Messenger;
+  /** remote tasks in flight (for the main thread's keep-alive) */
+  outstanding = 0;
+  #rr = 0;
+  /** set by the owner: called when this origin has work to wait for */
+  onOutstanding: (() => void) | null = null;
+
+  constructor(sh: Shared, me: number, messenger: Messenger) {
+    this.sh = sh;
+    this.me = me;
+    this.messenger = messenger;
+    this.base = sh.slotBase(me);
+    const count = sh.slotCount(me);
+    this.#free = new Int32Array(count);
+    this.#leaves = new Array<RemoteJoin | null>(count).fill(null);
+    // a replacement worker skips slots its dead predecessor left in flight
+    for (let i = count - 1; i >= 0; i--) {
+      if (Atomics.load(sh.slots, (this.base + i) * SLOT_WORDS) === 0)
+        this.#free[this.#freeTop++] = i;
+    }
+  }
+
+  /** Spawns `def(...args)` on the workers; returns the proxy task's handle. */
+  spawn<R>(sched: Scheduler, def: TaskDef<any, R>, args: unknown[]): JoinHandle<R> {
+    const key = defKey(def);
+    let id = this.#defIds.get(key);
+    if (id === undefined) {
+      id = this.sh.defId(key);
+      this.#defIds.set(key, id);
+    }
+    const leaf = new RemoteJoin(this, args, `task ${def.name} on a worker`);
+    leaf.defId = id;
+    if (this.#backlog.length > 0 || !this.#publish(leaf)) this.#backlog.push(leaf);
+    this.outstanding++;
+    if (this.onOutstanding !== null) this.onOutstanding();
+    return new JoinHandle<R>(proxyTask(sched, leaf, def.name));
+  }
+
+  /** Allocates, encodes and queues `leaf`; false if no slot or queue room (backlog). */
+  #publish(leaf: RemoteJoin): boolean {
+    let g = leaf.g;
+    if (g === -1) {
+      if (this.#freeTop === 0) return false;
+      g = this.base + this.#free[--this.#freeTop]!;
+      leaf.g = g;
+      this.#leaves[g - this.base] = leaf;
+      if (!this.#encode(leaf, g)) return true; // pinned: already posted
+    }
+    return this.#queue(g);
+  }
+
+  /** Writes the descriptor; returns false if it went out as a pinned message. */
+  #encode(leaf: RemoteJoin, g: number): boolean {
+    const sh = this.sh;
+    const w = g * SLOT_WORDS;
+    const args = leaf.args!;
+    const n = args.length;
+    sh.slots[w + 1] = leaf.defId;
+    let allNum = n <= 6;
+    for (let i = 0; allNum && i < n; i++) if (typeof args[i] !== 'number') allNum = false;
+    if (allNum) {
+      const f = g * (SLOT_WORDS >> 1) + 2;
+      for (let i = 0; i < n; i++) sh.slotsF[f + i] = args[i] as number;
+      sh.slots[w + 2] = ARG_F64 | (n << 8);
+      Atomics.store(sh.slots, w, ST_QUEUED);
+      return true;
+    }
+    if (jsonSafe(args)) {
+      const text = JSON.stringify(args);
+      const bytes = text.length <= PAYLOAD_BYTES ? sh.writeText(g, text) : -1;
+      if (bytes >= 0) {
+        sh.slots[w + 2] = ARG_JSON | (bytes << 16);
+        Atomics.store(sh.slots, w, ST_QUEUED);
+        return true;
+      }
+    }
+    // pinned: structured clone through postMessage to one worker
+    const target = (this.#rr++ % sh.n) + 1;
+    sh.slots[w + 2] = ARG_MESSAGE;
+    Atomics.store(sh.slots, w, ST_QUEUED | target);
+    try {
+      this.messenger.postTask(target, g, toWire(args));
+    } catch (e) {
+      this.#leaves[g - this.base] = null;
+      this.#release(g);
+      leaf.g = -1;
+      throw new WorkerError(
+        'uncloneable',
+        `tokio-ts: an argument of task ${sh.defKey(leaf.defId).split('#')[1]} cannot be cloned to a worker: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    return false;
+  }
+
+  #queue(g: number): boolean {
+    const sh = this.sh;
+    if (this.me === 0) {
+      if (!sh.injectPushOne(g)) return false;
+      sh.ringAllWorkers();
+      return true;
+    }
+    // a worker: the newest spawn takes the LIFO slot; the previous one goes to the local queue
+    const li = sh.lifoIndex(this.me);
+    const prev = sh.ctl[li]!;
+    Atomics.store(sh.ctl, li, g + 1);
+    if (prev !== 0 && !sh.localPush(this.me, prev - 1) && !sh.injectPushOne(prev - 1)) {
+      Atomics.store(sh.ctl, li, prev);
+      return false;
+    }
+    if (prev !== 0) sh.ringOneWorker(this.me);
+    return true;
+  }
+
+  /** Moves backlog entries out as slots and queue room free up. */
+  flushBacklog(): void {
+    const b = this.#backlog;
+    while (b.length > 0) {
+      const leaf = b.peek()!;
+      if (leaf.state !== 0) {
+        b.shift();
+        continue;
+      }
+      let ok: boolean;
+      try {
+        ok = this.#publish(leaf);
+      } catch (e) {
+        b.shift();
+        this.outstanding--;
+        leaf.finish(P_ERR, e);
+        continue;
+      }
+      if (!ok) return;
+      b.shift();
+    }
+  }
+
+  get backlogLength(): number {
+    return this.#backlog.length;
+  }
+
+  /** A completion arrived through a ring: read the result from the slot. */
+  complete(g: number): void {
+    const leaf = this.#leaves[g - this.base];
+    const sh = this.sh;
+    const w = g * SLOT_WORDS;
+    if (leaf === null || leaf === undefined) {
+      this.#release(g); // a predecessor's task (replaced worker)
+      return;
+    }
+    const rk = sh.slots[w + 3]! & 0xff;
+    let state = P_OK;
+    let value: unknown;
+    if (rk === RES_F64) value = sh.slotsF[g * (SLOT_WORDS >> 1) + 2];
+    else if (rk === RES_UNDEFINED) value = undefined;
+    else if (rk === RES_JSON) value = JSON.parse(sh.readText(g, sh.slots[w + 3]! >>> 8));
+    else if (rk === RES_CANCELLED) state = P_CANCELLED;
+    else if (rk === RES_CRASHED) {
+      state = P_ERR;
+      value = new WorkerError(
+        'crashed',
+        `tokio-ts: the worker thread running task ${leaf.what} exited; the runtime replaced it`,
+      );
+    }
+    this.#done(leaf, g, state, value);
+  }
+
+  /** A completion arrived as a message (values that need structured clone, errors). */
+  completeMessage(g: number, ok: boolean, value: unknown): void {
+    const leaf = this.#leaves[g - this.base];
+    if (leaf === null || leaf === undefined) {
+      this.#release(g);
+      return;
+    }
+    this.#done(
+      leaf,
+      g,
+      ok ? P_OK : P_ERR,
+      ok ? value : new RemoteError(value as { message: string }),
+    );
+  }
+
+  #done(leaf: RemoteJoin, g: number, state: number, value: unknown): void {
+    this.#leaves[g - this.base] = null;
+    this.#release(g);
+    this.outstanding--;
+    leaf.finish(state, value);
+  }
+
+  #release(g: number): void {
+    Atomics.store(this.sh.slots, g * SLOT_WORDS, 0);
+    this.#free[this.#freeTop++] = g - this.base;
+  }
+
+  abortRemote(leaf: RemoteJoin): void {
+    const g = leaf.g;
+    if (g === -1) {
+      // still in the backlog: never published
+      this.outstanding--;
+      leaf.finish(P_CANCELLED, undefined);
+      return;
+    }
+    const sh = this.sh;
+    const prev = Atomics.or(sh.slots, g * SLOT_WORDS, ST_ABORT);
+    const runner = prev & ST_RUNNER;
+    if ((prev & ST_STARTED) !== 0 && runner !== 0) {
+      Atomics.add(sh.ctl, sh.abortsIndex(runner), 1);
+      sh.ring(runner);
+    }
+  }
+
+  /** Drains every completion ring addressed to this thread; returns how many. */
+  drainRings(): number {
+    let n = 0;
+    for (let r = 1; r <= this.sh.n; r++) n += this.sh.ringDrain(r, this.me, this.#completeBound);
+    if (n > 0 && this.#backlog.length > 0) this.flushBacklog();
+    return n;
+  }
+  readonly #completeBound = (g: number) => this.complete(g);
+
+  ringsNonEmpty(): boolean {
+    for (let r = 1; r <= this.sh.n; r++) if (this.sh.ringNonEmpty(r, this.me)) return true;
+    return false;
+  }
+}
+
+/**
+ * Spawns the proxy task of `leaf`. It counts as parked on the leaf from the
+ * start: an abort before its first poll must still reach the remote task.
+ * @internal
+ */
+export function proxyTask(sched: Scheduler, leaf: RemoteJoin, name: string): Task {
+  const task = sched.spawn(leaf, name);
+  task.waitingOn = leaf;
+  leaf.waiter = task;
+  return task;
+}

@@ -1,0 +1,61 @@
+/**
+ * The entry script of a worker thread of the multi-thread runtime: builds an
+ * ordinary current-thread runtime on this thread, then runs the executor that
+ * feeds it task descriptors from shared memory.
+ * @internal
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Runtime } from '../runtime/runtime.js';
+import '../sync/shared/index.js';
+import { setWorkerOrigin } from './context.js';
+import { Executor } from './executor.js';
+import { Origin } from './origin.js';
+import { Shared, type SharedBuffers } from './shared.js';
+
+interface WorkerInit {
+  buffers: SharedBuffers;
+  index: number;
+  eventInterval: number | undefined;
+}
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const sh = new Shared(init.buffers);
+const rt = new Runtime(
+  init.eventInterval !== undefined ? { eventInterval: init.eventInterval } : {},
+);
+const origin = new Origin(sh, init.index, {
+  postTask(w, g, args) {
+    port.postMessage({ t: 'task', to: w, g, args });
+  },
+});
+setWorkerOrigin(origin, rt);
+const ex = new Executor(sh, init.index, rt, origin, {
+  postResult(g, to, ok, v) {
+    port.postMessage({ t: 'result', to, g, ok, v });
+  },
+  postDone(g, to) {
+    port.postMessage({ t: 'done', to, g });
+  },
+});
+
+interface Msg {
+  t: string;
+  g: number;
+  ok?: boolean;
+  v?: unknown;
+  args?: unknown[];
+}
+
+port.on('message', (m: Msg) => {
+  ex.awake();
+  if (m.t === 'task') ex.startPinned(m.g, m.args!);
+  else if (m.t === 'result') origin.completeMessage(m.g, m.ok!, m.v);
+  else if (m.t === 'done') origin.complete(m.g);
+});
+// a pending Atomics.waitAsync does not keep the event loop alive (research B.1):
+// this ref'd interval does, until the main thread terminates the worker
+setInterval(noop, 1 << 30);
+function noop(): void {}
+port.postMessage({ t: 'ready' });
+ex.start();

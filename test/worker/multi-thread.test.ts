@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test as nodeTest } from 'node:test';
+import { JoinError, Runtime, spawn } from 'tokio-ts';
+import { call } from 'tokio-ts/future';
+import { test } from 'tokio-ts/test';
+import { type MultiThreadRuntime, RemoteError, spawnBlocking, WorkerError } from 'tokio-ts/worker';
+import {
+  add1,
+  blockingBusy,
+  blockingThrows,
+  busy,
+  echo,
+  exits,
+  fails,
+  fibTask,
+  waitsForever,
+} from './fixtures/tasks.js';
+
+/** Waits (without spinning) until `a[i]` is no longer `v`. */
+function* changed(a: Int32Array, i: number, v: number) {
+  const r = (Atomics as any).waitAsync(a, i, v, 10_000);
+  if (r.async) yield* call(r.value as Promise<string>);
+}
+
+function flag(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(8));
+}
+
+function fibSeq(n: number): number {
+  return n < 2 ? n : fibSeq(n - 1) + fibSeq(n - 2);
+}
+
+describe('multi-thread runtime', () => {
+  let rt: MultiThreadRuntime;
+  before(() => {
+    rt = Runtime.builder().multiThread().workerThreads(2).build() as MultiThreadRuntime;
+  });
+  after(() => rt.shutdown(2000));
+
+  nodeTest('spawn(def, ...args) runs on a worker and its value comes back', async () => {
+    const v = await rt.blockOn(function* () {
+      const a = yield* spawn(add1, 41);
+      const b = yield* spawn(echo, { s: 'x'.repeat(200), n: [1, 2, 3], m: new Map([[1, 2]]) });
+      const c = yield* spawn(echo, 'short');
+      return [a, b, c] as const;
+    });
+    assert.equal(v[0], 42);
+    assert.deepEqual(v[1], { s: 'x'.repeat(200), n: [1, 2, 3], m: new Map([[1, 2]]) });
+    assert.equal(v[2], 'short');
+    assert.equal(await rt.spawn(add1, 1), 2, 'rt.spawn from plain async code');
+  });
+
+  nodeTest(
+    'parallel fib(25) with a spawn per call above the cut-off is right and both workers run tasks',
+    async () => {
+      const m = rt.metrics() as ReturnType<MultiThreadRuntime['metrics']> & {
+        workerTaskCount(i: number): number;
+      };
+      const before = [m.workerTaskCount(0), m.workerTaskCount(1)];
+      const stealsBefore = m.workerStealCount(0) + m.workerStealCount(1);
+      const v = await rt.blockOn(function* () {
+        return yield* spawn(fibTask, 25, 14);
+      });
+      assert.equal(v, fibSeq(25));
+      assert.ok(m.workerTaskCount(0) > before[0]!, 'worker 0 ran tasks');
+      assert.ok(m.workerTaskCount(1) > before[1]!, 'worker 1 ran tasks');
+      assert.ok(m.workerStealCount(0) + m.workerStealCount(1) > stealsBefore, 'tasks were stolen');
+      assert.equal(m.numWorkers, 2);
+    },
+  );
+
+  nodeTest('a task busy-looping 200 ms on one worker does not stop the other worker', async () => {
+    const f = flag();
+    await rt.blockOn(function* () {
+      const h = spawn(busy, f, 200);
+      yield* changed(f, 0, 0); // the busy loop has started
+      for (let i = 0; i < 20; i++) assert.equal(yield* spawn(add1, i), i + 1);
+      assert.equal(Atomics.load(f, 0), 1, 'the pings were served while the busy task still ran');
+      assert.equal(yield* h, true);
+    });
+  });
+
+  nodeTest('the same work in spawnBlocking leaves both workers free', async () => {
+    await rt.blockOn(function* () {
+      const h = spawnBlocking(blockingBusy, 200);
+      for (let i = 0; i < 40; i++) assert.equal(yield* spawn(add1, i), i + 1);
+      assert.equal(h.isFinished(), false, 'the pings were served while the blocking job ran');
+      assert.equal(typeof (yield* h), 'number');
+      assert.ok(rt.metrics().blockingThreads >= 1);
+    });
+  });
+
+  nodeTest('a throwing worker task fails its handle with the remote error and stack', async () => {
+    const e = await rt.spawn(fails, 'boom').then(
+      () => assert.fail('should throw'),
+      (x: unknown) => x,
+    );
+    assert.ok(e instanceof JoinError && e.isFailed());
+    assert.ok(e.cause instanceof RemoteError);
+    assert.equal(e.cause.name, 'RangeError');
+    assert.equal(e.cause.message, 'boom');
+    assert.match(e.cause.stack ?? '', /failingTaskBody/);
+    assert.equal(await rt.spawn(add1, 1), 2, 'the runtime keeps running');
+  });
+
+  nodeTest('a worker calling process.exit fails its task as crashed and is replaced', async () => {
+    const replaced = rt.replacedWorkers;
+    const e = await rt.spawn(exits, 3).then(
+      () => assert.fail('should throw'),
+      (x: unknown) => x,
+    );
+    assert.ok(e instanceof JoinError && e.isFailed());
+    assert.ok(e.cause instanceof WorkerError);
+    assert.equal(e.cause.kind, 'crashed');
+    assert.equal(rt.replacedWorkers, replaced + 1);
+    const vs = await Promise.all(Array.from({ length: 50 }, (_, i) => rt.spawn(add1, i)));
+    assert.deepEqual(
+      vs,
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+    assert.equal(rt.metrics().numWorkers, 2);
+  });
+
+  nodeTest('an argument that cannot be cloned throws a typed error at the caller', async () => {
+    assert.throws(
+      () => rt.spawn(echo, { f() {} }),
+      (e: unknown) => e instanceof WorkerError && e.kind === 'uncloneable',
+    );
+    assert.equal(await rt.spawn(add1, 2), 3, 'the runtime keeps running');
+  });
+
+  nodeTest(
+    'abort() crosses threads: the remote task runs its finally and joins as cancelled',
+    async () => {
+      const f = flag();
+      await rt.blockOn(function* () {
+        const h = spawn(waitsForever, f);
+        yield* changed(f, 1, 0); // it started on a worker
+        h.abort();
+        try {
+          yield* h;
+          assert.fail('join should throw');
+        } catch (e) {
+          assert.ok(e instanceof JoinError && e.isCancelled());
+        }
+        assert.equal(
+          Atomics.load(f, 0),
+          1,
+          'the finally block ran on the worker before the join returned',
+        );
+      });
+    },
+  );
+
+  nodeTest(
+    'an abort before the proxy task was first polled still reaches the remote task',
+    async () => {
+      const f = flag();
+      await rt.blockOn(function* () {
+        const h = spawn(waitsForever, f);
+        Atomics.wait(f, 1, 0, 10_000); // block the main thread until the task runs on a worker
+        h.abort();
+        try {
+          yield* h;
+          assert.fail('join should throw');
+        } catch (e) {
+          assert.ok(e instanceof JoinError && e.isCancelled());
+        }
+        assert.equal(Atomics.load(f, 0), 1, 'the remote finally ran');
+      });
+    },
+  );
+
+  nodeTest('a blocking function that throws fails its handle with the remote error', async () => {
+    await rt.blockOn(function* () {
+      try {
+        yield* spawnBlocking(blockingThrows, 'nope');
+        assert.fail('should throw');
+      } catch (e) {
+        assert.ok(e instanceof JoinError && e.cause instanceof RemoteError);
+        assert.equal(e.cause.name, 'TypeError');
+        assert.match(e.cause.stack ?? '', /blockingThrows/);
+      }
+    });
+  });
+});
+
+describe('outside a multi-thread runtime', () => {
+  test('spawn(def) throws a no-runtime WorkerError', function* () {
+    assert.throws(
+      () => spawn(add1, 1),
+      (e: unknown) => e instanceof WorkerError && e.kind === 'no-runtime',
+    );
+  });
+
+  test('spawnBlocking works on the current-thread runtime', function* () {
+    const a = spawnBlocking(blockingBusy, 1);
+    const b = spawnBlocking(blockingBusy, 1);
+    const [ta, tb] = [yield* a, yield* b];
+    assert.equal(typeof ta, 'number');
+    assert.notEqual(ta, tb, 'two jobs at once run on two threads');
+  });
+
+  nodeTest('shutdown terminates every worker thread', async () => {
+    const r = Runtime.builder().multiThread().workerThreads(2).build() as MultiThreadRuntime;
+    assert.equal(await r.spawn(add1, 1), 2);
+    await r.shutdown();
+    assert.equal(
+      process.getActiveResourcesInfo().filter((x) => x === 'Worker' || x === 'MessagePort').length,
+      0,
+    );
+  });
+});
