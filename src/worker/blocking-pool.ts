@@ -62,7 +62,7 @@ export class BlockingPool implements RemoteOwner {
   spawn<R>(sched: Scheduler, def: BlockingDef<any, R>, args: unknown[]): JoinHandle<R> {
     if (this.#closed)
       throw new WorkerError('shutdown', 'tokio-ts: the blocking pool was shut down');
-    const job = new Job(this, args, `blocking ${def.name}`);
+    const job = new Job(this, args, def.name, true);
     job.key = defKey(def);
     this.#queue.push(job);
     this.#dispatch();

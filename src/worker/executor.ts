@@ -164,7 +164,9 @@ export class Executor {
     const k = sh.injectPop(b, START_BATCH);
     if (k > 0) {
       for (let i = 1; i < k; i++) if (!sh.localPush(me, b[i]!)) sh.injectPushOne(b[i]!);
-      if (k > 2) sh.ringOneWorker(me);
+      // more work than this worker took: wake a sleeping peer (pushes ring
+      // only on the empty -> non-empty transition)
+      if (k > 2 || sh.injectLen() > 0) sh.ringOneWorker(me);
       return b[0]!;
     }
     // steal half of another worker's queue, starting at a random victim

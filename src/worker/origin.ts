@@ -54,7 +54,7 @@ export class Origin implements RemoteOwner {
   readonly #free: Int32Array;
   #freeTop = 0;
   readonly #leaves: (RemoteJoin | null)[];
-  readonly #defIds = new Map<string, number>();
+  readonly #defIds = new Map<object, number>();
   readonly #backlog = new RingBuffer<RemoteJoin>(64);
   readonly messenger: Messenger;
   /** remote tasks in flight (for the main thread's keep-alive) */
@@ -80,13 +80,12 @@ export class Origin implements RemoteOwner {
 
   /** Spawns `def(...args)` on the workers; returns the proxy task's handle. */
   spawn<R>(sched: Scheduler, def: TaskDef<any, R>, args: unknown[]): JoinHandle<R> {
-    const key = defKey(def);
-    let id = this.#defIds.get(key);
+    let id = this.#defIds.get(def);
     if (id === undefined) {
-      id = this.sh.defId(key);
-      this.#defIds.set(key, id);
+      id = this.sh.defId(defKey(def));
+      this.#defIds.set(def, id);
     }
-    const leaf = new RemoteJoin(this, args, `task ${def.name} on a worker`);
+    const leaf = new RemoteJoin(this, args, def.name, false);
     leaf.defId = id;
     if (this.#backlog.length > 0 || !this.#publish(leaf)) this.#backlog.push(leaf);
     this.outstanding++;
@@ -154,15 +153,18 @@ export class Origin implements RemoteOwner {
   #queue(g: number): boolean {
     const sh = this.sh;
     if (this.me === 0) {
-      if (!sh.injectPushOne(g)) return false;
-      sh.ringAllWorkers();
+      const r = sh.injectPushOne(g);
+      if (r === 0) return false;
+      // only the empty -> non-empty transition wakes: a worker sets its bell
+      // before its last look, so it either sees this slot or gets rung
+      if (r === 2) sh.ringAllWorkers();
       return true;
     }
     // a worker: the newest spawn takes the LIFO slot; the previous one goes to the local queue
     const li = sh.lifoIndex(this.me);
     const prev = sh.ctl[li]!;
     Atomics.store(sh.ctl, li, g + 1);
-    if (prev !== 0 && !sh.localPush(this.me, prev - 1) && !sh.injectPushOne(prev - 1)) {
+    if (prev !== 0 && !sh.localPush(this.me, prev - 1) && sh.injectPushOne(prev - 1) === 0) {
       Atomics.store(sh.ctl, li, prev);
       return false;
     }

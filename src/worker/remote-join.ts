@@ -31,13 +31,20 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting 
   defId = 0;
   args: unknown[] | null;
   readonly owner: RemoteOwner;
-  readonly what: string;
+  readonly #name: string;
+  readonly #blocking: boolean;
   #cancelling = false;
 
-  constructor(owner: RemoteOwner, args: unknown[], what: string) {
+  constructor(owner: RemoteOwner, args: unknown[], name: string, blocking: boolean) {
     this.owner = owner;
     this.args = args;
-    this.what = what;
+    this.#name = name;
+    this.#blocking = blocking;
+  }
+
+  /** What the proxy waits on (built on demand: no string per spawn). */
+  get what(): string {
+    return this.#blocking ? `blocking ${this.#name}` : `task ${this.#name} on a worker`;
   }
 
   [Symbol.iterator](): this {

@@ -34,8 +34,16 @@ export const LOCAL_CAP = 256;
 const LOCAL_MASK = LOCAL_CAP - 1;
 /** Injection queue capacity: enough for large submissions without a backlog hop. */
 export const INJECT_CAP = 1 << 16;
-/** Completion ring capacity per (runner, origin) pair; on overflow a message is posted. */
-export const RING_CAP = 4096;
+/**
+ * Completion ring capacity per (runner, origin) pair; on overflow a message is
+ * posted. 4096 overflowed when 200k trivial tasks completed faster than the
+ * main thread drained them (every overflow costs a postMessage), so small
+ * runtimes get 64k entries (256 KiB per ring); large ones 8k, since the rings
+ * grow with the square of the thread count.
+ */
+export function ringCapFor(n: number): number {
+  return n <= 4 ? 1 << 16 : 1 << 13;
+}
 /** Definition table: entries and bytes per entry (module URL + '#' + name). */
 export const DEF_CAP = 512;
 export const DEF_BYTES = 512;
@@ -104,7 +112,7 @@ export function createBuffers(n: number): SharedBuffers {
     slots: new SharedArrayBuffer(4 * SLOT_WORDS * totalSlots),
     queues: new SharedArrayBuffer(4 * (n + 1) * (2 * LINE + LOCAL_CAP)),
     injector: new SharedArrayBuffer(4 * INJECT_CAP),
-    rings: new SharedArrayBuffer(4 * (n + 1) * (n + 1) * (2 * LINE + RING_CAP)),
+    rings: new SharedArrayBuffer(4 * (n + 1) * (n + 1) * (2 * LINE + ringCapFor(n))),
     defs: new SharedArrayBuffer(DEF_CAP * DEF_BYTES),
     metrics: new SharedArrayBuffer(8 * M_STRIDE * (n + 1)),
   };
@@ -123,6 +131,7 @@ export class Shared {
   readonly rings: Int32Array;
   readonly defs: Uint8Array;
   readonly metrics: Float64Array;
+  readonly ringCap: number;
   readonly #encoder = new TextEncoder();
   readonly #decoder = new TextDecoder();
 
@@ -138,6 +147,7 @@ export class Shared {
     this.rings = new Int32Array(b.rings);
     this.defs = new Uint8Array(b.defs);
     this.metrics = new Float64Array(b.metrics);
+    this.ringCap = ringCapFor(b.n);
   }
 
   /** First slot of thread `t`'s range, and its size. */
@@ -307,17 +317,20 @@ export class Shared {
     return k;
   }
 
-  injectPushOne(g: number): boolean {
+  /** Pushes one slot: 0 when full, 1 when queued, 2 when queued into an empty queue. */
+  injectPushOne(g: number): number {
     this.#lock(C_INJ_LOCK);
     const c = this.ctl;
     const tail = c[C_INJ_TAIL]!;
-    const ok = ((tail - c[C_INJ_HEAD]!) | 0) < INJECT_CAP;
-    if (ok) {
+    const len = (tail - c[C_INJ_HEAD]!) | 0;
+    let r = 0;
+    if (len < INJECT_CAP) {
       this.inj[tail & (INJECT_CAP - 1)] = g;
-      c[C_INJ_TAIL] = (tail + 1) | 0;
+      Atomics.store(c, C_INJ_TAIL, (tail + 1) | 0);
+      r = len === 0 ? 2 : 1;
     }
     this.#unlock(C_INJ_LOCK);
-    return ok;
+    return r;
   }
 
   /** Pops up to `max` slots into `out`; returns the count. */
@@ -344,7 +357,7 @@ export class Shared {
   // ---- completion rings (SPSC runner -> origin) -------------------------------
 
   #rBase(runner: number, origin: number): number {
-    return (runner * (this.n + 1) + origin) * (2 * LINE + RING_CAP);
+    return (runner * (this.n + 1) + origin) * (2 * LINE + this.ringCap);
   }
 
   /** Runner side; false when full (the caller posts a message instead). */
@@ -352,8 +365,8 @@ export class Shared {
     const r = this.rings;
     const b = this.#rBase(runner, origin);
     const tail = r[b + LINE]!;
-    if (((tail - Atomics.load(r, b)) | 0) >= RING_CAP) return false;
-    r[b + 2 * LINE + (tail & (RING_CAP - 1))] = g;
+    if (((tail - Atomics.load(r, b)) | 0) >= this.ringCap) return false;
+    r[b + 2 * LINE + (tail & (this.ringCap - 1))] = g;
     Atomics.store(r, b + LINE, (tail + 1) | 0);
     return true;
   }
@@ -366,7 +379,7 @@ export class Shared {
     const tail = Atomics.load(r, b + LINE);
     const n = (tail - head) | 0;
     while (head !== tail) {
-      fn(r[b + 2 * LINE + (head & (RING_CAP - 1))]!);
+      fn(r[b + 2 * LINE + (head & (this.ringCap - 1))]!);
       head = (head + 1) | 0;
     }
     Atomics.store(r, b, head);
