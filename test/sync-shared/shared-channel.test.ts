@@ -67,7 +67,7 @@ describe('sharedChannel on one thread', () => {
 
   test('bad input throws typed errors', function* () {
     assert.throws(() => sharedChannel(0), RangeError);
-    const [tx] = sharedChannel<unknown>(1, { slotBytes: 16 });
+    const [tx] = sharedChannel<unknown>(1, { slotBytes: 32 });
     assert.throws(() => tx.trySend(undefined), TypeError);
     assert.throws(() => tx.trySend({ big: 'x'.repeat(100) }), RangeError);
   });

@@ -27,7 +27,9 @@ const RX_WAITERS = 64;
 const TX_WAITERS = 80;
 const SENDERS = 96;
 const CLOSED = 97;
-const SEQ = 112;
+const CTL_WORDS = 112;
+/** slot header: [seq, kind, byte length, pad]; payload from byte 16 */
+const HEADER = 16;
 
 const K_NUMBER = 0;
 const K_TRUE = 1;
@@ -37,10 +39,13 @@ const K_STRING = 4;
 const K_CLONE = 5;
 
 const EMPTY: unique symbol = Symbol('empty');
+/** Empty checks before a waiter parks (~0.1 µs each; far below a park/notify round trip). */
+const SPIN = 200;
+const DONE_VOID: IteratorResult<Suspend, void> = Object.freeze({ done: true, value: undefined });
 
 /** Options of {@link sharedChannel}. */
 export interface SharedChannelOptions {
-  /** Bytes per message slot (default 64; 8 of them are a header). Larger values need larger slots. */
+  /** Bytes per message slot (default 64; 16 of them are a header). Larger values need larger slots. */
   slotBytes?: number;
 }
 
@@ -77,10 +82,10 @@ class Core {
 
   /** Encodes `v`; throws before claiming a slot if it cannot fit. */
   check(v: unknown): Uint8Array | string | null {
-    if (v === undefined) throw new TypeError('sharedChannel: cannot send undefined (use null)');
     const t = typeof v;
     if (t === 'number' || t === 'boolean' || v === null) return null;
-    const room = this.slotBytes - 8;
+    if (v === undefined) throw new TypeError('sharedChannel: cannot send undefined (use null)');
+    const room = this.slotBytes - HEADER;
     if (t === 'string' && (v as string).length * 3 <= room) return v as string;
     let bytes: Uint8Array;
     try {
@@ -97,19 +102,19 @@ class Core {
 
   write(i: number, v: unknown, enc: Uint8Array | string | null): void {
     const off = i * this.slotBytes;
-    const w = off >> 2;
+    const w = (off >> 2) + 1;
     if (typeof v === 'number') {
       this.i32[w] = K_NUMBER;
-      this.f64[(off >> 3) + 1] = v;
+      this.f64[(off + HEADER) >> 3] = v;
     } else if (v === true) this.i32[w] = K_TRUE;
     else if (v === false) this.i32[w] = K_FALSE;
     else if (v === null) this.i32[w] = K_NULL;
     else if (typeof enc === 'string') {
-      const r = this.#enc.encodeInto(enc, this.u8.subarray(off + 8, off + this.slotBytes));
+      const r = this.#enc.encodeInto(enc, this.u8.subarray(off + HEADER, off + this.slotBytes));
       this.i32[w] = K_STRING;
       this.i32[w + 1] = r.written;
     } else {
-      this.u8.set(enc!, off + 8);
+      this.u8.set(enc!, off + HEADER);
       this.i32[w] = K_CLONE;
       this.i32[w + 1] = enc!.length;
     }
@@ -117,10 +122,10 @@ class Core {
 
   read(i: number): unknown {
     const off = i * this.slotBytes;
-    const w = off >> 2;
+    const w = (off >> 2) + 1;
     switch (this.i32[w]) {
       case K_NUMBER:
-        return this.f64[(off >> 3) + 1];
+        return this.f64[(off + HEADER) >> 3];
       case K_TRUE:
         return true;
       case K_FALSE:
@@ -128,9 +133,9 @@ class Core {
       case K_NULL:
         return null;
       case K_STRING:
-        return this.#dec.decode(this.u8.slice(off + 8, off + 8 + this.i32[w + 1]!));
+        return this.#dec.decode(this.u8.slice(off + HEADER, off + HEADER + this.i32[w + 1]!));
       default:
-        return deserialize(this.u8.slice(off + 8, off + 8 + this.i32[w + 1]!));
+        return deserialize(this.u8.slice(off + HEADER, off + HEADER + this.i32[w + 1]!));
     }
   }
 
@@ -138,16 +143,18 @@ class Core {
   push(v: unknown, enc: Uint8Array | string | null): 'ok' | 'full' | 'closed' {
     const c = this.ctl;
     if (Atomics.load(c, CLOSED) !== 0) return 'closed';
+    const d = this.i32;
+    const sw = this.slotBytes >> 2;
     let pos = Atomics.load(c, ENQ);
     for (;;) {
       const i = pos & this.mask;
-      const seq = Atomics.load(c, SEQ + i);
+      const seq = Atomics.load(d, i * sw);
       const dif = (seq - pos) | 0;
       if (dif === 0) {
         const got = Atomics.compareExchange(c, ENQ, pos, (pos + 1) | 0);
         if (got === pos) {
           this.write(i, v, enc);
-          Atomics.store(c, SEQ + i, (pos + 1) | 0);
+          Atomics.store(d, i * sw, (pos + 1) | 0);
           wakeAll(c, SEND_GEN, RX_WAITERS);
           return 'ok';
         }
@@ -163,16 +170,18 @@ class Core {
   /** Non-blocking receive: the value or EMPTY. */
   pop(): unknown {
     const c = this.ctl;
+    const d = this.i32;
+    const sw = this.slotBytes >> 2;
     let pos = Atomics.load(c, DEQ);
     for (;;) {
       const i = pos & this.mask;
-      const seq = Atomics.load(c, SEQ + i);
+      const seq = Atomics.load(d, i * sw);
       const dif = (seq - ((pos + 1) | 0)) | 0;
       if (dif === 0) {
         const got = Atomics.compareExchange(c, DEQ, pos, (pos + 1) | 0);
         if (got === pos) {
           const v = this.read(i);
-          Atomics.store(c, SEQ + i, (pos + this.cap) | 0);
+          Atomics.store(d, i * sw, (pos + this.cap) | 0);
           wakeAll(c, RECV_GEN, TX_WAITERS);
           return v;
         }
@@ -239,11 +248,14 @@ export function sharedChannel<T>(
   // Vyukov's sequence scheme needs at least two slots
   let cap = 2;
   while (cap < capacity) cap <<= 1;
-  const ctl = new SharedArrayBuffer(4 * (SEQ + cap));
-  const c = new Int32Array(ctl);
-  for (let i = 0; i < cap; i++) c[SEQ + i] = i;
-  c[SENDERS] = 1;
-  const core = new Core({ ctl, data: new SharedArrayBuffer(cap * slotBytes), cap, slotBytes });
+  const ctl = new SharedArrayBuffer(4 * CTL_WORDS);
+  new Int32Array(ctl)[SENDERS] = 1;
+  const data = new SharedArrayBuffer(cap * slotBytes);
+  const d = new Int32Array(data);
+  // each slot's sequence number sits in its own header, so producer and
+  // consumer share a cache line only when they touch the same slot
+  for (let i = 0; i < cap; i++) d[(i * slotBytes) >> 2] = i;
+  const core = new Core({ ctl, data, cap, slotBytes });
   return [new SharedSender<T>(core), new SharedReceiver<T>(core)];
 }
 
@@ -416,13 +428,24 @@ class RecvLeaf<T>
     const core = this.#core;
     const c = core.ctl;
     for (;;) {
-      const seen = Atomics.load(c, SEND_GEN);
       let v = core.pop();
+      if (v !== EMPTY) return { done: true, value: v as T };
+      // slow path: read the wake generation before the tries that precede the park
+      const seen = Atomics.load(c, SEND_GEN);
+      v = core.pop();
       if (v !== EMPTY) return { done: true, value: v as T };
       if (core.finished()) {
         v = core.pop();
         return { done: true, value: v !== EMPTY ? (v as T) : undefined };
       }
+      // a short spin before parking: a producer on another core is usually
+      // about to publish, and a park costs a notify syscall plus an event-loop
+      // hop on each side (research B.1/B.3)
+      for (let k = 0; k < SPIN; k++) {
+        if (Atomics.load(c, ENQ) !== Atomics.load(c, DEQ)) break;
+      }
+      v = core.pop();
+      if (v !== EMPTY) return { done: true, value: v as T };
       this.#wait.announce(c, RX_WAITERS);
       v = core.pop();
       if (v !== EMPTY) {
@@ -468,9 +491,18 @@ class SendLeaf<T> implements Future<void>, Iterator<Suspend, void, unknown>, Wai
     const core = this.#core;
     const c = core.ctl;
     for (;;) {
-      const seen = Atomics.load(c, RECV_GEN);
       let r = core.push(this.#value, this.#enc);
-      if (r === 'ok') return { done: true, value: undefined };
+      if (r === 'ok') return DONE_VOID;
+      if (r === 'closed') throw new SharedSendError(this.#value);
+      const seen = Atomics.load(c, RECV_GEN);
+      r = core.push(this.#value, this.#enc);
+      if (r === 'ok') return DONE_VOID;
+      if (r === 'closed') throw new SharedSendError(this.#value);
+      for (let k = 0; k < SPIN; k++) {
+        if (((Atomics.load(c, ENQ) - Atomics.load(c, DEQ)) | 0) < core.cap) break;
+      }
+      r = core.push(this.#value, this.#enc);
+      if (r === 'ok') return DONE_VOID;
       if (r === 'closed') throw new SharedSendError(this.#value);
       this.#wait.announce(c, TX_WAITERS);
       r = core.push(this.#value, this.#enc);
