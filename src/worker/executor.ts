@@ -49,8 +49,16 @@ import {
 import { loadDef, loadedDef, type TaskDef } from './task-def.js';
 import { fromWire } from './wire.js';
 
-/** Descriptors started per idle turn (amortises a scheduler round per task). */
+/**
+ * Most descriptors started per idle turn. Started tasks cannot be stolen, so
+ * the batch adapts: it doubles while the tasks of a turn average under
+ * {@link SHORT_TASK_MS} (trivial tasks: amortises a scheduler round per task)
+ * and drops to 1 as soon as they take longer (CPU-bound tasks stay stealable:
+ * with a fixed batch of 32, one worker started all 64 tasks of a CPU batch
+ * before its peer woke, and 2 workers ran at 1.1x one).
+ */
 const START_BATCH = 32;
+const SHORT_TASK_MS = 0.02;
 /** Continuous work before yielding a macrotask turn to the event loop (ms). */
 const TURN_MS = 2;
 /** Empty looks before sleeping (each costs well under a microsecond). */
@@ -71,12 +79,15 @@ export class Executor {
   readonly #poster: ResultPoster;
   readonly #defs = new Map<number, TaskDef<any, any>>();
   readonly #running = new Map<number, Task>();
-  readonly #batch = new Int32Array(START_BATCH);
+  readonly #popBuf = new Int32Array(START_BATCH);
   #waiting = false;
   #scheduled = false;
   #turnStart = 0;
   #busySince = 0;
   #stealRng = 1;
+  #batch = 1;
+  #batchStart = 0;
+  #batchCount = 0;
   readonly #tickBound = () => {
     this.#scheduled = false;
     this.#turnStart = performance.now();
@@ -110,7 +121,17 @@ export class Executor {
   }
 
   #onIdle(): void {
-    if (performance.now() - this.#turnStart > TURN_MS) {
+    const now = performance.now();
+    if (this.#batchCount > 0) {
+      const per = (now - this.#batchStart) / this.#batchCount;
+      this.#batchCount = 0;
+      if (per < SHORT_TASK_MS) {
+        if (this.#batch < START_BATCH) this.#batch <<= 1;
+      } else {
+        this.#batch = 1;
+      }
+    }
+    if (now - this.#turnStart > TURN_MS) {
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(this.#tickBound);
@@ -139,12 +160,15 @@ export class Executor {
   /** Starts up to a batch of descriptors; returns how many. */
   #startSome(): number {
     let started = 0;
-    while (started < START_BATCH) {
+    const max = this.#batch;
+    while (started < max) {
       const g = this.#next();
       if (g < 0) break;
+      if (started === 0) this.#batchStart = performance.now();
       this.#startSlot(g);
       started++;
     }
+    this.#batchCount = started;
     return started;
   }
 
@@ -160,7 +184,7 @@ export class Executor {
     let g = sh.localPop(me);
     if (g >= 0) return g;
     // the injection queue: take a batch, keep the rest in the local queue (stealable)
-    const b = this.#batch;
+    const b = this.#popBuf;
     const k = sh.injectPop(b, START_BATCH);
     if (k > 0) {
       for (let i = 1; i < k; i++) if (!sh.localPush(me, b[i]!)) sh.injectPushOne(b[i]!);
