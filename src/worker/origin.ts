@@ -18,6 +18,7 @@ import type { Scheduler } from '../runtime/scheduler.js';
 import type { Task } from '../runtime/task.js';
 import { JoinHandle } from '../task/join-handle.js';
 import { RemoteError, WorkerError } from './error.js';
+import { smi } from './executor.js';
 import { P_CANCELLED, P_ERR, P_OK, RemoteJoin, type RemoteOwner } from './remote-join.js';
 import {
   ARG_F64,
@@ -211,7 +212,7 @@ export class Origin implements RemoteOwner {
     const rk = sh.slots[w + 3]! & 0xff;
     let state = P_OK;
     let value: unknown;
-    if (rk === RES_F64) value = sh.slotsF[g * (SLOT_WORDS >> 1) + 2];
+    if (rk === RES_F64) value = smi(sh.slotsF[g * (SLOT_WORDS >> 1) + 2]!);
     else if (rk === RES_UNDEFINED) value = undefined;
     else if (rk === RES_JSON) value = JSON.parse(sh.readText(g, sh.slots[w + 3]! >>> 8));
     else if (rk === RES_CANCELLED) state = P_CANCELLED;
