@@ -329,8 +329,9 @@ export class Executor {
     const w = g * SLOT_WORDS;
     const origin = sh.originOf(g);
     sh.slots[w + 3] = rk;
-    Atomics.or(sh.slots, w, ST_DONE);
     sh.addMetric(this.#me, M_RUN, 1);
+    sh.setMetric(this.#me, M_POLLS, this.#sched.polls);
+    Atomics.or(sh.slots, w, ST_DONE);
     if ((rk & 0xff) === RES_MESSAGE) {
       if (origin === this.#me) {
         this.#origin.completeMessage(g, ok, value);

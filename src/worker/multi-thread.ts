@@ -75,6 +75,8 @@ export class MultiThreadRuntime extends Runtime {
   #closed = false;
   #pool: BlockingPool | null = null;
   #replaced = 0;
+  /** resolved when each worker reported ready (or exited) */
+  readonly #ready: Promise<void>[] = [];
 
   constructor(opts: BuilderOptions = {}) {
     super(opts);
@@ -138,6 +140,9 @@ export class MultiThreadRuntime extends Runtime {
   override async shutdown(timeoutMs?: number): Promise<void> {
     if (!this.#closed) await super.shutdown(timeoutMs);
     this.#closed = true;
+    // let threads that are still starting finish their start (and run
+    // onThreadStart) so that every started thread also runs onThreadStop
+    await Promise.all(this.#ready);
     this.#sh.setShutdown();
     clearInterval(this.#keep);
     const ws = this.#workers.filter((w): w is Worker => w !== null);
@@ -158,23 +163,33 @@ export class MultiThreadRuntime extends Runtime {
     });
     w.unref();
     this.#workers[i] = w;
-    w.on('message', (m: Msg) => this.#onMessage(m));
+    let started = false;
+    let markReady!: () => void;
+    this.#ready[i] = new Promise<void>((r) => {
+      markReady = r;
+    });
+    w.on('message', (m: Msg) => {
+      if (m.t === 'ready') {
+        started = true;
+        markReady();
+        if (this.options.onThreadStart !== undefined) this.options.onThreadStart();
+        return;
+      }
+      this.#onMessage(m);
+    });
     w.on('error', () => {
       // reported through 'exit': the tasks it ran fail with a 'crashed' WorkerError
     });
     w.on('exit', (code) => {
-      if (this.#workers[i] !== w) return;
+      markReady();
+      if (started && this.options.onThreadStop !== undefined) this.options.onThreadStop();
+      if (this.#workers[i] !== w) return; // terminated by shutdown
       this.#workers[i] = null;
-      if (this.options.onThreadStop !== undefined) this.options.onThreadStop();
       if (!this.#closed) this.#crashed(i, code);
     });
   }
 
   #onMessage(m: Msg): void {
-    if (m.t === 'ready') {
-      if (this.options.onThreadStart !== undefined) this.options.onThreadStart();
-      return;
-    }
     if (m.to !== 0) {
       // relay between workers (pinned tasks and results that need structured clone)
       this.#workers[m.to]?.postMessage(m);

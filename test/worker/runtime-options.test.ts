@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, test as nodeTest } from 'node:test';
+import { JoinError, Runtime, spawn } from 'tokio-ts';
+import { type MultiThreadRuntime, spawnBlocking, WorkerError } from 'tokio-ts/worker';
+import {
+  add1,
+  blockingAdd,
+  blockingBusy,
+  returnsFunction,
+  waitsForever,
+} from './fixtures/tasks.js';
+
+function build(b = Runtime.builder()): MultiThreadRuntime {
+  return b.multiThread().build() as MultiThreadRuntime;
+}
+
+describe('multi-thread runtime options and lifecycle', () => {
+  nodeTest(
+    'onThreadStart and onThreadStop run once per worker; metrics count the workers',
+    async () => {
+      let started = 0;
+      let stopped = 0;
+      const rt = build(
+        Runtime.builder()
+          .workerThreads(2)
+          .threadName('mt-test')
+          .onThreadStart(() => started++)
+          .onThreadStop(() => stopped++),
+      );
+      assert.deepEqual(await Promise.all([1, 2, 3, 4].map((i) => rt.spawn(add1, i))), [2, 3, 4, 5]);
+      const m = rt.metrics();
+      assert.equal(m.numWorkers, 2);
+      assert.ok(m.workerPollCount(0) + m.workerPollCount(1) >= 4);
+      assert.equal(m.workerLocalQueueDepth(0), 0);
+      await rt.shutdown();
+      assert.equal(started, 2);
+      assert.equal(stopped, 2);
+    },
+  );
+
+  nodeTest('shutdown cancels tasks running on workers: their finally blocks run', async () => {
+    const rt = build(Runtime.builder().workerThreads(1));
+    const f = new Int32Array(new SharedArrayBuffer(8));
+    const h = rt.spawn(waitsForever, f);
+    Atomics.wait(f, 1, 0, 10_000); // started on the worker
+    await rt.shutdown(5000);
+    assert.equal(Atomics.load(f, 0), 1, 'the remote finally ran before shutdown returned');
+    await assert.rejects(
+      Promise.resolve(h),
+      (e: unknown) => e instanceof JoinError && e.isCancelled(),
+    );
+  });
+
+  nodeTest('a result that cannot be cloned fails the handle with the clone error', async () => {
+    const rt = build(Runtime.builder().workerThreads(1));
+    try {
+      await assert.rejects(Promise.resolve(rt.spawn(returnsFunction)), (e: unknown) => {
+        assert.ok(e instanceof JoinError && e.isFailed());
+        assert.match(String((e.cause as Error).message), /could not be cloned|cannot be cloned/);
+        return true;
+      });
+      assert.equal(await rt.spawn(add1, 1), 2);
+    } finally {
+      await rt.shutdown();
+    }
+  });
+
+  nodeTest('the blocking pool queues beyond maxBlockingThreads and reports depth', async () => {
+    const rt = build(Runtime.builder().workerThreads(1).maxBlockingThreads(1));
+    try {
+      await rt.blockOn(function* () {
+        const a = spawnBlocking(blockingBusy, 30);
+        const b = spawnBlocking(blockingAdd, 2, 3);
+        const m = rt.metrics();
+        assert.equal(m.blockingThreads, 1);
+        assert.equal(m.blockingQueueDepth, 1, 'the second job waits for the only thread');
+        const ta = yield* a;
+        const rb = yield* b;
+        assert.equal(rb.sum, 5);
+        assert.equal(rb.thread, ta, 'both ran on the one blocking thread');
+        assert.equal(m.idleBlockingThreads, 1);
+      });
+    } finally {
+      await rt.shutdown();
+    }
+  });
+
+  nodeTest(
+    'cancel safety: aborting a queued blocking job drops it without running it',
+    async () => {
+      const rt = build(Runtime.builder().workerThreads(1).maxBlockingThreads(1));
+      try {
+        await rt.blockOn(function* () {
+          const a = spawnBlocking(blockingBusy, 20);
+          const b = spawnBlocking(blockingAdd, 1, 1);
+          b.abort();
+          try {
+            yield* b;
+            assert.fail('should be cancelled');
+          } catch (e) {
+            assert.ok(e instanceof JoinError && e.isCancelled());
+          }
+          yield* a;
+          assert.equal(rt.metrics().blockingQueueDepth, 0);
+        });
+      } finally {
+        await rt.shutdown();
+      }
+    },
+  );
+
+  nodeTest(
+    'spawnBlocking rejects a task definition with a TypeError, spawn rejects a blocking one',
+    async () => {
+      const rt = build(Runtime.builder().workerThreads(1));
+      try {
+        assert.throws(() => spawnBlocking(add1 as never, 1), TypeError);
+        await rt.blockOn(function* () {
+          assert.throws(() => spawn(blockingAdd as never, 1, 2), TypeError);
+        });
+        assert.ok(new WorkerError('shutdown', 'x').kind === 'shutdown');
+      } finally {
+        await rt.shutdown();
+      }
+    },
+  );
+});
