@@ -140,6 +140,8 @@ export class MultiThreadRuntime extends Runtime {
   override async shutdown(timeoutMs?: number): Promise<void> {
     if (!this.#closed) await super.shutdown(timeoutMs);
     this.#closed = true;
+    // keep the process alive until every thread is gone (they are unref'd)
+    for (const w of this.#workers) w?.ref();
     // let threads that are still starting finish their start (and run
     // onThreadStart) so that every started thread also runs onThreadStop
     await Promise.all(this.#ready);
@@ -161,7 +163,6 @@ export class MultiThreadRuntime extends Runtime {
         eventInterval: this.options.eventInterval,
       },
     });
-    w.unref();
     this.#workers[i] = w;
     let started = false;
     let markReady!: () => void;
@@ -187,6 +188,10 @@ export class MultiThreadRuntime extends Runtime {
       this.#workers[i] = null;
       if (!this.#closed) this.#crashed(i, code);
     });
+    // after the listeners: adding a 'message' listener refs the worker's port.
+    // Idle workers never keep the process alive; the main thread holds its own
+    // ref'd handle while it waits for remote results.
+    w.unref();
   }
 
   #onMessage(m: Msg): void {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, test as nodeTest } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { JoinError, Runtime, spawn } from 'tokio-ts';
 import { type MultiThreadRuntime, spawnBlocking, WorkerError } from 'tokio-ts/worker';
 import {
@@ -15,6 +17,16 @@ function build(b = Runtime.builder()): MultiThreadRuntime {
 }
 
 describe('multi-thread runtime options and lifecycle', () => {
+  nodeTest('a runtime that is never shut down does not keep the process alive', () => {
+    const r = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL('./fixtures/no-shutdown.js', import.meta.url))],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '2');
+  });
+
   nodeTest(
     'onThreadStart and onThreadStop run once per worker; metrics count the workers',
     async () => {
