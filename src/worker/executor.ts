@@ -106,11 +106,21 @@ export class Executor {
     this.#sched = rt.sched;
     this.#origin = origin;
     this.#poster = poster;
-    const prevIdle = this.#sched.onIdle;
-    this.#sched.onIdle = () => {
-      if (prevIdle !== null) prevIdle();
+    // The executor must see every idle turn, and other drivers (the time
+    // module's auto-advance) also use `onIdle`, possibly assigned later: keep
+    // theirs behind an accessor and call both.
+    let other: (() => void) | null = this.#sched.onIdle;
+    const both = (): void => {
+      if (other !== null) other();
       this.#onIdle();
     };
+    Object.defineProperty(this.#sched, 'onIdle', {
+      configurable: true,
+      get: () => both,
+      set: (f: (() => void) | null) => {
+        other = f;
+      },
+    });
     this.#stealRng = me * 7919 + 1;
   }
 
