@@ -86,6 +86,23 @@ describe('sharedChannel on one thread', () => {
     assert.deepEqual(rx.tryRecv(), { ok: true, value: 7 }, 'the message is still there');
   });
 
+  test('cancel safety: a send cancelled after its wake-up sends nothing', function* () {
+    const [tx, rx] = sharedChannel<number>(2);
+    tx.trySend(1);
+    tx.trySend(2);
+    const h = spawn(function* () {
+      yield* tx.send(3);
+    });
+    yield* yieldNow(); // parked: the channel is full
+    assert.equal(rx.tryRecv().ok, true); // room now: the sender is woken
+    h.abort(); // cancelled before it resumed
+    try {
+      yield* h;
+    } catch {}
+    assert.deepEqual(rx.tryRecv(), { ok: true, value: 2 });
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'empty' }, '3 was never sent');
+  });
+
   test('cancel safety: select with a ready branch leaves the message in the channel', function* () {
     const [tx, rx] = sharedChannel<number>(4);
     const r = yield* select(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test as nodeTest } from 'node:test';
 import { JoinError, Runtime, spawn } from 'tokio-ts';
-import { call } from 'tokio-ts/future';
+import { call, ready, select } from 'tokio-ts/future';
 import { test } from 'tokio-ts/test';
 import { type MultiThreadRuntime, RemoteError, spawnBlocking, WorkerError } from 'tokio-ts/worker';
 import {
@@ -172,6 +172,18 @@ describe('multi-thread runtime', () => {
           assert.ok(e instanceof JoinError && e.isCancelled());
         }
         assert.equal(Atomics.load(f, 0), 1, 'the remote finally ran');
+      });
+    },
+  );
+
+  nodeTest(
+    'cancel safety: a join of a remote task cancelled by select leaves it joinable',
+    async () => {
+      await rt.blockOn(function* () {
+        const h = spawn(add1, 9);
+        const r = yield* select({ join: h, now: ready(0) }, { biased: true });
+        assert.equal(r.key, 'now');
+        assert.equal(yield* h, 10, 'the handle still yields the result');
       });
     },
   );
