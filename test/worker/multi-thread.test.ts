@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test as nodeTest } from 'node:test';
-import { JoinError, Runtime, spawn } from 'tokio-ts';
+import { JoinError, type JoinHandle, Runtime, spawn } from 'tokio-ts';
 import { call, ready, select } from 'tokio-ts/future';
 import { test } from 'tokio-ts/test';
 import { type MultiThreadRuntime, RemoteError, spawnBlocking, WorkerError } from 'tokio-ts/worker';
@@ -185,6 +185,22 @@ describe('multi-thread runtime', () => {
         assert.equal(r.key, 'now');
         assert.equal(yield* h, 10, 'the handle still yields the result');
       });
+    },
+  );
+
+  nodeTest(
+    'a burst of tasks larger than the injection queue all complete exactly once',
+    async () => {
+      const N = process.env.TOKIO_TS_STRESS === 'long' ? 1_000_000 : 100_000;
+      const sum = await rt.blockOn(function* () {
+        const hs = new Array<JoinHandle<number>>(N);
+        for (let i = 0; i < N; i++) hs[i] = spawn(add1, i);
+        let s = 0;
+        for (let i = 0; i < N; i++) s += yield* hs[i]!;
+        return s;
+      });
+      assert.equal(sum, (N * (N - 1)) / 2 + N);
+      assert.equal(rt.metrics().globalQueueDepth, 0);
     },
   );
 
