@@ -32,3 +32,5 @@ export {
   type TaskId,
   yieldNow,
 } from './task/index.js';
+export { Instant, interval, sleep, timeout } from './time/index.js';
+export { spawnBlocking } from './worker/index.js';

@@ -51,13 +51,12 @@ export interface SelectOptions {
  * @example
  * ```ts
  * import { main, select, sleep } from 'tokio-ts';
- * import { mpsc } from 'tokio-ts/sync';
+ * import { Mutex } from 'tokio-ts/sync';
  *
  * main(function* () {
- *   const [tx, rx] = mpsc.channel<string>(8);
- *   tx.trySend('hello');
- *   const r = yield* select({ msg: rx.recv(), tick: sleep(1000) });
- *   if (r.key === 'msg') console.log(r.value); // hello
+ *   const m = new Mutex('hello');
+ *   const r = yield* select({ guard: m.lock(), tick: sleep(1000) });
+ *   if (r.key === 'guard') console.log(r.value.value); // hello
  * });
  * ```
  *

@@ -1,5 +1,6 @@
 /** Tasks: spawn, handles, join sets, scopes, task-locals and coop utilities. */
 
+export { spawnBlocking } from '../worker/spawn-blocking.js';
 export { JoinError, SuspendedDuringCancelError, type TaskId } from './error.js';
 export { AbortHandle, JoinHandle } from './join-handle.js';
 export { type JoinResult, JoinSet } from './join-set.js';
