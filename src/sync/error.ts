@@ -1,0 +1,27 @@
+/** Errors of the channels. */
+
+/**
+ * The receiving side is gone: the value could not be sent and is handed back
+ * in `value`.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc, SendError } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<string>(1);
+ *   rx.close();
+ *   try { yield* tx.send('lost?'); } catch (e) { console.log((e as SendError<string>).value); } // lost?
+ * });
+ * ```
+ */
+export class SendError<T> extends Error {
+  readonly kind = 'closed';
+  readonly value: T;
+  constructor(value: T) {
+    super('channel closed: the receiver is gone');
+    this.name = 'SendError';
+    this.value = value;
+  }
+}

@@ -1,0 +1,555 @@
+/**
+ * `mpsc`: multi-producer, single-consumer channels, bounded and unbounded.
+ *
+ * How and why: messages sit in a power-of-two ring buffer. A bounded sender
+ * that finds no free slot queues (FIFO, intrusive list) and is granted a
+ * *slot*, not a delivery: it pushes its own message when it resumes, so a send
+ * cancelled after its grant gives the slot to the next sender and its message
+ * was never sent (Tokio's guarantee). The receiver is only woken; it takes the
+ * message from the buffer when it runs, so a cancelled `recv` loses nothing.
+ */
+import type { Future, Suspend } from '../../future/future.js';
+import {
+  coopProceed,
+  currentTask,
+  parkForBudget,
+  SUSPENDED,
+  type Waiting,
+} from '../../runtime/context.js';
+import { LinkedList, type ListNode } from '../../runtime/linked-list.js';
+import { RingBuffer } from '../../runtime/ring-buffer.js';
+import type { Task } from '../../runtime/task.js';
+import { timeout } from '../../time/timeout.js';
+import { SendError } from '../error.js';
+
+/** @internal */
+class Chan<T> {
+  readonly buf = new RingBuffer<T>(16);
+  readonly cap: number;
+  /** slots granted to senders that have not pushed yet */
+  reserved = 0;
+  senders = 1;
+  rxClosed = false;
+  recvTask: Task | null = null;
+  readonly sendWaiters = new LinkedList<SendLeaf<T>>();
+  readonly closedWaiters = new Set<Task>();
+
+  constructor(cap: number) {
+    this.cap = cap;
+  }
+
+  hasSlot(): boolean {
+    return this.buf.length + this.reserved < this.cap;
+  }
+
+  push(v: T): void {
+    this.buf.push(v);
+    const t = this.recvTask;
+    if (t !== null) {
+      this.recvTask = null;
+      t.wake();
+    }
+  }
+
+  /** Grants free slots to queued senders, FIFO. */
+  admit(): void {
+    while (this.sendWaiters.head !== null && this.hasSlot()) {
+      const w = this.sendWaiters.shift()!;
+      this.reserved++;
+      w.grant();
+    }
+  }
+
+  wakeReceiver(): void {
+    const t = this.recvTask;
+    if (t !== null) {
+      this.recvTask = null;
+      t.wake();
+    }
+  }
+
+  closeRx(): void {
+    if (this.rxClosed) return;
+    this.rxClosed = true;
+    for (let w = this.sendWaiters.shift(); w !== null; w = this.sendWaiters.shift()) w.fail();
+    for (const t of this.closedWaiters) t.wake();
+    this.closedWaiters.clear();
+  }
+}
+
+function checkValue(v: unknown): void {
+  if (v === undefined) throw new TypeError('channels cannot carry undefined (use null)');
+}
+
+/**
+ * A bounded channel with room for `capacity` messages: a sender waits when it
+ * is full (backpressure).
+ *
+ * @example
+ * ```ts
+ * import { main, spawn } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<number>(16);
+ *   spawn(function* () {
+ *     for (let i = 0; i < 3; i++) yield* tx.send(i);
+ *     tx.close();
+ *   });
+ *   for (let v = yield* rx.recv(); v !== undefined; v = yield* rx.recv()) console.log(v); // 0 1 2
+ * });
+ * ```
+ *
+ * ## Errors
+ * `RangeError` if `capacity` is not an integer >= 1.
+ */
+export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
+  if (!Number.isInteger(capacity) || capacity < 1) {
+    throw new RangeError(`mpsc.channel: capacity must be an integer >= 1, got ${capacity}`);
+  }
+  const c = new Chan<T>(capacity);
+  return [new Sender<T>(c), new Receiver<T>(c)];
+}
+
+/**
+ * An unbounded channel: `send` never waits (it is synchronous).
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.unboundedChannel<string>();
+ *   tx.send('a');
+ *   console.log(yield* rx.recv()); // a
+ * });
+ * ```
+ */
+export function unboundedChannel<T>(): [UnboundedSender<T>, Receiver<T>] {
+  const c = new Chan<T>(Number.POSITIVE_INFINITY);
+  return [new UnboundedSender<T>(c), new Receiver<T>(c)];
+}
+
+/** What {@link Sender.trySend} found. */
+export type TrySendResult = 'ok' | 'full' | 'closed';
+
+class SenderBase<T> {
+  /** @internal */
+  readonly chan: Chan<T>;
+  #closed = false;
+
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    this.chan = chan;
+  }
+
+  /** Drops this sender; when every sender is closed the receiver sees the end. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const c = this.chan;
+    c.senders--;
+    if (c.senders === 0) c.wakeReceiver();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** True once the receiver is closed or gone. */
+  isClosed(): boolean {
+    return this.chan.rxClosed;
+  }
+
+  /** True if both senders feed the same channel. */
+  sameChannel(other: SenderBase<T>): boolean {
+    return this.chan === other.chan;
+  }
+
+  /**
+   * Waits until the receiver is closed.
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  closed(): Future<void> {
+    return { [Symbol.iterator]: () => new ClosedLeaf(this.chan) };
+  }
+
+  /** @internal */
+  checkOpen(): void {
+    if (this.#closed) throw new Error('tokio-ts: this sender was closed');
+  }
+}
+
+/**
+ * The sending half of a bounded channel; `clone()` it for more producers.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<string>(1);
+ *   const tx2 = tx.clone();
+ *   console.log(tx.trySend('a'), tx2.trySend('b')); // ok full
+ *   console.log(yield* rx.recv()); // a
+ * });
+ * ```
+ */
+export class Sender<T> extends SenderBase<T> {
+  /**
+   * Sends `value`, waiting for room while the channel is full. Senders are
+   * served in FIFO order.
+   *
+   * ## Cancel safety
+   * Cancel safe: if it is cancelled (a lost `select`, a timeout), the message
+   * was not sent, and a slot it was granted goes to the next sender.
+   *
+   * ## Errors
+   * Throws {@link SendError} carrying the value if the receiver is gone;
+   * `TypeError` for `undefined`.
+   */
+  send(value: T): Future<void> {
+    checkValue(value);
+    return new SendLeaf<T>(this.chan, value);
+  }
+
+  /**
+   * Like {@link send}, but gives up after `ms`, throwing `Elapsed` (the
+   * message was then not sent).
+   *
+   * ## Cancel safety
+   * Cancel safe, as `send`.
+   */
+  sendTimeout(value: T, ms: number): Future<void> {
+    return timeout(ms, this.send(value));
+  }
+
+  /** Sends without waiting: `'ok'`, `'full'` or `'closed'`. */
+  trySend(value: T): TrySendResult {
+    checkValue(value);
+    const c = this.chan;
+    if (c.rxClosed) return 'closed';
+    if (c.sendWaiters.head !== null || !c.hasSlot()) return 'full';
+    c.push(value);
+    return 'ok';
+  }
+
+  /** Free slots right now. */
+  capacity(): number {
+    const c = this.chan;
+    return Math.max(0, c.cap - c.buf.length - c.reserved);
+  }
+
+  /** The capacity the channel was created with. */
+  maxCapacity(): number {
+    return this.chan.cap;
+  }
+
+  /** Another sender of the same channel. */
+  clone(): Sender<T> {
+    this.checkOpen();
+    this.chan.senders++;
+    return new Sender<T>(this.chan);
+  }
+}
+
+/**
+ * The sending half of an unbounded channel.
+ *
+ * @example
+ * ```ts
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * const [tx] = mpsc.unboundedChannel<number>();
+ * tx.send(1);
+ * ```
+ */
+export class UnboundedSender<T> extends SenderBase<T> {
+  /**
+   * Sends at once.
+   *
+   * ## Errors
+   * Throws {@link SendError} carrying the value if the receiver is gone.
+   */
+  send(value: T): void {
+    checkValue(value);
+    const c = this.chan;
+    if (c.rxClosed) throw new SendError(value);
+    c.push(value);
+  }
+
+  clone(): UnboundedSender<T> {
+    this.checkOpen();
+    this.chan.senders++;
+    return new UnboundedSender<T>(this.chan);
+  }
+}
+
+/** What {@link Receiver.tryRecv} found. */
+export type TryRecvResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: 'empty' | 'disconnected' };
+
+/**
+ * The receiving half of a channel.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<number>(4);
+ *   tx.trySend(1);
+ *   console.log(rx.tryRecv(), rx.len()); // { ok: true, value: 1 } 0
+ * });
+ * ```
+ */
+export class Receiver<T> {
+  readonly #chan: Chan<T>;
+
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  /**
+   * Receives the next message; `undefined` once every sender is closed and the
+   * buffer is drained.
+   *
+   * ## Cancel safety
+   * Cancel safe: a message is taken only when the receiving task resumes.
+   */
+  recv(): Future<T | undefined> {
+    return new RecvLeaf<T>(this.#chan);
+  }
+
+  /**
+   * Receives up to `limit` messages into `buf` (at least one, waiting for it);
+   * returns how many, 0 at the end of the channel.
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  *recvMany(buf: T[], limit: number): Generator<Suspend, number, unknown> {
+    if (!(limit >= 1)) return 0;
+    const first = yield* this.recv();
+    if (first === undefined) return 0;
+    buf.push(first);
+    let n = 1;
+    const c = this.#chan;
+    while (n < limit && c.buf.length > 0) {
+      buf.push(c.buf.shift() as T);
+      n++;
+    }
+    c.admit();
+    return n;
+  }
+
+  /** A message if one is buffered, without waiting. */
+  tryRecv(): TryRecvResult<T> {
+    const c = this.#chan;
+    if (c.buf.length > 0) {
+      const value = c.buf.shift() as T;
+      c.admit();
+      return { ok: true, value };
+    }
+    return { ok: false, reason: c.senders === 0 || c.rxClosed ? 'disconnected' : 'empty' };
+  }
+
+  /** Stops new sends (they fail with SendError); buffered messages stay readable. */
+  close(): void {
+    this.#chan.closeRx();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Buffered messages. */
+  len(): number {
+    return this.#chan.buf.length;
+  }
+
+  isEmpty(): boolean {
+    return this.#chan.buf.length === 0;
+  }
+
+  /** True once closed, or once every sender is gone. */
+  isClosed(): boolean {
+    return this.#chan.rxClosed || this.#chan.senders === 0;
+  }
+
+  /** Iterates the messages from plain async code (on the current runtime). */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    const { Runtime } = await import('../../runtime/runtime.js');
+    const rt = Runtime.current();
+    for (;;) {
+      const v = await rt.blockOn(this.recv());
+      if (v === undefined) return;
+      yield v;
+    }
+  }
+}
+
+enum S {
+  Init = 0,
+  Waiting = 1,
+  Granted = 2,
+  Failed = 3,
+  Done = 4,
+}
+
+class SendLeaf<T>
+  implements Future<void>, Iterator<Suspend, void, unknown>, Waiting, ListNode<SendLeaf<T>>
+{
+  pv: SendLeaf<T> | null = null;
+  nx: SendLeaf<T> | null = null;
+  list: LinkedList<any> | null = null;
+  readonly #chan: Chan<T>;
+  readonly #value: T;
+  #state = S.Init;
+  #task: Task | null = null;
+
+  constructor(chan: Chan<T>, value: T) {
+    this.#chan = chan;
+    this.#value = value;
+  }
+
+  [Symbol.iterator](): Iterator<Suspend, void, unknown> {
+    return this;
+  }
+
+  next(): IteratorResult<Suspend, void> {
+    const c = this.#chan;
+    switch (this.#state) {
+      case S.Init: {
+        if (c.rxClosed) {
+          this.#state = S.Done;
+          throw new SendError(this.#value);
+        }
+        if (c.sendWaiters.head === null && c.hasSlot()) {
+          if (!coopProceed()) return parkForBudget(this);
+          this.#state = S.Done;
+          c.push(this.#value);
+          return { done: true, value: undefined };
+        }
+        const t = currentTask();
+        this.#task = t;
+        this.#state = S.Waiting;
+        c.sendWaiters.push(this);
+        t.waitingOn = this;
+        return SUSPENDED;
+      }
+      case S.Granted:
+        this.#state = S.Done;
+        c.reserved--;
+        if (c.rxClosed) throw new SendError(this.#value);
+        c.push(this.#value);
+        return { done: true, value: undefined };
+      case S.Failed:
+        this.#state = S.Done;
+        throw new SendError(this.#value);
+      case S.Waiting:
+        this.#task!.waitingOn = this;
+        return SUSPENDED;
+      default:
+        throw new Error('tokio-ts: mpsc send polled after it completed');
+    }
+  }
+
+  grant(): void {
+    this.#state = S.Granted;
+    this.#task!.wake();
+  }
+
+  fail(): void {
+    this.#state = S.Failed;
+    this.#task!.wake();
+  }
+
+  cancelWait(): void {
+    const c = this.#chan;
+    if (this.#state === S.Waiting) c.sendWaiters.remove(this);
+    else if (this.#state === S.Granted) {
+      c.reserved--;
+      c.admit();
+    }
+    this.#state = S.Done;
+  }
+
+  describe(): string {
+    return 'mpsc send (channel full)';
+  }
+}
+
+class RecvLeaf<T>
+  implements Future<T | undefined>, Iterator<Suspend, T | undefined, unknown>, Waiting
+{
+  readonly #chan: Chan<T>;
+  #parked = false;
+  #task: Task | null = null;
+
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  [Symbol.iterator](): Iterator<Suspend, T | undefined, unknown> {
+    return this;
+  }
+
+  next(): IteratorResult<Suspend, T | undefined> {
+    const c = this.#chan;
+    if (c.buf.length > 0) {
+      if (!this.#parked && !coopProceed()) {
+        this.#parked = true;
+        return parkForBudget(this);
+      }
+      const value = c.buf.shift() as T;
+      c.admit();
+      return { done: true, value };
+    }
+    if (c.senders === 0 || c.rxClosed) return { done: true, value: undefined };
+    const t = currentTask();
+    this.#parked = true;
+    this.#task = t;
+    c.recvTask = t;
+    t.waitingOn = this;
+    return SUSPENDED;
+  }
+
+  cancelWait(): void {
+    const c = this.#chan;
+    if (c.recvTask === this.#task) c.recvTask = null;
+  }
+
+  describe(): string {
+    return 'mpsc recv';
+  }
+}
+
+class ClosedLeaf<T> implements Iterator<Suspend, void, unknown>, Waiting {
+  readonly #chan: Chan<T>;
+  #task: Task | null = null;
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+  next(): IteratorResult<Suspend, void> {
+    if (this.#chan.rxClosed) return { done: true, value: undefined };
+    const t = currentTask();
+    this.#task = t;
+    this.#chan.closedWaiters.add(t);
+    t.waitingOn = this;
+    return SUSPENDED;
+  }
+  cancelWait(): void {
+    if (this.#task !== null) this.#chan.closedWaiters.delete(this.#task);
+  }
+  describe(): string {
+    return 'mpsc closed()';
+  }
+}
