@@ -184,7 +184,6 @@ export class Scheduler {
     ctx.current = task;
     ctx.budget = task.unconstrained > 0 ? Number.POSITIVE_INFINITY : BUDGET;
     task.state = State.Running;
-    task.polls++;
     this.polls++;
     try {
       this.#run(task);

@@ -59,7 +59,6 @@ export interface JoinWaiter extends ListNode<JoinWaiter> {
 /** @internal */
 export class Task implements ListNode<Task> {
   readonly id: number;
-  name: string | undefined;
   readonly sched: Scheduler;
   gen: Iterator<Suspend, unknown, unknown> | null;
   /** hook or cleanup iterator */
@@ -74,18 +73,9 @@ export class Task implements ListNode<Task> {
   waitingOn: Waiting | null = null;
   outcome: Outcome = Outcome.None;
   result: unknown = undefined;
-  /** set when a `finally` suspended during cancellation */
-  cancelError: Error | null = null;
-  deferred: Future<unknown>[] | null = null;
   /** the first joiner (the common case: one), then any others */
   joiner: JoinWaiter | null = null;
-  joiners: LinkedList<JoinWaiter> | null = null;
   observer: TaskObserver | null;
-  /** the JoinHandle's promise, created on first `then` */
-  promise: Promise<unknown> | null = null;
-  settle: ((ok: boolean, v: unknown) => void) | null = null;
-  /** the JoinError, created once */
-  joinError: Error | null = null;
   /** someone observed the outcome (joined, awaited, collected by a set) */
   observed = false;
   locals: LocalNode | null;
@@ -99,8 +89,6 @@ export class Task implements ListNode<Task> {
   list: LinkedList<Task> | null = null;
   /** index inside a combinator */
   index = 0;
-  spawnedAt: string | undefined = undefined;
-  polls = 0;
 
   constructor(
     id: number,
@@ -114,10 +102,72 @@ export class Task implements ListNode<Task> {
     this.id = id;
     this.sched = sched;
     this.gen = gen;
-    this.name = name;
+    if (name !== undefined) this.name = name;
     this.parent = parent;
     this.observer = observer;
     this.locals = locals;
+  }
+
+  // Rarely used state lives in one lazily created object, so a task that is
+  // spawned, run and joined allocates and initialises fewer fields (GC is the
+  // largest cost of spawn+join). The accessors keep the field names.
+  #x: TaskExtra | null = null;
+
+  #extra(): TaskExtra {
+    if (this.#x === null) this.#x = new TaskExtra();
+    return this.#x;
+  }
+
+  get name(): string | undefined {
+    return this.#x === null ? undefined : this.#x.name;
+  }
+  set name(v: string | undefined) {
+    this.#extra().name = v;
+  }
+  get spawnedAt(): string | undefined {
+    return this.#x === null ? undefined : this.#x.spawnedAt;
+  }
+  set spawnedAt(v: string | undefined) {
+    this.#extra().spawnedAt = v;
+  }
+  /** set when a `finally` suspended during cancellation */
+  get cancelError(): Error | null {
+    return this.#x === null ? null : this.#x.cancelError;
+  }
+  set cancelError(v: Error | null) {
+    this.#extra().cancelError = v;
+  }
+  get deferred(): Future<unknown>[] | null {
+    return this.#x === null ? null : this.#x.deferred;
+  }
+  set deferred(v: Future<unknown>[] | null) {
+    if (v !== null || this.#x !== null) this.#extra().deferred = v;
+  }
+  get joiners(): LinkedList<JoinWaiter> | null {
+    return this.#x === null ? null : this.#x.joiners;
+  }
+  set joiners(v: LinkedList<JoinWaiter> | null) {
+    this.#extra().joiners = v;
+  }
+  /** the JoinHandle's promise, created on first `then` */
+  get promise(): Promise<unknown> | null {
+    return this.#x === null ? null : this.#x.promise;
+  }
+  set promise(v: Promise<unknown> | null) {
+    this.#extra().promise = v;
+  }
+  get settle(): ((ok: boolean, v: unknown) => void) | null {
+    return this.#x === null ? null : this.#x.settle;
+  }
+  set settle(v: ((ok: boolean, v: unknown) => void) | null) {
+    if (v !== null || this.#x !== null) this.#extra().settle = v;
+  }
+  /** the JoinError, created once */
+  get joinError(): Error | null {
+    return this.#x === null ? null : this.#x.joinError;
+  }
+  set joinError(v: Error | null) {
+    this.#extra().joinError = v;
   }
 
   isDone(): boolean {
@@ -128,4 +178,16 @@ export class Task implements ListNode<Task> {
   wake(): void {
     this.sched.schedule(this);
   }
+}
+
+/** The rarely used part of a task. @internal */
+class TaskExtra {
+  name: string | undefined = undefined;
+  spawnedAt: string | undefined = undefined;
+  cancelError: Error | null = null;
+  deferred: Future<unknown>[] | null = null;
+  joiners: LinkedList<JoinWaiter> | null = null;
+  promise: Promise<unknown> | null = null;
+  settle: ((ok: boolean, v: unknown) => void) | null = null;
+  joinError: Error | null = null;
 }
