@@ -25,3 +25,27 @@ export class SendError<T> extends Error {
     this.value = value;
   }
 }
+
+/**
+ * Receiving failed: the channel is `closed` (every sender gone), or, for a
+ * broadcast receiver, it `lagged` behind and `skipped` messages were lost.
+ *
+ * @example
+ * ```ts
+ * import { RecvError } from 'tokio-ts/sync';
+ *
+ * console.log(new RecvError('closed').kind); // closed
+ * ```
+ */
+export class RecvError extends Error {
+  readonly kind: 'closed' | 'lagged';
+  readonly skipped: number;
+  constructor(kind: 'closed' | 'lagged', skipped = 0) {
+    super(
+      kind === 'closed' ? 'channel closed' : `receiver lagged behind: ${skipped} messages skipped`,
+    );
+    this.name = 'RecvError';
+    this.kind = kind;
+    this.skipped = skipped;
+  }
+}
