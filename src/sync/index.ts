@@ -5,7 +5,8 @@
  * - `mpsc` — many producers, one consumer, with backpressure (bounded) or
  *   without (unbounded): work queues, actor mailboxes.
  * - `oneshot` — exactly one value, e.g. a reply to a request sent over mpsc.
- * - broadcast and watch are not in this release yet.
+ * - `watch` — the latest value of something (config, state), with change notification.
+ * - broadcast is not in this release yet.
  *
  * Locks: `Mutex` and `RwLock` (fair, FIFO), `Semaphore` (limit concurrency),
  * `Notify` (wake-ups), `Barrier`, `OnceCell`, `CancellationToken`.
@@ -15,3 +16,4 @@ export { RecvError, SendError } from './error.js';
 export * from './locks.js';
 export * as mpsc from './mpsc/index.js';
 export * as oneshot from './oneshot.js';
+export * as watch from './watch.js';
