@@ -6,12 +6,13 @@
  *   without (unbounded): work queues, actor mailboxes.
  * - `oneshot` — exactly one value, e.g. a reply to a request sent over mpsc.
  * - `watch` — the latest value of something (config, state), with change notification.
- * - broadcast is not in this release yet.
+ * - `broadcast` — every receiver sees every message (fan-out, pub/sub); slow receivers are told how much they lost.
  *
  * Locks: `Mutex` and `RwLock` (fair, FIFO), `Semaphore` (limit concurrency),
  * `Notify` (wake-ups), `Barrier`, `OnceCell`, `CancellationToken`.
  */
 
+export * as broadcast from './broadcast.js';
 export { RecvError, SendError } from './error.js';
 export * from './locks.js';
 export * as mpsc from './mpsc/index.js';
