@@ -12,7 +12,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
-import { RecvError, SendError } from './error.js';
+import { RecvError, refuseUndefined, SendError } from './error.js';
 
 /** @internal */
 class Shared<T> {
@@ -89,7 +89,7 @@ export class BroadcastSender<T> {
    */
   send(value: T): number {
     const s = this.#s;
-    if (value === undefined) throw new TypeError('channels cannot carry undefined (use null)');
+    refuseUndefined(value);
     if (s.receivers.size === 0 || s.closed) throw new SendError(value);
     s.buf[s.tail % s.cap] = value;
     s.tail++;

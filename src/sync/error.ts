@@ -49,3 +49,8 @@ export class RecvError extends Error {
     this.skipped = skipped;
   }
 }
+
+/** Channels refuse `undefined` (it means "no message" in `recv`). @internal */
+export function refuseUndefined(v: unknown): void {
+  if (v === undefined) throw new TypeError('channels cannot carry undefined (use null)');
+}

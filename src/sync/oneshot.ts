@@ -10,7 +10,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
-import { RecvError, SendError } from './error.js';
+import { RecvError, refuseUndefined, SendError } from './error.js';
 
 enum S {
   Empty = 0,
@@ -84,7 +84,7 @@ export class OneshotSender<T> {
    */
   send(value: T): void {
     const c = this.#c;
-    if (value === undefined) throw new TypeError('channels cannot carry undefined (use null)');
+    refuseUndefined(value);
     if (c.state !== S.Empty) throw new Error('tokio-ts: oneshot sender already used');
     if (c.rxClosed) throw new SendError(value);
     c.value = value;

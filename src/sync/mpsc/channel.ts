@@ -20,7 +20,7 @@ import { LinkedList, type ListNode } from '../../runtime/linked-list.js';
 import { RingBuffer } from '../../runtime/ring-buffer.js';
 import type { Task } from '../../runtime/task.js';
 import { timeout } from '../../time/timeout.js';
-import { SendError } from '../error.js';
+import { refuseUndefined, SendError } from '../error.js';
 
 /** @internal */
 class Chan<T> {
@@ -75,10 +75,6 @@ class Chan<T> {
     for (const t of this.closedWaiters) t.wake();
     this.closedWaiters.clear();
   }
-}
-
-function checkValue(v: unknown): void {
-  if (v === undefined) throw new TypeError('channels cannot carry undefined (use null)');
 }
 
 /**
@@ -213,7 +209,7 @@ export class Sender<T> extends SenderBase<T> {
    * `TypeError` for `undefined`.
    */
   send(value: T): Future<void> {
-    checkValue(value);
+    refuseUndefined(value);
     return new SendLeaf<T>(this.chan, value);
   }
 
@@ -230,7 +226,7 @@ export class Sender<T> extends SenderBase<T> {
 
   /** Sends without waiting: `'ok'`, `'full'` or `'closed'`. */
   trySend(value: T): TrySendResult {
-    checkValue(value);
+    refuseUndefined(value);
     const c = this.chan;
     if (c.rxClosed) return 'closed';
     if (c.sendWaiters.head !== null || !c.hasSlot()) return 'full';
@@ -276,7 +272,7 @@ export class UnboundedSender<T> extends SenderBase<T> {
    * Throws {@link SendError} carrying the value if the receiver is gone.
    */
   send(value: T): void {
-    checkValue(value);
+    refuseUndefined(value);
     const c = this.chan;
     if (c.rxClosed) throw new SendError(value);
     c.push(value);
