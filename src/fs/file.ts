@@ -15,10 +15,10 @@ import { ready } from '../future/basic.js';
 import type { Future, Suspend } from '../future/future.js';
 import { IoError } from '../io/error.js';
 import type { AsyncRead, AsyncSeek, AsyncWrite, SeekFrom } from '../io/traits.js';
+import { readExact, readToEnd, readToString, writeAll } from '../io/util.js';
 import { closeQuietly } from './close.js';
 import { NodeOp, type PathLike } from './op.js';
 import { OpenOptions } from './open-options.js';
-import { readExact, readToEnd, readToString, writeAll } from './stream-methods.js';
 
 /** A file's metadata: Node's `fs.Stats` (`size`, `isFile()`, `isDirectory()`, `mode`, `mtime`, …). */
 export type Metadata = Stats;

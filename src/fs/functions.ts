@@ -6,9 +6,9 @@
  */
 import * as fsp from 'node:fs/promises';
 import type { Future, Suspend } from '../future/future.js';
+import { decodeUtf8 } from '../io/util.js';
 import type { Metadata } from './file.js';
 import { checkPath, type NodePath, type PathLike, pathStr, promiseOp } from './op.js';
-import { decodeUtf8 } from './stream-methods.js';
 
 function arg(p: unknown, what: string): [NodePath, string] {
   const c = checkPath(p, what);

@@ -1,0 +1,167 @@
+/**
+ * One direction of an in-memory pipe: a fixed-size byte ring with parked
+ * readers and writers. `duplex` uses two, `simplex` one.
+ *
+ * How and why: a write copies what fits (a partial count when the pipe is
+ * nearly full, as Tokio's `max_write_size` case) and parks when it is full; a
+ * read copies what is there and parks when it is empty. Wake-ups only say
+ * "try again": the woken task moves bytes when it runs, so cancelling a parked
+ * read or write moves nothing (both are cancel safe).
+ * @internal
+ */
+import type { Suspend } from '../future/future.js';
+import {
+  coopProceed,
+  currentTask,
+  parkForBudget,
+  SUSPENDED,
+  type Waiting,
+} from '../runtime/context.js';
+import { LinkedList, type ListNode } from '../runtime/linked-list.js';
+import type { Task } from '../runtime/task.js';
+import { IoError } from './error.js';
+
+/** @internal */
+export class Pipe {
+  readonly #ring: Uint8Array;
+  #head = 0;
+  #len = 0;
+  /** The writer shut down or dropped its end: readers get EOF after the rest. */
+  writeClosed = false;
+  /** The reader dropped its end: writes fail with broken-pipe. */
+  readClosed = false;
+  readonly readers = new LinkedList<PipeLeaf>();
+  readonly writers = new LinkedList<PipeLeaf>();
+
+  constructor(maxBuf: number) {
+    this.#ring = new Uint8Array(maxBuf);
+  }
+
+  get length(): number {
+    return this.#len;
+  }
+
+  get capacity(): number {
+    return this.#ring.length;
+  }
+
+  canRead(): boolean {
+    return this.#len > 0 || this.writeClosed || this.readClosed;
+  }
+
+  canWrite(): boolean {
+    return this.#len < this.#ring.length || this.readClosed || this.writeClosed;
+  }
+
+  /** Copies out up to buf.length bytes. @internal */
+  readInto(buf: Uint8Array): number {
+    if (this.readClosed) throw new IoError('not-connected', 'the pipe end is closed');
+    const ring = this.#ring;
+    const n = Math.min(buf.length, this.#len);
+    if (n === 0) return 0;
+    const first = Math.min(n, ring.length - this.#head);
+    buf.set(ring.subarray(this.#head, this.#head + first), 0);
+    if (first < n) buf.set(ring.subarray(0, n - first), first);
+    this.#head = (this.#head + n) % ring.length;
+    this.#len -= n;
+    if (this.#len === 0) this.#head = 0;
+    wakeAll(this.writers);
+    if (this.#len > 0) wakeOne(this.readers);
+    return n;
+  }
+
+  /** Copies in as much of buf as fits. @internal */
+  writeFrom(buf: Uint8Array): number {
+    if (this.readClosed)
+      throw new IoError('broken-pipe', 'the reading end of the pipe is closed', { code: 'EPIPE' });
+    if (this.writeClosed)
+      throw new IoError('broken-pipe', 'write after shutdown', { code: 'EPIPE' });
+    const ring = this.#ring;
+    const n = Math.min(buf.length, ring.length - this.#len);
+    if (n === 0) return 0;
+    const tail = (this.#head + this.#len) % ring.length;
+    const first = Math.min(n, ring.length - tail);
+    ring.set(first === buf.length ? buf : buf.subarray(0, first), tail);
+    if (first < n) ring.set(buf.subarray(first, n), 0);
+    this.#len += n;
+    wakeAll(this.readers);
+    if (this.#len < ring.length) wakeOne(this.writers);
+    return n;
+  }
+
+  closeWrite(): void {
+    this.writeClosed = true;
+    wakeAll(this.readers);
+    wakeAll(this.writers);
+  }
+
+  closeRead(): void {
+    this.readClosed = true;
+    wakeAll(this.readers);
+    wakeAll(this.writers);
+  }
+}
+
+function wakeOne(q: LinkedList<PipeLeaf>): void {
+  const w = q.shift();
+  if (w !== null) w.task!.wake();
+}
+
+function wakeAll(q: LinkedList<PipeLeaf>): void {
+  for (let w = q.shift(); w !== null; w = q.shift()) w.task!.wake();
+}
+
+/** A read (write = false) or write on a pipe. @internal */
+export class PipeLeaf implements Iterator<Suspend, number, unknown>, Waiting, ListNode<PipeLeaf> {
+  pv: PipeLeaf | null = null;
+  nx: PipeLeaf | null = null;
+  list: LinkedList<PipeLeaf> | null = null;
+  task: Task | null = null;
+  readonly #pipe: Pipe;
+  readonly #buf: Uint8Array;
+  readonly #write: boolean;
+
+  constructor(pipe: Pipe, buf: Uint8Array, write: boolean) {
+    this.#pipe = pipe;
+    this.#buf = buf;
+    this.#write = write;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<Suspend, number> {
+    if (this.list !== null) {
+      this.task!.waitingOn = this;
+      return SUSPENDED;
+    }
+    const p = this.#pipe;
+    if (this.#buf.length === 0) return { done: true, value: 0 };
+    if (this.#write ? p.canWrite() : p.canRead()) {
+      if (!coopProceed()) return parkForBudget(this);
+      return { done: true, value: this.#write ? p.writeFrom(this.#buf) : p.readInto(this.#buf) };
+    }
+    const t = currentTask();
+    this.task = t;
+    (this.#write ? p.writers : p.readers).push(this);
+    t.waitingOn = this;
+    return SUSPENDED;
+  }
+
+  cancelWait(): void {
+    if (this.list !== null) {
+      this.list.remove(this);
+      return;
+    }
+    // Woken but cancelled before it ran: pass the wake-up on.
+    const p = this.#pipe;
+    if (this.#write) {
+      if (p.canWrite()) wakeOne(p.writers);
+    } else if (p.canRead()) wakeOne(p.readers);
+  }
+
+  describe(): string {
+    return this.#write ? 'pipe write (full)' : 'pipe read (empty)';
+  }
+}

@@ -1,0 +1,163 @@
+/** `empty`, `sink`, `repeat`: streams that are always ready (and still yield to others). */
+import type { Future, Suspend } from '../future/future.js';
+import { coopProceed, parkForBudget, type Waiting } from '../runtime/context.js';
+import { ReadWriteBase } from './bases.js';
+
+enum Kind {
+  Empty = 0,
+  Sink = 1,
+  Repeat = 2,
+  Done = 3,
+}
+
+/** Completes at once after spending one unit of coop budget, so an endless loop still yields. */
+class ReadyLeaf implements Iterator<Suspend, unknown, unknown>, Waiting {
+  readonly #kind: Kind;
+  readonly #buf: Uint8Array | null;
+  readonly #byte: number;
+
+  constructor(kind: Kind, buf: Uint8Array | null, byte: number) {
+    this.#kind = kind;
+    this.#buf = buf;
+    this.#byte = byte;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<Suspend, unknown> {
+    if (!coopProceed()) return parkForBudget(this);
+    switch (this.#kind) {
+      case Kind.Empty:
+        return { done: true, value: 0 };
+      case Kind.Sink:
+        return { done: true, value: this.#buf!.length };
+      case Kind.Repeat:
+        this.#buf!.fill(this.#byte);
+        return { done: true, value: this.#buf!.length };
+      default:
+        return { done: true, value: undefined };
+    }
+  }
+
+  cancelWait(): void {}
+
+  describe(): string {
+    return 'yielding (coop budget)';
+  }
+}
+
+function check(buf: unknown, what: string): Uint8Array {
+  if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
+  return buf;
+}
+
+/** A stream that reads nothing (always at end) and accepts and discards writes. */
+export class Empty extends ReadWriteBase {
+  /** Always 0 (end of stream). Cancel safe. */
+  read(buf: Uint8Array): Future<number> {
+    check(buf, 'Empty.read(buf)');
+    return new ReadyLeaf(Kind.Empty, null, 0) as unknown as Future<number>;
+  }
+  /** Discards `buf`, returning its length. Cancel safe. */
+  write(buf: Uint8Array): Future<number> {
+    return new ReadyLeaf(Kind.Sink, check(buf, 'Empty.write(buf)'), 0) as unknown as Future<number>;
+  }
+  flush(): Future<void> {
+    return new ReadyLeaf(Kind.Done, null, 0) as unknown as Future<void>;
+  }
+  shutdown(): Future<void> {
+    return new ReadyLeaf(Kind.Done, null, 0) as unknown as Future<void>;
+  }
+}
+
+/** A stream that reads `byte` forever. */
+export class Repeat extends ReadWriteBase {
+  readonly #byte: number;
+
+  /** @internal */
+  constructor(byte: number) {
+    super();
+    this.#byte = byte;
+  }
+
+  /** Fills `buf` with the byte. Cancel safe. */
+  read(buf: Uint8Array): Future<number> {
+    return new ReadyLeaf(
+      Kind.Repeat,
+      check(buf, 'Repeat.read(buf)'),
+      this.#byte,
+    ) as unknown as Future<number>;
+  }
+  /** Discards `buf`. */
+  write(buf: Uint8Array): Future<number> {
+    return new ReadyLeaf(
+      Kind.Sink,
+      check(buf, 'Repeat.write(buf)'),
+      0,
+    ) as unknown as Future<number>;
+  }
+  flush(): Future<void> {
+    return new ReadyLeaf(Kind.Done, null, 0) as unknown as Future<void>;
+  }
+  shutdown(): Future<void> {
+    return new ReadyLeaf(Kind.Done, null, 0) as unknown as Future<void>;
+  }
+}
+
+/**
+ * A stream at end of stream that discards writes (Tokio's `empty()`).
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { empty } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   console.log(yield* empty().readToEnd()); // Uint8Array(0) []
+ * });
+ * ```
+ */
+export function empty(): Empty {
+  return new Empty();
+}
+
+/**
+ * A writer that discards everything (Tokio's `sink()`); reads are at end.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { sink } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   console.log(yield* sink().write(new Uint8Array(10))); // 10
+ * });
+ * ```
+ */
+export function sink(): Empty {
+  return new Empty();
+}
+
+/**
+ * A reader that yields `byte` forever (Tokio's `repeat()`). Reads spend coop
+ * budget, so an endless read loop still lets other tasks run.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { repeat } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const buf = new Uint8Array(3);
+ *   yield* repeat(7).readExact(buf);
+ *   console.log(buf); // Uint8Array(3) [ 7, 7, 7 ]
+ * });
+ * ```
+ */
+export function repeat(byte: number): Repeat {
+  if (!Number.isInteger(byte) || byte < 0 || byte > 255)
+    throw new RangeError(`repeat(byte): byte must be an integer in 0..255, got ${String(byte)}`);
+  return new Repeat(byte);
+}

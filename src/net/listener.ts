@@ -1,0 +1,161 @@
+/**
+ * The accept side shared by TcpListener and UnixListener: a Node server whose
+ * connections wait (paused) in a queue until a task accepts them.
+ * @internal
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Suspend } from '../future/future.js';
+import { suspend } from '../future/suspend.js';
+import { IoError } from '../io/error.js';
+import {
+  coopProceed,
+  currentTask,
+  parkForBudget,
+  SUSPENDED,
+  type Waiting,
+} from '../runtime/context.js';
+import { LinkedList, type ListNode } from '../runtime/linked-list.js';
+import { RingBuffer } from '../runtime/ring-buffer.js';
+import type { Task } from '../runtime/task.js';
+
+const swallow = (): void => {};
+
+/** @internal */
+export class ListenerCore {
+  readonly server: Server;
+  readonly #queue = new RingBuffer<Socket>();
+  readonly waiters = new LinkedList<AcceptLeaf>();
+  closed = false;
+  error: IoError | null = null;
+  readonly label: string;
+
+  constructor(label: string) {
+    this.label = label;
+    this.server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    this.server.on('connection', this.#onConnection);
+  }
+
+  /** Starts listening; resolves once bound. */
+  *listen(
+    opts: { host: string; port: number } | { path: string },
+    address: string,
+  ): Generator<Suspend, void, unknown> {
+    const server = this.server;
+    yield* suspend<void>((waker) => {
+      const onListening = (): void => {
+        server.off('error', onError);
+        waker.wake();
+      };
+      const onError = (err: Error): void => {
+        server.off('listening', onListening);
+        waker.throw(IoError.from(err, { address }));
+      };
+      server.once('listening', onListening);
+      server.once('error', onError);
+      server.listen(opts);
+      return () => {
+        server.off('listening', onListening);
+        server.off('error', onError);
+        server.close();
+      };
+    }, `${this.label} bind ${address}`);
+    server.on('error', this.#onError);
+  }
+
+  readonly #onConnection = (socket: Socket): void => {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    // Until a task accepts it, an error on the socket must not crash the process;
+    // the stream's reader sees the socket's state when it wraps it.
+    socket.on('error', swallow);
+    this.#queue.push(socket);
+    const w = this.waiters.shift();
+    if (w !== null) w.task!.wake();
+  };
+
+  readonly #onError = (err: Error): void => {
+    this.error = IoError.from(err);
+    for (let w = this.waiters.shift(); w !== null; w = this.waiters.shift()) w.task!.wake();
+  };
+
+  /** @internal */
+  isReady(): boolean {
+    return this.#queue.length > 0 || this.closed || this.error !== null;
+  }
+
+  /** @internal */
+  take(): Socket {
+    if (this.closed) throw new IoError('not-connected', `${this.label}: the listener is closed`);
+    if (this.error !== null) throw this.error;
+    const s = this.#queue.shift()!;
+    s.off('error', swallow);
+    if (this.#queue.length > 0) {
+      const w = this.waiters.shift();
+      if (w !== null) w.task!.wake();
+    }
+    return s;
+  }
+
+  /** @internal */
+  passOn(): void {
+    if (this.#queue.length > 0) {
+      const w = this.waiters.shift();
+      if (w !== null) w.task!.wake();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.close();
+    for (let s = this.#queue.shift(); s !== undefined; s = this.#queue.shift()) s.destroy();
+    for (let w = this.waiters.shift(); w !== null; w = this.waiters.shift()) w.task!.wake();
+  }
+}
+
+/** Waits for a queued connection. Returns the raw socket; the listener wraps it. @internal */
+export class AcceptLeaf
+  implements Iterator<Suspend, Socket, unknown>, Waiting, ListNode<AcceptLeaf>
+{
+  pv: AcceptLeaf | null = null;
+  nx: AcceptLeaf | null = null;
+  list: LinkedList<AcceptLeaf> | null = null;
+  task: Task | null = null;
+  readonly #core: ListenerCore;
+
+  constructor(core: ListenerCore) {
+    this.#core = core;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<Suspend, Socket> {
+    if (this.list !== null) {
+      this.task!.waitingOn = this;
+      return SUSPENDED;
+    }
+    const c = this.#core;
+    if (c.isReady()) {
+      if (!coopProceed()) return parkForBudget(this);
+      return { done: true, value: c.take() };
+    }
+    const t = currentTask();
+    this.task = t;
+    c.waiters.push(this);
+    t.waitingOn = this;
+    return SUSPENDED;
+  }
+
+  cancelWait(): void {
+    if (this.list !== null) this.list.remove(this);
+    else this.#core.passOn();
+  }
+
+  describe(): string {
+    return `${this.#core.label} accept`;
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * What TcpStream and UnixStream share: a Node socket driven by a PullReader
+ * and a PushWriter, and the owned halves of `intoSplit`.
+ * @internal
+ */
+import type { Socket } from 'node:net';
+import type { Future } from '../future/future.js';
+import { ReadBase, ReadWriteBase, WriteBase } from '../io/bases.js';
+import { PullReader } from '../runtime/io/pull-reader.js';
+import { PushWriter } from '../runtime/io/push-writer.js';
+
+function checkBuf(buf: unknown, what: string): void {
+  if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
+}
+
+/** The driver pair of one socket. @internal */
+export class SocketIo {
+  readonly socket: Socket;
+  readonly r: PullReader;
+  readonly w: PushWriter;
+  closed = false;
+
+  constructor(socket: Socket, label: string, address: string | undefined) {
+    this.socket = socket;
+    this.r = new PullReader(socket, label, address);
+    this.w = new PushWriter(socket, label, address);
+    const errored = (socket as { errored?: Error | null }).errored;
+    if (errored) socket.emit('error', errored);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.r.close();
+    this.w.close();
+    // Sends what Node still buffers, then FIN, then frees the socket.
+    this.socket.destroySoon();
+  }
+}
+
+/**
+ * The methods every connected stream socket has. Subclasses add addresses.
+ */
+export abstract class SocketStreamBase extends ReadWriteBase {
+  /** @internal */
+  readonly io: SocketIo;
+
+  /** @internal */
+  constructor(io: SocketIo) {
+    super();
+    this.io = io;
+  }
+
+  /**
+   * Reads available bytes into `buf` (waits until there are some); returns the
+   * count, 0 at end of stream (the peer shut down its writing).
+   *
+   * ## Cancel safety
+   * Cancel safe: a cancelled read took no bytes; the next read gets them.
+   */
+  read(buf: Uint8Array): Future<number> {
+    checkBuf(buf, 'read(buf)');
+    return this.io.r.read(buf);
+  }
+
+  /**
+   * The next chunk of bytes as the OS delivered it, without copying
+   * (undefined at end of stream). The chunk belongs to the caller.
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  readChunk(): Future<Uint8Array | undefined> {
+    return this.io.r.readChunk();
+  }
+
+  /**
+   * Copies available bytes into `buf` without consuming them (waits until
+   * there are some); 0 at end of stream.
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  peek(buf: Uint8Array): Future<number> {
+    checkBuf(buf, 'peek(buf)');
+    return this.io.r.peek(buf);
+  }
+
+  /**
+   * Reads without waiting: the count (0 at end of stream), or `undefined` when
+   * no bytes are there yet (Tokio's `WouldBlock`).
+   */
+  tryRead(buf: Uint8Array): number | undefined {
+    checkBuf(buf, 'tryRead(buf)');
+    return this.io.r.tryRead(buf);
+  }
+
+  /**
+   * Waits until a read would not wait (bytes, end of stream or an error).
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  readable(): Future<void> {
+    return this.io.r.readable();
+  }
+
+  /**
+   * Writes `buf`, returning how many bytes were taken (all of it up to 256
+   * KiB). The bytes are copied: `buf` may be reused as soon as this returns.
+   * Waits first while Node's write buffer is above its high-water mark, so a
+   * peer that does not read slows the writer down.
+   *
+   * ## Cancel safety
+   * Cancel safe: a cancelled write wrote nothing.
+   */
+  write(buf: Uint8Array): Future<number> {
+    checkBuf(buf, 'write(buf)');
+    return this.io.w.write(buf);
+  }
+
+  /** Writes without waiting: the count, or `undefined` when Node's buffer is full. */
+  tryWrite(buf: Uint8Array): number | undefined {
+    checkBuf(buf, 'tryWrite(buf)');
+    return this.io.w.tryWrite(buf);
+  }
+
+  /**
+   * Waits until a write would not wait.
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  writable(): Future<void> {
+    return this.io.w.writable();
+  }
+
+  /**
+   * Waits until Node has handed every written byte to the OS.
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  flush(): Future<void> {
+    return this.io.w.flush();
+  }
+
+  /**
+   * Flushes and shuts down the write direction (sends FIN); the peer reads 0.
+   * Reading still works. Calling it twice is fine.
+   *
+   * ## Cancel safety
+   * Cancel safe: the FIN is sent whether or not the caller waits for it.
+   */
+  shutdown(): Future<void> {
+    return this.io.w.shutdown();
+  }
+
+  /**
+   * Closes the stream: bytes already written are still sent, then the
+   * connection closes. Later reads and writes fail with an `IoError` of kind
+   * `not-connected`, and so do reads and writes parked on it now.
+   */
+  close(): void {
+    this.io.close();
+  }
+
+  /** Same as {@link close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/** The read half of a socket stream (`split`/`intoSplit`). */
+export class OwnedReadHalf extends ReadBase {
+  /** @internal */
+  readonly io: SocketIo;
+
+  /** @internal */
+  constructor(io: SocketIo) {
+    super();
+    this.io = io;
+  }
+
+  /** As the stream's `read`. Cancel safe. */
+  read(buf: Uint8Array): Future<number> {
+    checkBuf(buf, 'read(buf)');
+    return this.io.r.read(buf);
+  }
+  /** As the stream's `readChunk`. Cancel safe. */
+  readChunk(): Future<Uint8Array | undefined> {
+    return this.io.r.readChunk();
+  }
+  /** As the stream's `peek`. Cancel safe. */
+  peek(buf: Uint8Array): Future<number> {
+    checkBuf(buf, 'peek(buf)');
+    return this.io.r.peek(buf);
+  }
+  /** As the stream's `tryRead`. */
+  tryRead(buf: Uint8Array): number | undefined {
+    checkBuf(buf, 'tryRead(buf)');
+    return this.io.r.tryRead(buf);
+  }
+  /** As the stream's `readable`. Cancel safe. */
+  readable(): Future<void> {
+    return this.io.r.readable();
+  }
+  /** True if `w` comes from the same stream. */
+  isPairOf(w: OwnedWriteHalf): boolean {
+    return w.io === this.io;
+  }
+}
+
+/**
+ * The write half of a socket stream (`split`/`intoSplit`). `close()` shuts
+ * the write direction down, as dropping Tokio's `OwnedWriteHalf` does.
+ */
+export class OwnedWriteHalf extends WriteBase {
+  /** @internal */
+  readonly io: SocketIo;
+
+  /** @internal */
+  constructor(io: SocketIo) {
+    super();
+    this.io = io;
+  }
+
+  /** As the stream's `write` (copies; cancel safe). */
+  write(buf: Uint8Array): Future<number> {
+    checkBuf(buf, 'write(buf)');
+    return this.io.w.write(buf);
+  }
+  /** As the stream's `tryWrite`. */
+  tryWrite(buf: Uint8Array): number | undefined {
+    checkBuf(buf, 'tryWrite(buf)');
+    return this.io.w.tryWrite(buf);
+  }
+  /** As the stream's `writable`. Cancel safe. */
+  writable(): Future<void> {
+    return this.io.w.writable();
+  }
+  /** As the stream's `flush`. Cancel safe. */
+  flush(): Future<void> {
+    return this.io.w.flush();
+  }
+  /** Sends FIN after the written bytes. Cancel safe. */
+  shutdown(): Future<void> {
+    return this.io.w.shutdown();
+  }
+  /** Shuts the write direction down without waiting (Tokio's drop of the half). */
+  close(): void {
+    this.io.w.end();
+  }
+  /** Same as {@link close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
