@@ -110,9 +110,22 @@ export class PushWriter {
     const n = Math.min(buf.length, MAX_WRITE);
     const copy = Buffer.allocUnsafe(n);
     copy.set(n === buf.length ? buf : buf.subarray(0, n));
+    if (!this.#corked) {
+      // Writes made by the tasks of one scheduler batch leave in one writev.
+      this.#corked = true;
+      this.#stream.cork();
+      queueMicrotask(this.#uncork);
+    }
     this.#stream.write(copy, this.#afterWrite);
     return n;
   }
+
+  #corked = false;
+
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#stream.uncork();
+  };
 
   /**
    * Runs `op` if it can complete now: returns the result, or NOT_READY. Parks
