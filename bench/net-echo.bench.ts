@@ -121,7 +121,9 @@ async function bulk(port: number, mib: number): Promise<number> {
 }
 
 async function startServer(mode: Mode): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawnProcess(process.execPath, [self, '--server', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnProcess(process.execPath, [self, '--server', mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.stdout!.setEncoding('utf8');
   let out = '';
   while (!/listening on .*:(\d+)/.test(out)) out += (await once(child.stdout!, 'data'))[0];
@@ -137,7 +139,11 @@ async function bench(): Promise<void> {
   const modes: Mode[] = ['raw', 'ours', 'ours-copy'];
   const cases: { name: string; run: (port: number) => Promise<number>; unit: string }[] = [
     { name: 'ping-pong 64 B, 1 connection', run: (p) => pingPong(p, 1, 64), unit: 'round trips/s' },
-    { name: 'ping-pong 64 B, 50 connections', run: (p) => pingPong(p, 50, 64), unit: 'round trips/s' },
+    {
+      name: 'ping-pong 64 B, 50 connections',
+      run: (p) => pingPong(p, 50, 64),
+      unit: 'round trips/s',
+    },
     { name: `bulk ${BULK_MIB} MiB, 1 connection`, run: (p) => bulk(p, BULK_MIB), unit: 'MiB/s' },
   ];
   const results = new Map<string, number[]>();
@@ -153,7 +159,9 @@ async function bench(): Promise<void> {
       await once(child, 'exit');
     }
   }
-  console.log(`\nmedians of ${ROUNDS} rounds (${MS} ms per ping-pong run); client: raw node:net in another process\n`);
+  console.log(
+    `\nmedians of ${ROUNDS} rounds (${MS} ms per ping-pong run); client: raw node:net in another process\n`,
+  );
   for (const c of cases) {
     const raw = median(results.get(`${c.name}|raw`)!);
     console.log(`${c.name}`);
