@@ -135,6 +135,7 @@ describe('addresses', () => {
     assert.ok(addrs.length > 0);
     assert.ok(addrs.every((a) => a.port === 8080));
     const missing = yield* catchIo(lookupHost('no-such-host.invalid:80'));
-    assert.equal(missing.kind, 'not-found');
+    // not-found (NXDOMAIN); timed-out if the machine has no resolver at all
+    assert.ok(['not-found', 'timed-out'].includes(missing.kind), missing.kind);
   });
 });
