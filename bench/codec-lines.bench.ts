@@ -11,7 +11,7 @@ import { FramedRead, LinesCodec } from 'tokio-ts/codec';
 import { runAndReport } from './lib/report.js';
 
 const LINES = 1_000_000;
-const text = Array.from({ length: LINES }, (_, i) => `line number ${i}`).join('\n') + '\n';
+const text = `${Array.from({ length: LINES }, (_, i) => `line number ${i}`).join('\n')}\n`;
 const bytes = new TextEncoder().encode(text);
 const CHUNK = 64 * 1024;
 const chunks: Uint8Array[] = [];

@@ -222,7 +222,7 @@ describe('Framed', () => {
         spawn(function* () {
           const conn = new Framed(socket, new LinesCodec({ maxLength: 16 }));
           try {
-            for (let line; (line = yield* conn.next()) !== undefined; )
+            for (let line: string | undefined; (line = yield* conn.next()) !== undefined; )
               yield* conn.send(`echo ${line}`);
           } catch (e) {
             yield* conn.send(`error ${(e as CodecError).kind}`);
