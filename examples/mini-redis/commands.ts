@@ -1,0 +1,124 @@
+// The commands: parse a request (an array of bulk strings) and apply it to the
+// Db. SUBSCRIBE/UNSUBSCRIBE change the connection's mode, so the connection
+// handles them (see connection.ts); everything else is here.
+import type { Db } from './db.js';
+import { array, bulk, error, type Frame, int, NULL, OK, simple } from './resp.js';
+
+/** The request's words, or an error reply when it is not an array of bulk strings. */
+export function requestArgs(f: Frame): Uint8Array[] | Frame {
+  if (f.t !== 'array' || f.v.length === 0) return error('ERR Protocol error: expected an array of bulk strings');
+  const args: Uint8Array[] = [];
+  for (const x of f.v) {
+    if (x.t === 'bulk') args.push(x.v);
+    else if (x.t === 'simple') args.push(Buffer.from(x.v));
+    else if (x.t === 'int') args.push(Buffer.from(String(x.v)));
+    else return error('ERR Protocol error: expected an array of bulk strings');
+  }
+  return args;
+}
+
+const str = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
+const upper = (b: Uint8Array): string => str(b).toUpperCase();
+
+const wrongArgs = (cmd: string): Frame => error(`ERR wrong number of arguments for '${cmd.toLowerCase()}' command`);
+const NOT_INT = error('ERR value is not an integer or out of range');
+const SYNTAX = error('ERR syntax error');
+
+function parseInt(b: Uint8Array): number | undefined {
+  const s = str(b);
+  if (!/^-?\d{1,16}$/.test(s)) return undefined;
+  return Number(s);
+}
+
+const INFO = Buffer.from(
+  '# Server\r\nredis_version:7.0.0-mini\r\nredis_mode:standalone\r\nos:tokio-ts\r\n' +
+    '# Clients\r\nconnected_clients:1\r\n',
+);
+
+/** Applies one command (not SUBSCRIBE/UNSUBSCRIBE) and returns the reply. */
+export function apply(db: Db, args: Uint8Array[]): Frame {
+  const cmd = upper(args[0]!);
+  const n = args.length;
+  switch (cmd) {
+    case 'PING':
+      if (n === 1) return simple('PONG');
+      if (n === 2) return bulk(args[1]!);
+      return wrongArgs(cmd);
+    case 'ECHO':
+      return n === 2 ? bulk(args[1]!) : wrongArgs(cmd);
+    case 'GET': {
+      if (n !== 2) return wrongArgs(cmd);
+      const v = db.get(str(args[1]!));
+      return v === undefined ? NULL : bulk(v);
+    }
+    case 'SET': {
+      if (n < 3) return wrongArgs(cmd);
+      const opts: { px?: number; nx?: boolean; xx?: boolean } = {};
+      for (let i = 3; i < n; i++) {
+        const o = upper(args[i]!);
+        if (o === 'NX') opts.nx = true;
+        else if (o === 'XX') opts.xx = true;
+        else if (o === 'EX' || o === 'PX') {
+          if (i + 1 >= n || opts.px !== undefined) return SYNTAX;
+          const t = parseInt(args[++i]!);
+          if (t === undefined) return NOT_INT;
+          if (t <= 0) return error(`ERR invalid expire time in 'set' command`);
+          opts.px = o === 'EX' ? t * 1000 : t;
+        } else return SYNTAX;
+      }
+      if (opts.nx && opts.xx) return SYNTAX;
+      return db.set(str(args[1]!), args[2]!, opts) ? OK : NULL;
+    }
+    case 'DEL':
+      return n < 2 ? wrongArgs(cmd) : int(db.del(args.slice(1).map(str)));
+    case 'EXISTS':
+      return n < 2 ? wrongArgs(cmd) : int(db.exists(args.slice(1).map(str)));
+    case 'INCR':
+    case 'DECR':
+    case 'INCRBY':
+    case 'DECRBY': {
+      const by = cmd === 'INCRBY' || cmd === 'DECRBY';
+      if (n !== (by ? 3 : 2)) return wrongArgs(cmd);
+      const step = by ? parseInt(args[2]!) : 1;
+      if (step === undefined) return NOT_INT;
+      try {
+        return int(db.incrBy(str(args[1]!), cmd.startsWith('DECR') ? -step : step));
+      } catch (e) {
+        return error(`ERR ${(e as Error).message}`);
+      }
+    }
+    case 'EXPIRE':
+    case 'PEXPIRE': {
+      if (n !== 3) return wrongArgs(cmd);
+      const t = parseInt(args[2]!);
+      if (t === undefined) return NOT_INT;
+      return int(db.expire(str(args[1]!), cmd === 'EXPIRE' ? t * 1000 : t) ? 1 : 0);
+    }
+    case 'TTL':
+    case 'PTTL': {
+      if (n !== 2) return wrongArgs(cmd);
+      const ms = db.pttl(str(args[1]!));
+      if (ms < 0 || cmd === 'PTTL') return int(ms);
+      return int(Math.round(ms / 1000)); // as Redis: (ttl + 500) / 1000
+    }
+    case 'PUBLISH':
+      return n === 3 ? int(db.publish(str(args[1]!), args[2]!)) : wrongArgs(cmd);
+    case 'COMMAND':
+      return array([]);
+    case 'CLIENT':
+    case 'SELECT':
+    case 'FLUSHALL':
+      if (cmd === 'FLUSHALL') return error('ERR FLUSHALL is not supported by mini-redis');
+      return OK;
+    case 'CONFIG':
+      // redis-benchmark asks for `save` and `appendonly`; answer "not set".
+      if (n === 3 && upper(args[1]!) === 'GET') return array([bulk(args[2]!), bulk('')]);
+      return error('ERR CONFIG is not supported by mini-redis');
+    case 'INFO':
+      return bulk(INFO);
+    case 'DBSIZE':
+      return int(db.size);
+    default:
+      return error(`ERR unknown command '${str(args[0]!).slice(0, 64)}'`);
+  }
+}
