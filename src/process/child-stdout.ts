@@ -3,7 +3,7 @@ import type { Future } from '../future/future.js';
 import { ReadBase } from '../io/bases.js';
 import type { PullReader } from '../runtime/io/pull-reader.js';
 
-/** The shared reading surface of {@link ChildStdout} and {@link ChildStderr}. @internal */
+/** The shared reading surface of {@link ChildStdout} and {@link ChildStderr}. */
 export abstract class ChildOutput extends ReadBase {
   readonly #r: PullReader;
 
