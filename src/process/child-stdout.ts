@@ -1,4 +1,5 @@
 /** `ChildStdout` and `ChildStderr`: the read ends of a child's output pipes. */
+import type { Readable } from 'node:stream';
 import type { Future } from '../future/future.js';
 import { ReadBase } from '../io/bases.js';
 import type { PullReader } from '../runtime/io/pull-reader.js';
@@ -6,11 +7,13 @@ import type { PullReader } from '../runtime/io/pull-reader.js';
 /** The shared reading surface of {@link ChildStdout} and {@link ChildStderr}. */
 export abstract class ChildOutput extends ReadBase {
   readonly #r: PullReader;
+  readonly #stream: Readable;
 
   /** @internal */
-  constructor(r: PullReader) {
+  constructor(r: PullReader, stream: Readable) {
     super();
     this.#r = r;
+    this.#stream = stream;
   }
 
   /**
@@ -42,9 +45,14 @@ export abstract class ChildOutput extends ReadBase {
     return this.#r.tryRead(buf);
   }
 
-  /** Stops reading: later reads fail with `not-connected`. Idempotent. */
+  /**
+   * Closes the pipe (Tokio's drop): later reads fail with `not-connected`,
+   * and a child still writing to it gets `EPIPE` instead of blocking forever.
+   * Idempotent.
+   */
   close(): void {
     this.#r.close();
+    this.#stream.destroy();
   }
 
   /** Same as {@link close}, for `using`. */

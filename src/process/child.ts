@@ -69,11 +69,11 @@ export class Child {
     this.stdout =
       proc.stdout === null
         ? undefined
-        : new ChildStdout(new PullReader(proc.stdout, 'child stdout'));
+        : new ChildStdout(new PullReader(proc.stdout, 'child stdout'), proc.stdout);
     this.stderr =
       proc.stderr === null
         ? undefined
-        : new ChildStderr(new PullReader(proc.stderr, 'child stderr'));
+        : new ChildStderr(new PullReader(proc.stderr, 'child stderr'), proc.stderr);
   }
 
   /** The OS process id; undefined if the child could not be started or has been reaped. */

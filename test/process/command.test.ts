@@ -152,6 +152,15 @@ describe('Command and Child', () => {
     assert.equal(out.status.code(), 4);
   });
 
+  test('status() closes piped outputs, so a child writing to them cannot block on them', function* () {
+    const status = yield* node(
+      `const b = Buffer.alloc(65536); try { for (let i = 0; i < 160; i++) require('fs').writeSync(1, b); } catch { process.exit(7); }`,
+    )
+      .stdout(Stdio.piped())
+      .status();
+    assert.equal(status.code(), 7, 'the child saw EPIPE');
+  });
+
   test('waitWithOutput closes stdin and collects both outputs', function* () {
     const child = node(
       `let n = 0; process.stdin.on('data', (d) => { n += d.length; }).on('end', () => { console.log(n); console.error('done'); });`,
