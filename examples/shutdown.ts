@@ -41,11 +41,12 @@ function* serve(socket: TcpStream, shutdown: CancellationToken): Future<void> {
 
 /** Runs the server on `port` (0: any free port) until SIGINT or SIGTERM. */
 export function* run(port: number): Future<void> {
-  const listener = yield* TcpListener.bind(`127.0.0.1:${port}`);
-  console.log(`listening on ${listener.localAddr()}`);
-  // Streams created once for the whole loop: no gap in which a signal is missed.
+  // Streams created once, before anyone can connect, for the whole loop: no
+  // gap in which a signal is missed or gets Node's default handling.
   using interrupt = signal(SignalKind.interrupt());
   using terminate = signal(SignalKind.terminate());
+  const listener = yield* TcpListener.bind(`127.0.0.1:${port}`);
+  console.log(`listening on ${listener.localAddr()}`);
   const shutdown = new CancellationToken();
   const connections = new JoinSet<void>();
   for (;;) {
