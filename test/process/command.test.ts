@@ -63,6 +63,21 @@ describe('Command and Child', () => {
     );
   });
 
+  test('a child that kills itself with SIGTERM reports SIGTERM', function* () {
+    const status = yield* new Command('sh').args(['-c', 'kill -TERM $$']).status();
+    assert.equal(status.signal(), 'SIGTERM');
+    assert.equal(status.code(), undefined);
+  });
+
+  test('wait() closes the stdin held by the Child, so a child reading to end of input finishes', function* () {
+    const child = node('process.stdin.resume().on("end", () => process.exit(5))')
+      .stdin(Stdio.piped())
+      .spawn();
+    yield* child.stdin!.writeAll(enc.encode('some input'));
+    assert.equal((yield* child.wait()).code(), 5);
+    assert.equal(child.stdin, undefined);
+  });
+
   test('startKill sends SIGKILL without waiting; wait sees it', function* () {
     const child = node('setInterval(() => {}, 1000)').spawn();
     child.startKill();

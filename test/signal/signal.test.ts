@@ -112,6 +112,27 @@ describe('signal streams in this process (SIGUSR2)', () => {
     assert.equal(process.listenerCount('SIGUSR2'), base);
   });
 
+  test('a second concurrent recv() on one stream is an error', function* () {
+    using s = signal(SignalKind.userDefined2());
+    const first = spawn(s.recv());
+    yield* yieldNow();
+    const second = spawn(s.recv());
+    try {
+      yield* second;
+      assert.fail('the second recv() should fail');
+    } catch (e) {
+      assert.ok(e instanceof JoinError && !e.isCancelled(), String(e));
+      assert.match(
+        String((e as Error & { cause?: unknown }).cause ?? e.message),
+        /already waiting/,
+      );
+    }
+    first.abort();
+    try {
+      yield* first;
+    } catch {}
+  });
+
   test('close() removes the listener and a recv() after it gives undefined', function* () {
     const base = process.listenerCount('SIGUSR2');
     const s = signal(SignalKind.userDefined2());
