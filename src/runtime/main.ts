@@ -18,7 +18,9 @@ export interface MainOptions extends BuilderOptions {
  * 0 when it returns, 1 (with the error on stderr) when it throws. On the first
  * SIGINT/SIGTERM the main task is cancelled — its `finally` blocks and deferred
  * cleanups run, as a graceful shutdown — and the process exits 130/143; a second
- * signal exits at once. Tasks still alive when main finishes are cancelled.
+ * signal exits at once. While the program listens for the signal itself
+ * (`ctrlC()` or `signal(kind)` from `tokio-ts/signal`), the signal goes to that
+ * listener only. Tasks still alive when main finishes are cancelled.
  *
  * @example
  * ```ts
@@ -35,6 +37,8 @@ export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<neve
   const task = rt.sched.spawn(fn, 'main');
   let signalCode = 0;
   const onSignal = (sig: NodeJS.Signals) => {
+    // A `tokio-ts/signal` listener (ctrlC(), signal(kind)) takes the signal over.
+    if (process.listeners(sig).some(isUserSignalListener)) return;
     const code = sig === 'SIGINT' ? 130 : 143;
     if (signalCode !== 0) process.exit(code);
     signalCode = code;
@@ -79,4 +83,11 @@ export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<neve
     process.off('SIGTERM', onSignal);
     process.exit(code);
   }
+}
+
+/** Marks the listeners of `tokio-ts/signal` (the same symbol as its registry). */
+const USER_SIGNAL_LISTENER = Symbol.for('tokio-ts.signal-listener');
+
+function isUserSignalListener(l: unknown): boolean {
+  return (l as Record<symbol, unknown>)[USER_SIGNAL_LISTENER] === true;
 }

@@ -176,7 +176,11 @@ export class PushWriter {
   }
 
   readonly #afterWrite = (err?: Error | null): void => {
-    if (err != null) this.#onError(err);
+    // Writes queued when the stream broke fail with ERR_STREAM_DESTROYED before
+    // Node emits the real cause ('error' with EPIPE/ECONNRESET, or 'close'),
+    // which the listeners record: keep that one.
+    if (err != null && (err as { code?: unknown }).code === 'ERR_STREAM_DESTROYED') this.#wakeAll();
+    else if (err != null) this.#onError(err);
     else if (this.#stream.writableLength === 0 && this.doneWaiters.head !== null) this.#wakeDone();
   };
 
