@@ -6,7 +6,8 @@ import { array, bulk, error, type Frame, int, NULL, OK, simple } from './resp.js
 
 /** The request's words, or an error reply when it is not an array of bulk strings. */
 export function requestArgs(f: Frame): Uint8Array[] | Frame {
-  if (f.t !== 'array' || f.v.length === 0) return error('ERR Protocol error: expected an array of bulk strings');
+  if (f.t !== 'array' || f.v.length === 0)
+    return error('ERR Protocol error: expected an array of bulk strings');
   const args: Uint8Array[] = [];
   for (const x of f.v) {
     if (x.t === 'bulk') args.push(x.v);
@@ -17,10 +18,12 @@ export function requestArgs(f: Frame): Uint8Array[] | Frame {
   return args;
 }
 
-const str = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
+const str = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
 const upper = (b: Uint8Array): string => str(b).toUpperCase();
 
-const wrongArgs = (cmd: string): Frame => error(`ERR wrong number of arguments for '${cmd.toLowerCase()}' command`);
+const wrongArgs = (cmd: string): Frame =>
+  error(`ERR wrong number of arguments for '${cmd.toLowerCase()}' command`);
 const NOT_INT = error('ERR value is not an integer or out of range');
 const SYNTAX = error('ERR syntax error');
 

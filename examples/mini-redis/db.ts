@@ -96,7 +96,11 @@ export class Db {
   }
 
   /** SET with its options; returns false when NX/XX kept it from happening. */
-  set(key: string, value: Uint8Array, opts: { px?: number; nx?: boolean; xx?: boolean } = {}): boolean {
+  set(
+    key: string,
+    value: Uint8Array,
+    opts: { px?: number; nx?: boolean; xx?: boolean } = {},
+  ): boolean {
     const exists = this.#live(key) !== undefined;
     if ((opts.nx && exists) || (opts.xx && !exists)) return false;
     const entry: Entry = { value, expiresAt: undefined };
@@ -160,7 +164,7 @@ export class Db {
     const e = this.#live(key);
     if (e === undefined) return -2;
     if (e.expiresAt === undefined) return -1;
-    return Math.max(0, e.expiresAt - this.#now());
+    return Math.max(0, Math.ceil(e.expiresAt - this.#now()));
   }
 
   publish(channel: string, message: Uint8Array): number {
@@ -204,7 +208,8 @@ export class Db {
     while (!this.#closed) {
       const next = this.#purgeExpired();
       if (next === undefined) yield* this.#purge.notified();
-      else yield* select({ deadline: sleepUntil(new Instant(next)), earlier: this.#purge.notified() });
+      else
+        yield* select({ deadline: sleepUntil(new Instant(next)), earlier: this.#purge.notified() });
     }
   }
 

@@ -66,7 +66,8 @@ class Cursor {
   lineEnd(): number {
     const i = this.b.indexOf(LF, this.pos);
     if (i === -1) {
-      if (this.b.length - this.pos > this.limits.maxLine) throw new RespError('too big inline request');
+      if (this.b.length - this.pos > this.limits.maxLine)
+        throw new RespError('too big inline request');
       return INCOMPLETE;
     }
     if (i === this.pos || this.b[i - 1] !== CR) throw new RespError('expected CRLF line ending');
@@ -106,7 +107,9 @@ class Cursor {
         this.pos++;
         const end = this.lineEnd();
         if (end === INCOMPLETE) return undefined;
-        const v = Buffer.from(this.b.buffer, this.b.byteOffset + this.pos, end - this.pos).toString('utf8');
+        const v = Buffer.from(this.b.buffer, this.b.byteOffset + this.pos, end - this.pos).toString(
+          'utf8',
+        );
         this.pos = end + 2;
         return type === 43 ? { t: 'simple', v } : { t: 'error', v };
       }
@@ -150,7 +153,11 @@ class Cursor {
         // An inline command: words separated by spaces.
         const end = this.lineEnd();
         if (end === INCOMPLETE) return undefined;
-        const line = Buffer.from(this.b.buffer, this.b.byteOffset + this.pos, end - this.pos).toString('utf8');
+        const line = Buffer.from(
+          this.b.buffer,
+          this.b.byteOffset + this.pos,
+          end - this.pos,
+        ).toString('utf8');
         this.pos = end + 2;
         const words = line.split(' ').filter((w) => w.length > 0);
         return { t: 'array', v: words.map((w) => bulk(w)) };
@@ -193,7 +200,8 @@ export class RespCodec implements Decoder<Frame>, Encoder<Frame> {
   decodeEof(src: BytesMut): Frame | undefined {
     const f = this.decode(src);
     if (f !== undefined) return f;
-    if (src.length > 0) throw new CodecError('bytes-remaining-on-stream', 'connection closed inside a frame');
+    if (src.length > 0)
+      throw new CodecError('bytes-remaining-on-stream', 'connection closed inside a frame');
     return undefined;
   }
 
