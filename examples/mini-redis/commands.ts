@@ -27,7 +27,7 @@ const wrongArgs = (cmd: string): Frame =>
 const NOT_INT = error('ERR value is not an integer or out of range');
 const SYNTAX = error('ERR syntax error');
 
-function parseInt(b: Uint8Array): number | undefined {
+function parseInteger(b: Uint8Array): number | undefined {
   const s = str(b);
   if (!/^-?\d{1,16}$/.test(s)) return undefined;
   return Number(s);
@@ -63,7 +63,7 @@ export function apply(db: Db, args: Uint8Array[]): Frame {
         else if (o === 'XX') opts.xx = true;
         else if (o === 'EX' || o === 'PX') {
           if (i + 1 >= n || opts.px !== undefined) return SYNTAX;
-          const t = parseInt(args[++i]!);
+          const t = parseInteger(args[++i]!);
           if (t === undefined) return NOT_INT;
           if (t <= 0) return error(`ERR invalid expire time in 'set' command`);
           opts.px = o === 'EX' ? t * 1000 : t;
@@ -82,7 +82,7 @@ export function apply(db: Db, args: Uint8Array[]): Frame {
     case 'DECRBY': {
       const by = cmd === 'INCRBY' || cmd === 'DECRBY';
       if (n !== (by ? 3 : 2)) return wrongArgs(cmd);
-      const step = by ? parseInt(args[2]!) : 1;
+      const step = by ? parseInteger(args[2]!) : 1;
       if (step === undefined) return NOT_INT;
       try {
         return int(db.incrBy(str(args[1]!), cmd.startsWith('DECR') ? -step : step));
@@ -93,7 +93,7 @@ export function apply(db: Db, args: Uint8Array[]): Frame {
     case 'EXPIRE':
     case 'PEXPIRE': {
       if (n !== 3) return wrongArgs(cmd);
-      const t = parseInt(args[2]!);
+      const t = parseInteger(args[2]!);
       if (t === undefined) return NOT_INT;
       return int(db.expire(str(args[1]!), cmd === 'EXPIRE' ? t * 1000 : t) ? 1 : 0);
     }
