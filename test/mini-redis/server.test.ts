@@ -1,0 +1,230 @@
+// mini-redis over TCP, driven by clients nobody here wrote: the ioredis npm
+// client and Debian's redis-cli (installed by .ci/install-system-deps).
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { describe } from 'node:test';
+import { Redis } from 'ioredis';
+import { type Future, spawn } from 'tokio-ts';
+import { call } from 'tokio-ts/future';
+import { TcpListener } from 'tokio-ts/net';
+import { Command } from 'tokio-ts/process';
+import { CancellationToken } from 'tokio-ts/sync';
+import { test } from 'tokio-ts/test';
+import { Client } from '../../examples/mini-redis/client.js';
+import { run, type ServerOptions } from '../../examples/mini-redis/server.js';
+
+/** Runs `body(port)` against an in-process server, then shuts it down gracefully. */
+function* withServer(body: (port: number) => Future<void>, opts: ServerOptions = {}): Future<void> {
+  const listener = yield* TcpListener.bind('127.0.0.1:0');
+  const port = listener.localAddr().port;
+  const token = new CancellationToken();
+  const server = spawn(run(listener, token, opts));
+  try {
+    yield* body(port);
+  } finally {
+    token.cancel();
+    yield* server;
+  }
+}
+
+function redis(port: number): Redis {
+  return new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: false,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: true,
+  });
+}
+
+/** A raw socket that collects what it receives. */
+function raw(port: number): { sock: Socket; data: () => string; closed: Promise<void> } {
+  const sock = connect({ port, host: '127.0.0.1' });
+  let got = '';
+  sock.on('data', (d) => {
+    got += d.toString('latin1');
+  });
+  sock.on('error', () => {});
+  const closed = new Promise<void>((r) => sock.on('close', () => r()));
+  return { sock, data: () => got, closed };
+}
+
+/** Waits (on socket events, not timers) until `cond()` holds. */
+function* until(cond: () => boolean, what: string): Future<void> {
+  for (let i = 0; i < 10_000 && !cond(); i++)
+    yield* call(new Promise<void>((r) => setImmediate(r)));
+  assert.ok(cond(), `timed out waiting for ${what}`);
+}
+
+describe('mini-redis server', () => {
+  test('ioredis: set/get, expiry options, incr, del, unknown commands are errors not disconnects', function* () {
+    yield* withServer(function* (port) {
+      const r = redis(port);
+      try {
+        assert.equal(yield* call(r.set('hello', 'world')), 'OK');
+        assert.equal(yield* call(r.get('hello')), 'world');
+        assert.equal(yield* call(r.set('tmp', 'x', 'PX', 60_000)), 'OK');
+        const ttl = yield* call(r.pttl('tmp'));
+        assert.ok(ttl > 59_000 && ttl <= 60_000, `pttl ${ttl}`);
+        assert.equal(yield* call(r.incr('counter')), 1);
+        assert.equal(yield* call(r.del('hello', 'counter')), 2);
+        assert.equal(yield* call(r.get('hello')), null);
+        yield* call(
+          r.call('NOSUCHCMD', 'x').then(
+            () => assert.fail('expected an error reply'),
+            (e: Error) => assert.match(e.message, /unknown command/),
+          ),
+        );
+        assert.equal(yield* call(r.ping()), 'PONG', 'the connection survived the error');
+      } finally {
+        r.disconnect();
+      }
+    });
+  });
+
+  test('ioredis: a pipeline of 1,000 commands', function* () {
+    yield* withServer(function* (port) {
+      const r = redis(port);
+      try {
+        const p = r.pipeline();
+        for (let i = 0; i < 500; i++) p.set(`k${i}`, String(i));
+        for (let i = 0; i < 500; i++) p.get(`k${i}`);
+        const res = (yield* call(p.exec()))!;
+        assert.equal(res.length, 1000);
+        for (let i = 0; i < 500; i++) assert.deepEqual(res[i], [null, 'OK']);
+        for (let i = 0; i < 500; i++) assert.deepEqual(res[500 + i], [null, String(i)]);
+      } finally {
+        r.disconnect();
+      }
+    });
+  });
+
+  test('ioredis: pub/sub reaches 3 subscribers; other commands are refused in subscriber mode', function* () {
+    yield* withServer(function* (port) {
+      const subs = [redis(port), redis(port), redis(port)];
+      const pub = redis(port);
+      try {
+        const got: string[][] = [[], [], []];
+        for (let i = 0; i < 3; i++) {
+          yield* call(subs[i]!.subscribe('news'));
+          subs[i]!.on('message', (ch: string, msg: string) => got[i]!.push(`${ch}:${msg}`));
+        }
+        assert.equal(yield* call(pub.publish('news', 'one')), 3);
+        assert.equal(yield* call(pub.publish('news', 'two')), 3);
+        assert.equal(yield* call(pub.publish('other', 'x')), 0);
+        yield* until(() => got.every((g) => g.length === 2), 'messages');
+        for (const g of got) assert.deepEqual(g, ['news:one', 'news:two']);
+        yield* call(subs[0]!.unsubscribe('news'));
+        assert.equal(yield* call(pub.publish('news', 'three')), 2);
+        const rawSub = raw(port);
+        rawSub.sock.write('SUBSCRIBE x\r\nGET a\r\n');
+        yield* until(() => rawSub.data().includes('-ERR'), 'the refusal');
+        assert.match(rawSub.data(), /only \(P\|S\)SUBSCRIBE/);
+        rawSub.sock.destroy();
+      } finally {
+        for (const s of [...subs, pub]) s.disconnect();
+      }
+    });
+  });
+
+  test('200 concurrent clients each set and get their own key', function* () {
+    yield* withServer(function* (port) {
+      const clients = Array.from({ length: 200 }, () => redis(port));
+      try {
+        yield* call(
+          Promise.all(
+            clients.map(async (c, i) => {
+              await c.set(`key:${i}`, `value:${i}`);
+              assert.equal(await c.get(`key:${i}`), `value:${i}`);
+            }),
+          ),
+        );
+      } finally {
+        for (const c of clients) c.disconnect();
+      }
+    });
+  });
+
+  test('redis-cli: set then get', function* () {
+    yield* withServer(function* (port) {
+      const cli = (...args: string[]) =>
+        new Command('redis-cli').args(['-p', String(port), ...args]).output();
+      const set = yield* cli('set', 'hello', 'world');
+      assert.ok(set.status.success(), Buffer.from(set.stderr).toString());
+      assert.equal(Buffer.from(set.stdout).toString().trim(), 'OK');
+      const get = yield* cli('get', 'hello');
+      assert.equal(Buffer.from(get.stdout).toString().trim(), 'world');
+      const info = yield* cli('info');
+      assert.match(Buffer.from(info.stdout).toString(), /redis_version/);
+    });
+  });
+
+  test('our client library talks to our server', function* () {
+    yield* withServer(function* (port) {
+      const c = yield* Client.connect({ host: '127.0.0.1', port });
+      const s = yield* Client.connect({ host: '127.0.0.1', port });
+      try {
+        yield* c.set('a', 'b');
+        assert.equal(yield* c.get('a'), 'b');
+        const sub = yield* s.subscribe(['ch']);
+        assert.equal(yield* c.publish('ch', 'hi'), 1);
+        assert.deepEqual(yield* sub.nextMessage(), { channel: 'ch', content: 'hi' });
+      } finally {
+        c.close();
+        s.close();
+      }
+    });
+  });
+
+  test('malformed RESP gets a protocol error and a close for that client only', function* () {
+    yield* withServer(function* (port) {
+      const good = redis(port);
+      try {
+        for (const bad of ['$abc\r\n', `*1\r\n$${512 * 1024 * 1024}\r\n`, '*zz\r\n']) {
+          const c = raw(port);
+          c.sock.write(bad);
+          yield* call(c.closed);
+          assert.match(c.data(), /^-ERR Protocol error/);
+          assert.equal(yield* call(good.ping()), 'PONG');
+        }
+        // A frame split at every byte still works.
+        const slow = raw(port);
+        const frame = '*3\r\n$3\r\nSET\r\n$4\r\nslow\r\n$2\r\nok\r\n';
+        for (const ch of frame) {
+          slow.sock.write(ch);
+          yield* call(new Promise<void>((r) => setImmediate(r)));
+        }
+        yield* until(() => slow.data() === '+OK\r\n', 'the reply to a byte-by-byte frame');
+        slow.sock.destroy();
+        // A client that disconnects mid-frame.
+        const gone = raw(port);
+        gone.sock.write('*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$100\r\nabc');
+        gone.sock.destroy();
+        assert.equal(yield* call(good.get('slow')), 'ok');
+      } finally {
+        good.disconnect();
+      }
+    });
+  });
+
+  test('the 251st connection waits until one of the 250 closes', function* () {
+    yield* withServer(function* (port) {
+      const conns = Array.from({ length: 250 }, () => raw(port));
+      for (const c of conns) c.sock.write('PING\r\n');
+      yield* until(() => conns.every((c) => c.data() === '+PONG\r\n'), '250 PONGs');
+      const extra = raw(port);
+      extra.sock.write('PING\r\n');
+      // The other 250 keep being served while the 251st waits.
+      for (const c of conns.slice(0, 20)) c.sock.write('PING\r\n');
+      yield* until(
+        () => conns.slice(0, 20).every((c) => c.data() === '+PONG\r\n+PONG\r\n'),
+        'more PONGs',
+      );
+      assert.equal(extra.data(), '', 'the 251st connection was served early');
+      conns[0]!.sock.destroy();
+      yield* until(() => extra.data() === '+PONG\r\n', 'the 251st PONG');
+      for (const c of [...conns, extra]) c.sock.destroy();
+    });
+  });
+});
