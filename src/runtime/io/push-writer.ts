@@ -110,21 +110,31 @@ export class PushWriter {
     const n = Math.min(buf.length, MAX_WRITE);
     const copy = Buffer.allocUnsafe(n);
     copy.set(n === buf.length ? buf : buf.subarray(0, n));
-    if (!this.#corked) {
-      // Writes made by the tasks of one scheduler batch leave in one writev.
+    if (!this.#inTick) {
+      // The first write of a scheduler batch goes out at once, as a raw
+      // `socket.write` would; later ones in the same batch are corked and
+      // leave together in one writev when the batch's microtask ends.
+      this.#inTick = true;
+      queueMicrotask(this.#endTick);
+    } else if (!this.#corked) {
       this.#corked = true;
       this.#stream.cork();
-      queueMicrotask(this.#uncork);
     }
-    this.#stream.write(copy, this.#afterWrite);
+    this.#stream.write(copy);
     return n;
   }
 
+  #inTick = false;
   #corked = false;
+  /** An empty write with a callback is queued: it fires once what came before is written. */
+  #flushMarker = false;
 
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    this.#stream.uncork();
+  readonly #endTick = (): void => {
+    this.#inTick = false;
+    if (this.#corked) {
+      this.#corked = false;
+      this.#stream.uncork();
+    }
   };
 
   /**
@@ -150,6 +160,10 @@ export class PushWriter {
       case Op.Flush:
         if (s.writableLength === 0) return undefined;
         this.doneWaiters.push(leaf);
+        if (!this.#flushMarker && !this.#ended) {
+          this.#flushMarker = true;
+          s.write(EMPTY, this.#afterFlush);
+        }
         return NOT_READY;
       default:
         return NOT_READY;
@@ -175,13 +189,13 @@ export class PushWriter {
     this.#wakeDrainWaiters();
   }
 
-  readonly #afterWrite = (err?: Error | null): void => {
+  readonly #afterFlush = (err?: Error | null): void => {
+    this.#flushMarker = false;
     // Writes queued when the stream broke fail with ERR_STREAM_DESTROYED before
     // Node emits the real cause ('error' with EPIPE/ECONNRESET, or 'close'),
     // which the listeners record: keep that one.
-    if (err != null && (err as { code?: unknown }).code === 'ERR_STREAM_DESTROYED') this.#wakeAll();
-    else if (err != null) this.#onError(err);
-    else if (this.#stream.writableLength === 0 && this.doneWaiters.head !== null) this.#wakeDone();
+    if (err != null && (err as { code?: unknown }).code !== 'ERR_STREAM_DESTROYED') this.#onError(err);
+    this.#wakeDone();
   };
 
   #wakeDrainWaiters(): void {
@@ -225,6 +239,7 @@ export class PushWriter {
 }
 
 const NOT_READY = Symbol('not ready');
+const EMPTY = Buffer.alloc(0);
 
 /** One write-side operation; its own iterator (single use). @internal */
 class WriteLeaf implements Iterator<Suspend, unknown, unknown>, Waiting, ListNode<WriteLeaf> {
