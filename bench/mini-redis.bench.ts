@@ -27,7 +27,9 @@ async function freePort(): Promise<number> {
 }
 
 async function startNode(file: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [file, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [file, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.stdout!.setEncoding('utf8');
   let out = '';
   while (!/listening on .*:(\d+)/.test(out)) out += (await once(child.stdout!, 'data'))[0];
@@ -36,9 +38,18 @@ async function startNode(file: string): Promise<{ child: ChildProcess; port: num
 
 async function startRedis(): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG') break;
+    if (
+      spawnSync('redis-cli', ['-p', String(port), 'ping'])
+        .stdout?.toString()
+        .trim() === 'PONG'
+    )
+      break;
     await new Promise((r) => setTimeout(r, 50));
   }
   return { child, port };
@@ -47,11 +58,25 @@ async function startRedis(): Promise<{ child: ChildProcess; port: number }> {
 function benchmark(port: number, pipeline: number): Map<string, number> {
   const r = spawnSync(
     'redis-benchmark',
-    ['-p', String(port), '-t', 'set,get,ping', '-n', String(N), '-c', '50', '-P', String(pipeline), '-q'],
+    [
+      '-p',
+      String(port),
+      '-t',
+      'set,get,ping',
+      '-n',
+      String(N),
+      '-c',
+      '50',
+      '-P',
+      String(pipeline),
+      '-q',
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const res = new Map<string, number>();
-  for (const m of r.stdout.replaceAll('\r', '\n').matchAll(/^\s*([A-Z_]+): ([\d.]+) requests per second/gm))
+  for (const m of r.stdout
+    .replaceAll('\r', '\n')
+    .matchAll(/^\s*([A-Z_]+): ([\d.]+) requests per second/gm))
     res.set(m[1]!, Number(m[2]));
   return res;
 }
@@ -82,8 +107,12 @@ for (const pipeline of [1, 16]) {
   const o = results.get(`tokio-ts mini-redis|${pipeline}`)!;
   for (const test of ['PING_INLINE', 'PING_MBULK', 'SET', 'GET']) {
     const cells = servers.map((s) => results.get(`${s.name}|${pipeline}`)?.get(test) ?? Number.NaN);
-    const ratios = servers.slice(1).map((s, i) => `${(o.get(test)! / cells[i + 1]!).toFixed(2)}x ${s.name}`);
-    console.log(`  ${test.padEnd(12)} ${servers.map((s, i) => `${s.name} ${cells[i]!.toFixed(0)}`).join(' | ')}   ours = ${ratios.join(', ')}`);
+    const ratios = servers
+      .slice(1)
+      .map((s, i) => `${(o.get(test)! / cells[i + 1]!).toFixed(2)}x ${s.name}`);
+    console.log(
+      `  ${test.padEnd(12)} ${servers.map((s, i) => `${s.name} ${cells[i]!.toFixed(0)}`).join(' | ')}   ours = ${ratios.join(', ')}`,
+    );
   }
 }
 console.log(`\nnode ${process.version}, ${cpus().length} cores`);

@@ -194,7 +194,8 @@ export class PushWriter {
     // Writes queued when the stream broke fail with ERR_STREAM_DESTROYED before
     // Node emits the real cause ('error' with EPIPE/ECONNRESET, or 'close'),
     // which the listeners record: keep that one.
-    if (err != null && (err as { code?: unknown }).code !== 'ERR_STREAM_DESTROYED') this.#onError(err);
+    if (err != null && (err as { code?: unknown }).code !== 'ERR_STREAM_DESTROYED')
+      this.#onError(err);
     this.#wakeDone();
   };
 

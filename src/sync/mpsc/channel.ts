@@ -29,6 +29,8 @@ class Chan<T> {
   /** slots granted to senders that have not pushed yet */
   reserved = 0;
   senders = 1;
+  /** weak senders alive (they do not keep the channel open) */
+  weak = 0;
   rxClosed = false;
   recvTask: Task | null = null;
   readonly sendWaiters = new LinkedList<SendLeaf<T>>();
@@ -42,6 +44,22 @@ class Chan<T> {
     return this.buf.length + this.reserved < this.cap;
   }
 
+  hasSlots(n: number): boolean {
+    return this.buf.length + this.reserved + n <= this.cap;
+  }
+
+  /** No message can come any more: every sender and permit is gone (or the receiver closed) and the buffer is drained. */
+  ended(): boolean {
+    return (this.senders === 0 || this.rxClosed) && this.reserved === 0 && this.buf.length === 0;
+  }
+
+  /** A reserved slot was given back unused. */
+  unreserve(n: number): void {
+    this.reserved -= n;
+    this.admit();
+    if (this.senders === 0 && this.reserved === 0) this.wakeReceiver();
+  }
+
   push(v: T): void {
     this.buf.push(v);
     const t = this.recvTask;
@@ -53,9 +71,13 @@ class Chan<T> {
 
   /** Grants free slots to queued senders, FIFO. */
   admit(): void {
-    while (this.sendWaiters.head !== null && this.hasSlot()) {
-      const w = this.sendWaiters.shift()!;
-      this.reserved++;
+    for (
+      let w = this.sendWaiters.head;
+      w !== null && this.hasSlots(w.need);
+      w = this.sendWaiters.head
+    ) {
+      this.sendWaiters.shift();
+      this.reserved += w.need;
       w.grant();
     }
   }
@@ -224,6 +246,82 @@ export class Sender<T> extends SenderBase<T> {
     return timeout(ms, this.send(value));
   }
 
+  /**
+   * Waits for a free slot and reserves it: `permit.send(v)` then delivers
+   * without waiting and cannot fail; `permit.release()` gives the slot back.
+   * Reserve first, then produce the value: the cancel-safe way to send.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { mpsc } from 'tokio-ts/sync';
+   *
+   * main(function* () {
+   *   const [tx, rx] = mpsc.channel<string>(1);
+   *   const permit = yield* tx.reserve();
+   *   console.log(tx.trySend('other')); // full (the slot is reserved)
+   *   permit.send('reserved');
+   *   console.log(yield* rx.recv()); // reserved
+   * });
+   * ```
+   *
+   * ## Cancel safety
+   * Cancel safe: a slot granted to a cancelled `reserve` goes to the next
+   * waiter. Waiting senders and reserves share one FIFO queue.
+   *
+   * ## Errors
+   * Throws {@link SendError} if the receiver is closed.
+   */
+  reserve(): Future<Permit<T>> {
+    return new SendLeaf<T>(this.chan, undefined as T, Mode.Reserve, 1) as unknown as Future<
+      Permit<T>
+    >;
+  }
+
+  /**
+   * Reserves `n` slots at once (waiting until all are free; FIFO with the
+   * other senders). Returns a {@link PermitIterator} handing out one
+   * {@link Permit} per slot; `release()` gives the unused ones back.
+   *
+   * ## Cancel safety
+   * Cancel safe, as {@link reserve}.
+   *
+   * ## Errors
+   * `RangeError` if `n` exceeds the channel's capacity; {@link SendError}
+   * if the receiver is closed.
+   */
+  reserveMany(n: number): Future<PermitIterator<T>> {
+    if (!Number.isInteger(n) || n < 0 || n > this.chan.cap)
+      throw new RangeError(`reserveMany(n): n must be an integer in 0..${this.chan.cap}, got ${n}`);
+    return new SendLeaf<T>(this.chan, undefined as T, Mode.ReserveMany, n) as unknown as Future<
+      PermitIterator<T>
+    >;
+  }
+
+  /** Reserves a slot without waiting: a {@link Permit}, `'full'` or `'closed'`. */
+  tryReserve(): Permit<T> | 'full' | 'closed' {
+    const c = this.chan;
+    if (c.rxClosed) return 'closed';
+    if (c.sendWaiters.head !== null || !c.hasSlot()) return 'full';
+    c.reserved++;
+    return new Permit<T>(c);
+  }
+
+  /** A {@link WeakSender}: it can make a Sender while others exist, but does not keep the channel open. */
+  downgrade(): WeakSender<T> {
+    return new WeakSender<T>(this.chan);
+  }
+
+  /** Live senders (strong), as Tokio's `strong_count`. */
+  strongCount(): number {
+    return this.chan.senders;
+  }
+
+  /** Live weak senders. */
+  weakCount(): number {
+    return this.chan.weak;
+  }
+
   /** Sends without waiting: `'ok'`, `'full'` or `'closed'`. */
   trySend(value: T): TrySendResult {
     refuseUndefined(value);
@@ -252,6 +350,134 @@ export class Sender<T> extends SenderBase<T> {
     return new Sender<T>(this.chan);
   }
 }
+
+/**
+ * One reserved slot of a bounded channel ({@link Sender.reserve}).
+ * `send(v)` delivers at once and cannot fail for lack of room; `release()`
+ * (or `using`) gives the slot back unused. Releasing twice is a no-op.
+ *
+ * JavaScript has no drop: hold a permit with `using` (or release it in a
+ * `finally`) so that a task cancelled while holding it gives the slot back;
+ * an unreleased permit keeps its slot, and the receiver keeps waiting for it.
+ */
+export class Permit<T> {
+  #chan: Chan<T> | null;
+
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  /**
+   * Sends `value` into the reserved slot. After the receiver's `close()` the
+   * value is still delivered (Tokio: outstanding permits may still send).
+   */
+  send(value: T): void {
+    refuseUndefined(value);
+    const c = this.#chan;
+    if (c === null) throw new Error('tokio-ts: this permit was already used');
+    this.#chan = null;
+    c.reserved--;
+    c.push(value);
+  }
+
+  /** Gives the slot back unused. Idempotent. */
+  release(): void {
+    const c = this.#chan;
+    if (c === null) return;
+    this.#chan = null;
+    c.unreserve(1);
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/**
+ * Several reserved slots ({@link Sender.reserveMany}): `next()` hands out
+ * one {@link Permit} per slot, `release()` gives back the ones not handed out.
+ */
+export class PermitIterator<T> {
+  readonly #chan: Chan<T>;
+  #left: number;
+
+  /** @internal */
+  constructor(chan: Chan<T>, n: number) {
+    this.#chan = chan;
+    this.#left = n;
+  }
+
+  /** The next permit, or undefined when all were handed out. */
+  next(): Permit<T> | undefined {
+    if (this.#left === 0) return undefined;
+    this.#left--;
+    return new Permit<T>(this.#chan);
+  }
+
+  /** Permits not handed out yet. */
+  len(): number {
+    return this.#left;
+  }
+
+  /** Gives back the slots not handed out. Idempotent. */
+  release(): void {
+    if (this.#left === 0) return;
+    const n = this.#left;
+    this.#left = 0;
+    this.#chan.unreserve(n);
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/**
+ * A sender that does not keep the channel open: `upgrade()` gives a
+ * {@link Sender} while at least one strong sender is alive, else undefined.
+ *
+ * @example
+ * ```ts
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * const [tx] = mpsc.channel<number>(4);
+ * const weak = tx.downgrade();
+ * console.log(weak.upgrade() !== undefined); // true
+ * tx.close();
+ * ```
+ */
+export class WeakSender<T> {
+  readonly #chan: Chan<T>;
+
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+    chan.weak++;
+    weakRegistry.register(this, chan);
+  }
+
+  /** A new strong Sender, or undefined once every strong sender is gone. */
+  upgrade(): Sender<T> | undefined {
+    const c = this.#chan;
+    if (c.senders === 0) return undefined;
+    c.senders++;
+    return new Sender<T>(c);
+  }
+
+  strongCount(): number {
+    return this.#chan.senders;
+  }
+
+  weakCount(): number {
+    return this.#chan.weak;
+  }
+}
+
+// Weak senders have no close(): count them down when they are collected.
+const weakRegistry = new FinalizationRegistry<Chan<unknown>>((c) => {
+  c.weak--;
+});
 
 /**
  * The sending half of an unbounded channel.
@@ -354,7 +580,7 @@ export class Receiver<T> {
       c.admit();
       return { ok: true, value };
     }
-    return { ok: false, reason: c.senders === 0 || c.rxClosed ? 'disconnected' : 'empty' };
+    return { ok: false, reason: c.ended() ? 'disconnected' : 'empty' };
   }
 
   /** Stops new sends (they fail with SendError); buffered messages stay readable. */
@@ -375,9 +601,9 @@ export class Receiver<T> {
     return this.#chan.buf.length === 0;
   }
 
-  /** True once closed, or once every sender is gone. */
+  /** True once closed, or once every sender and permit is gone. */
   isClosed(): boolean {
-    return this.#chan.rxClosed || this.#chan.senders === 0;
+    return this.#chan.rxClosed || (this.#chan.senders === 0 && this.#chan.reserved === 0);
   }
 
   /** Iterates the messages from plain async code (on the current runtime). */
@@ -390,6 +616,12 @@ export class Receiver<T> {
       yield v;
     }
   }
+}
+
+enum Mode {
+  Send = 0,
+  Reserve = 1,
+  ReserveMany = 2,
 }
 
 enum S {
@@ -408,16 +640,35 @@ class SendLeaf<T>
   list: LinkedList<any> | null = null;
   readonly #chan: Chan<T>;
   readonly #value: T;
+  /** Slots this waiter needs: 1 for send and reserve, n for reserveMany. */
+  readonly need: number;
+  readonly #mode: Mode;
   #state = S.Init;
   #task: Task | null = null;
 
-  constructor(chan: Chan<T>, value: T) {
+  constructor(chan: Chan<T>, value: T, mode: Mode = Mode.Send, need = 1) {
     this.#chan = chan;
     this.#value = value;
+    this.#mode = mode;
+    this.need = need;
   }
 
   [Symbol.iterator](): Iterator<Suspend, void, unknown> {
     return this;
+  }
+
+  /** The result once `need` slots are reserved for this waiter. */
+  #take(): IteratorResult<Suspend, void> {
+    const c = this.#chan;
+    this.#state = S.Done;
+    if (this.#mode === Mode.Send) {
+      c.reserved--;
+      c.push(this.#value);
+      return { done: true, value: undefined };
+    }
+    const permit =
+      this.#mode === Mode.Reserve ? new Permit<T>(c) : new PermitIterator<T>(c, this.need);
+    return { done: true, value: permit as unknown as undefined };
   }
 
   next(): IteratorResult<Suspend, void> {
@@ -428,11 +679,10 @@ class SendLeaf<T>
           this.#state = S.Done;
           throw new SendError(this.#value);
         }
-        if (c.sendWaiters.head === null && c.hasSlot()) {
+        if (c.sendWaiters.head === null && c.hasSlots(this.need)) {
           if (!coopProceed()) return parkForBudget(this);
-          this.#state = S.Done;
-          c.push(this.#value);
-          return { done: true, value: undefined };
+          c.reserved += this.need;
+          return this.#take();
         }
         const t = currentTask();
         this.#task = t;
@@ -442,11 +692,12 @@ class SendLeaf<T>
         return SUSPENDED;
       }
       case S.Granted:
-        this.#state = S.Done;
-        c.reserved--;
-        if (c.rxClosed) throw new SendError(this.#value);
-        c.push(this.#value);
-        return { done: true, value: undefined };
+        if (c.rxClosed) {
+          this.#state = S.Done;
+          c.unreserve(this.need);
+          throw new SendError(this.#value);
+        }
+        return this.#take();
       case S.Failed:
         this.#state = S.Done;
         throw new SendError(this.#value);
@@ -471,10 +722,7 @@ class SendLeaf<T>
   cancelWait(): void {
     const c = this.#chan;
     if (this.#state === S.Waiting) c.sendWaiters.remove(this);
-    else if (this.#state === S.Granted) {
-      c.reserved--;
-      c.admit();
-    }
+    else if (this.#state === S.Granted) c.unreserve(this.need);
     this.#state = S.Done;
   }
 
@@ -509,7 +757,7 @@ class RecvLeaf<T>
       c.admit();
       return { done: true, value };
     }
-    if (c.senders === 0 || c.rxClosed) return { done: true, value: undefined };
+    if (c.ended()) return { done: true, value: undefined };
     const t = currentTask();
     this.#parked = true;
     this.#task = t;

@@ -1,10 +1,13 @@
 /** Multi-producer, single-consumer channels: `mpsc.channel(n)`, `mpsc.unboundedChannel()`. */
 export {
   channel,
+  Permit,
+  PermitIterator,
   Receiver,
   Sender,
   type TryRecvResult,
   type TrySendResult,
   UnboundedSender,
   unboundedChannel,
+  WeakSender,
 } from './channel.js';
