@@ -35,7 +35,10 @@ main(function* () {
         break;
       case 'subscribe': {
         const sub = yield* client.subscribe(rest);
-        for (let m; (m = yield* sub.nextMessage()) !== undefined; )
+        for (
+          let m: { channel: string; content: string } | undefined;
+          (m = yield* sub.nextMessage()) !== undefined;
+        )
           console.log(`${m.channel}: ${m.content}`);
         break;
       }

@@ -1,7 +1,6 @@
 // mini-redis over TCP, driven by clients nobody here wrote: the ioredis npm
 // client and Debian's redis-cli (installed by .ci/install-system-deps).
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { describe } from 'node:test';
 import { Redis } from 'ioredis';
