@@ -119,7 +119,7 @@ export class Sleep implements Future<void> {
       this.#driver.remove(w);
       w.deadline = deadline.ms;
       if (this.isElapsed()) w.fire();
-      else this.#driver.insert(w);
+      else if (!this.#driver.insert(w)) w.fire();
     }
   }
 
@@ -163,7 +163,10 @@ class SleepWait implements Iterator<Suspend, void, unknown>, TimerEntry, Waiting
       this.#task = task;
       this.deadline = deadline;
       this.#state = S.Waiting;
-      if (deadline !== Number.POSITIVE_INFINITY) this.#driver.insert(this);
+      if (deadline !== Number.POSITIVE_INFINITY && !this.#driver.insert(this)) {
+        this.#state = S.Done; // the deadline passed meanwhile
+        return { done: true, value: undefined };
+      }
       task.waitingOn = this;
       return SUSPENDED;
     }

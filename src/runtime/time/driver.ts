@@ -89,12 +89,15 @@ export class TimeDriver {
     this.fireExpired();
   }
 
-  insert(e: TimerEntry): void {
+  /** Queues `e`; returns false (and does not queue it) if its deadline has passed. */
+  insert(e: TimerEntry): boolean {
+    if (e.deadline <= this.now()) return false;
     const h = this.#heap;
     e.heapIndex = h.length;
     h.push(e);
     this.#up(e.heapIndex);
     if (h[0] === e) this.#arm();
+    return true;
   }
 
   remove(e: TimerEntry): void {
