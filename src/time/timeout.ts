@@ -92,8 +92,11 @@ enum S {
 /** The timeout leaf: iterator, timer entry and waiting record in one object. @internal */
 class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry, Waiting {
   // TimerEntry fields (the driver links the entry into its wheel)
-  deadline: number;
-  heapIndex = -1;
+  when: number;
+  tick = 0;
+  pv: TimerEntry | null = null;
+  nx: TimerEntry | null = null;
+  slot = -1;
   #state = S.Init;
   readonly #driver: TimeDriver;
   /** shown in Elapsed's message */
@@ -108,7 +111,7 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
 
   constructor(driver: TimeDriver, deadline: number, ms: number, fut: FutureLike<T>) {
     this.#driver = driver;
-    this.deadline = deadline;
+    this.when = deadline;
     this.#ms = ms;
     this.#fut = fut;
   }
@@ -180,7 +183,7 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
     if (this.#state === S.Init) {
       this.#state = S.Waiting;
       // a deadline that already passed is not inserted: time out at once
-      if (this.deadline !== Number.POSITIVE_INFINITY && !this.#driver.insert(this))
+      if (this.when !== Number.POSITIVE_INFINITY && !this.#driver.insert(this))
         this.#state = S.Fired;
     }
     if (this.#state === S.Fired) return this.#elapse();
