@@ -7,7 +7,6 @@ import {
   currentTask,
   parkForBudget,
   SUSPENDED,
-  type Waiting,
 } from '../runtime/context.js';
 import { currentScheduler } from '../runtime/runtime.js';
 import type { Task } from '../runtime/task.js';
@@ -95,7 +94,9 @@ enum S {
  * ## Cancel safety
  * Cancel safe.
  */
-export class Sleep implements Future<void>, Iterator<Suspend, void, unknown>, TimerEntry, Waiting {
+// Also the iterator that awaits it, its timer entry (`TimerEntry`) and its
+// `Waiting` record; the internal members are stripped from the public types.
+export class Sleep implements Future<void> {
   /** @internal deadline in ms (TimerEntry) */
   when: number;
   /** @internal */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { describe, it } from 'node:test';
 import { type JoinHandle, Runtime, spawn, yieldNow } from 'tokio-ts';
-import { test } from 'tokio-ts/test';
-import { advance, Instant, type Sleep, sleep } from 'tokio-ts/time';
+import { runTest, test } from 'tokio-ts/test';
+import { advance, Instant, type Sleep, sleep, timeout } from 'tokio-ts/time';
 
 const timers = () => Runtime.current().metrics().timerEntries;
 const COUNT = process.env.TOKIO_TS_STRESS === 'long' ? 100_000 : 10_000;
@@ -108,5 +108,46 @@ describe('timing wheel', () => {
     assert.equal(h.isFinished(), false);
     s.reset(start.add(25));
     assert.equal(yield* h, 25);
+  });
+
+  it('the Node timer keeps the process alive only while a task waits on time', async () => {
+    const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const base = refTimers();
+    let during = -1;
+    await runTest(function* () {
+      // a timeout around a fast future: inserted, then cancelled
+      for (let i = 0; i < 100; i++) yield* timeout(60_000, yieldNow());
+      const h = spawn(sleep(60_000));
+      yield* yieldNow();
+      during = refTimers();
+      h.abort();
+      try {
+        yield* h;
+      } catch {
+        // cancelled
+      }
+    });
+    assert.equal(during, base + 1, "one ref'd Node timer while a task sleeps");
+    assert.equal(refTimers(), base, "no ref'd timer once the wheel is empty and the runtime idle");
+  });
+
+  it('with real time, sleeps on different wheel levels fire in order and never early', async () => {
+    const got = await runTest(function* () {
+      const t0 = performance.now();
+      const out: [number, number][] = [];
+      const hs = [70, 3, 20, 1].map((ms) =>
+        spawn(function* () {
+          yield* sleep(ms);
+          out.push([ms, performance.now() - t0]);
+        }),
+      );
+      for (const h of hs) yield* h;
+      return out;
+    });
+    assert.deepEqual(
+      got.map(([ms]) => ms),
+      [1, 3, 20, 70],
+    );
+    for (const [ms, at] of got) assert.ok(at >= ms, `sleep(${ms}) fired after ${at} ms`);
   });
 });
