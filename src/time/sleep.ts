@@ -2,12 +2,7 @@
  * `sleep`, `sleepUntil` and `Sleep`.
  */
 import type { Future, Suspend } from '../future/future.js';
-import {
-  coopProceed,
-  currentTask,
-  parkForBudget,
-  SUSPENDED,
-} from '../runtime/context.js';
+import { coopProceed, currentTask, parkForBudget, SUSPENDED } from '../runtime/context.js';
 import { currentScheduler } from '../runtime/runtime.js';
 import type { Task } from '../runtime/task.js';
 import { driverOf, type TimeDriver, type TimerEntry } from '../runtime/time/driver.js';
