@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type JoinHandle, Runtime, spawn, yieldNow } from 'tokio-ts';
+import { type JoinHandle, Runtime, select, spawn, yieldNow } from 'tokio-ts';
 import { runTest, test } from 'tokio-ts/test';
 import { advance, Instant, type Sleep, sleep, timeout } from 'tokio-ts/time';
 
@@ -149,5 +149,32 @@ describe('timing wheel', () => {
       [1, 3, 20, 70],
     );
     for (const [ms, at] of got) assert.ok(at >= ms, `sleep(${ms}) fired after ${at} ms`);
+  });
+
+  test('one Sleep awaited again across select iterations keeps its deadline, and can be reset', {
+    startPaused: true,
+  }, function* () {
+    const start = Instant.now();
+    const s = sleep(50);
+    const seen: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = yield* select({ s, tick: sleep(20) });
+      seen.push(`${r.key}@${start.elapsed()}`);
+      if (r.key === 's') s.reset(Instant.now().add(30));
+    }
+    // ticks at 20, 40; s at 50, reset to 80; ticks at 70; s at 80; tick at 100
+    assert.deepEqual(seen, ['tick@20', 'tick@40', 's@50', 'tick@70', 's@80']);
+    assert.equal(timers(), 0);
+  });
+
+  test('a Sleep that one task is waiting on cannot be awaited by another', {
+    startPaused: true,
+  }, function* () {
+    const s = sleep(10);
+    const h = spawn(s);
+    yield* yieldNow();
+    assert.throws(() => spawn(s), /already being awaited/);
+    yield* h;
+    yield* s; // once it completed it can be awaited again (elapsed: at once)
   });
 });
