@@ -2,13 +2,7 @@
  * `sleep`, `sleepUntil` and `Sleep`.
  */
 import type { Future, Suspend } from '../future/future.js';
-import {
-  coopProceed,
-  currentTask,
-  parkForBudget,
-  SUSPENDED,
-  type Waiting,
-} from '../runtime/context.js';
+import { coopProceed, currentTask, parkForBudget, SUSPENDED } from '../runtime/context.js';
 import { currentScheduler } from '../runtime/runtime.js';
 import type { Task } from '../runtime/task.js';
 import { driverOf, type TimeDriver, type TimerEntry } from '../runtime/time/driver.js';
@@ -67,9 +61,17 @@ export function sleepUntil(deadline: Instant): Sleep {
   return new Sleep(driverOf(currentScheduler()), deadline.ms);
 }
 
+enum S {
+  Init = 0,
+  Waiting = 1,
+  Fired = 2,
+  Done = 3,
+}
+
 /**
  * A sleep: a Future that completes at its deadline. It can be `reset` while
  * it is being waited on, and waited on again (e.g. inside a `select` loop).
+ * The Sleep is itself the timer's entry in the runtime's timing wheel.
  *
  * @example
  * ```ts
@@ -87,83 +89,83 @@ export function sleepUntil(deadline: Instant): Sleep {
  * ## Cancel safety
  * Cancel safe.
  */
+// Also the iterator that awaits it, its timer entry (`TimerEntry`) and its
+// `Waiting` record; the internal members are stripped from the public types.
 export class Sleep implements Future<void> {
+  /** @internal deadline in ms (TimerEntry) */
+  when: number;
+  /** @internal */
+  tick = 0;
+  /** @internal */
+  pv: TimerEntry | null = null;
+  /** @internal */
+  nx: TimerEntry | null = null;
+  /** @internal */
+  slot = -1;
   readonly #driver: TimeDriver;
-  #deadline: number;
-  #wait: SleepWait | null = null;
+  #state = S.Init;
+  #task: Task | null = null;
 
   /** @internal */
   constructor(driver: TimeDriver, deadline: number) {
     this.#driver = driver;
-    this.#deadline = deadline;
+    this.when = deadline;
   }
 
+  /** When this sleep completes. */
   get deadline(): Instant {
-    return new Instant(this.#deadline);
+    return new Instant(this.when);
   }
 
-  /** @internal */
-  get deadlineMs(): number {
-    return this.#deadline;
-  }
-
+  /** True once the runtime's clock has reached the deadline. */
   isElapsed(): boolean {
-    return this.#driver.now() >= this.#deadline;
+    return this.#driver.now() >= this.when;
   }
 
   /** Moves the deadline (earlier or later, also after it elapsed). */
   reset(deadline: Instant): void {
-    this.#deadline = deadline.ms;
-    const w = this.#wait;
-    if (w !== null && w.heapIndex >= 0) {
-      this.#driver.remove(w);
-      w.deadline = deadline.ms;
-      if (this.isElapsed()) w.fire();
-      else this.#driver.insert(w);
+    const d = this.#driver;
+    this.when = deadline.ms;
+    const s = this.#state;
+    if (s !== S.Waiting && s !== S.Fired) return;
+    d.remove(this);
+    if (this.isElapsed()) {
+      this.fire();
+    } else if (s === S.Fired) {
+      // fired but not yet resumed: wait again (the pending wake re-parks)
+      this.#state = S.Waiting;
+      if (this.when !== Number.POSITIVE_INFINITY && !d.insert(this)) this.fire();
+    } else if (this.when !== Number.POSITIVE_INFINITY && !d.insert(this)) {
+      this.fire();
     }
   }
 
+  /** Starts a wait (a Sleep can be awaited again after it completed). */
   [Symbol.iterator](): Iterator<Suspend, void, unknown> {
-    const w = new SleepWait(this.#driver, this);
-    this.#wait = w;
-    return w;
-  }
-}
-
-enum S {
-  Init = 0,
-  Waiting = 1,
-  Fired = 2,
-  Done = 3,
-}
-
-class SleepWait implements Iterator<Suspend, void, unknown>, TimerEntry, Waiting {
-  deadline = 0;
-  heapIndex = -1;
-  #state = S.Init;
-  #task: Task | null = null;
-  readonly #driver: TimeDriver;
-  readonly #sleep: Sleep;
-
-  constructor(driver: TimeDriver, sleep: Sleep) {
-    this.#driver = driver;
-    this.#sleep = sleep;
+    if (this.#state === S.Waiting || this.#state === S.Fired)
+      throw new Error('tokio-ts: this Sleep is already being awaited');
+    this.#state = S.Init;
+    return this;
   }
 
+  /** @internal */
   next(): IteratorResult<Suspend, void> {
     const s = this.#state;
     if (s === S.Init) {
-      const deadline = this.#sleep.deadlineMs;
-      if (this.#driver.now() >= deadline) {
+      const driver = this.#driver;
+      const deadline = this.when;
+      if (driver.now() >= deadline) {
         if (!coopProceed()) return parkForBudget(this);
         this.#state = S.Done;
         return { done: true, value: undefined };
       }
       const task = currentTask();
       this.#task = task;
-      this.deadline = deadline;
       this.#state = S.Waiting;
-      if (deadline !== Number.POSITIVE_INFINITY) this.#driver.insert(this);
+      if (deadline !== Number.POSITIVE_INFINITY && !driver.insert(this)) {
+        this.#state = S.Done; // the deadline passed meanwhile
+        return { done: true, value: undefined };
+      }
       task.waitingOn = this;
       return SUSPENDED;
     }
@@ -172,23 +174,28 @@ class SleepWait implements Iterator<Suspend, void, unknown>, TimerEntry, Waiting
       return SUSPENDED;
     }
     this.#state = S.Done;
+    this.#task = null;
     return { done: true, value: undefined };
   }
 
+  /** @internal the deadline passed (TimerEntry) */
   fire(): void {
     if (this.#state !== S.Waiting) return;
     this.#state = S.Fired;
     this.#task!.wake();
   }
 
+  /** @internal the waiting task is cancelled (Waiting) */
   cancelWait(): void {
     this.#driver.remove(this);
     this.#state = S.Done;
+    this.#task = null;
   }
 
+  /** @internal */
   describe(): string {
-    const left = this.deadline - this.#driver.now();
-    return this.deadline === Number.POSITIVE_INFINITY
+    const left = this.when - this.#driver.now();
+    return this.when === Number.POSITIVE_INFINITY
       ? 'sleep forever'
       : `sleep until +${Math.max(0, Math.round(left))} ms`;
   }

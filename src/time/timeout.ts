@@ -1,17 +1,39 @@
 /**
  * `timeout` and `timeoutAt`: run a future with a deadline, cancelling it when
  * time runs out.
+ *
+ * How and why: the timeout is one leaf that drives the inner future inline, in
+ * the same task (no child task, no `select`), and is itself the timer entry.
+ * Like Tokio's `Timeout`, it polls the inner future first: a future that is
+ * ready at once never touches the timer, and one that finishes before the
+ * deadline costs one O(1) insert and one O(1) removal. When the inner future
+ * suspends, its leaf has set `task.waitingOn`; the timeout takes it over (to
+ * cancel it later) and stands in front of it. On the deadline the inner leaf's
+ * cancel hook runs (a Future it returns is driven to its end), then the inner
+ * iterator is returned so its `finally` blocks run, then `Elapsed` is thrown.
  */
-import { select } from '../future/combinators.js';
-import type { FutureLike, Suspend } from '../future/future.js';
+import type { Future, FutureLike, Suspend } from '../future/future.js';
+import { toIterator } from '../future/future.js';
+import { currentTask, SUSPEND, SUSPENDED, type Waiting } from '../runtime/context.js';
+import { currentScheduler } from '../runtime/runtime.js';
+import type { Task } from '../runtime/task.js';
+import { driverOf, type TimeDriver, type TimerEntry } from '../runtime/time/driver.js';
+import { SuspendedDuringCancelError } from '../task/error.js';
 import { Elapsed } from './error.js';
 import type { Instant } from './instant.js';
-import { sleep, sleepUntil } from './sleep.js';
+
+function checkMs(ms: number): void {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
+    throw new RangeError(`timeout: duration must be a number >= 0 ms, got ${String(ms)}`);
+  }
+}
 
 /**
  * Runs `fut`; if it has not finished after `ms`, cancels it (its `finally`
  * blocks run before this returns) and throws {@link Elapsed}. When `fut`
- * finishes first, its timer is removed.
+ * finishes first, its timer is removed. The deadline is fixed when `timeout`
+ * is called; `fut` is polled first, so a future that is ready at once is never
+ * timed out (as in Tokio).
  *
  * @example
  * ```ts
@@ -24,12 +46,16 @@ import { sleep, sleepUntil } from './sleep.js';
  * ```
  *
  * ## Cancel safety
- * Cancel safe if `fut` is.
+ * Cancel safe if `fut` is: cancelling the timeout removes its timer and
+ * cancels `fut` the same way the runtime would.
+ *
+ * ## Errors
+ * `RangeError` for a negative or NaN duration; {@link Elapsed} on the deadline.
  */
-export function* timeout<T>(ms: number, fut: FutureLike<T>): Generator<Suspend, T, unknown> {
-  const r = yield* select({ value: fut as FutureLike<T>, elapsed: sleep(ms) }, { biased: true });
-  if (r.key === 'elapsed') throw new Elapsed(ms);
-  return r.value as T;
+export function timeout<T>(ms: number, fut: FutureLike<T>): Future<T> {
+  checkMs(ms);
+  const d = driverOf(currentScheduler());
+  return new Timeout<T>(d, d.now() + ms, ms, fut);
 }
 
 /**
@@ -48,14 +74,222 @@ export function* timeout<T>(ms: number, fut: FutureLike<T>): Generator<Suspend, 
  * ## Cancel safety
  * Cancel safe if `fut` is.
  */
-export function* timeoutAt<T>(
-  deadline: Instant,
-  fut: FutureLike<T>,
-): Generator<Suspend, T, unknown> {
-  const r = yield* select(
-    { value: fut as FutureLike<T>, elapsed: sleepUntil(deadline) },
-    { biased: true },
-  );
-  if (r.key === 'elapsed') throw new Elapsed(deadline.ms);
-  return r.value as T;
+export function timeoutAt<T>(deadline: Instant, fut: FutureLike<T>): Future<T> {
+  return new Timeout<T>(driverOf(currentScheduler()), deadline.ms, deadline.ms, fut);
+}
+
+enum S {
+  Init = 0,
+  /** the inner future is suspended, the timer may be registered */
+  Waiting = 1,
+  /** the timer fired; the task was woken */
+  Fired = 2,
+  /** the inner leaf's cancel hook returned a Future, being driven */
+  Draining = 3,
+  Done = 4,
+}
+
+/** The timeout leaf: iterator, timer entry and waiting record in one object. @internal */
+class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry, Waiting {
+  // TimerEntry fields (the driver links the entry into its wheel)
+  when: number;
+  tick = 0;
+  pv: TimerEntry | null = null;
+  nx: TimerEntry | null = null;
+  slot = -1;
+  #state = S.Init;
+  readonly #driver: TimeDriver;
+  /** shown in Elapsed's message */
+  readonly #ms: number;
+  #fut: FutureLike<T> | null;
+  #inner: Iterator<Suspend, T, unknown> | null = null;
+  /** what the inner future is parked on (its leaf), to cancel it */
+  #innerWait: Waiting | null = null;
+  #task: Task | null = null;
+  /** the inner cancel hook's iterator while draining */
+  #hook: Iterator<Suspend, unknown, unknown> | null = null;
+
+  constructor(driver: TimeDriver, deadline: number, ms: number, fut: FutureLike<T>) {
+    this.#driver = driver;
+    this.when = deadline;
+    this.#ms = ms;
+    this.#fut = fut;
+  }
+
+  [Symbol.iterator](): Iterator<Suspend, T, unknown> {
+    if (this.#state !== S.Init || this.#inner !== null)
+      throw new Error('tokio-ts: this timeout() future was already polled');
+    return this;
+  }
+
+  next(): IteratorResult<Suspend, T> {
+    const s = this.#state;
+    if (s === S.Draining) return this.#drain();
+    if (s === S.Done) return { done: true, value: undefined as T };
+    let inner = this.#inner;
+    if (inner === null) {
+      this.#task = currentTask();
+      inner = toIterator(this.#fut!, 'timeout');
+      this.#fut = null;
+      this.#inner = inner;
+    }
+    let r: IteratorResult<Suspend, T>;
+    try {
+      r = inner.next();
+    } catch (err) {
+      this.#finish();
+      throw err;
+    }
+    return this.#step(r);
+  }
+
+  throw(err: unknown): IteratorResult<Suspend, T> {
+    const inner = this.#inner;
+    if (this.#state === S.Draining || inner === null || typeof inner.throw !== 'function') {
+      this.#finish();
+      throw err;
+    }
+    let r: IteratorResult<Suspend, T>;
+    try {
+      r = inner.throw(err);
+    } catch (e) {
+      this.#finish();
+      throw e;
+    }
+    return this.#step(r);
+  }
+
+  /** The task is being cancelled (after `cancelWait`): run the inner `finally` blocks. */
+  return(value?: unknown): IteratorResult<Suspend, T> {
+    this.#finish();
+    const inner = this.#inner;
+    if (inner !== null && typeof inner.return === 'function') {
+      const r = inner.return(value as T);
+      // a suspended inner finally goes to the runtime's return loop
+      if (r.done !== true) return r;
+    }
+    return { done: true, value: value as T };
+  }
+
+  /** One result of the inner iterator, polled first as Tokio does. */
+  #step(r: IteratorResult<Suspend, T>): IteratorResult<Suspend, T> {
+    if (r.done === true) {
+      this.#finish();
+      return r;
+    }
+    if (r.value !== SUSPEND) return r; // a bare `yield`: the runtime throws a TypeError in
+    const task = this.#task!;
+    this.#innerWait = task.waitingOn;
+    if (this.#state === S.Init) {
+      this.#state = S.Waiting;
+      // a deadline that already passed is not inserted: time out at once
+      if (this.when !== Number.POSITIVE_INFINITY && !this.#driver.insert(this))
+        this.#state = S.Fired;
+    }
+    if (this.#state === S.Fired) return this.#elapse();
+    task.waitingOn = this;
+    return SUSPENDED;
+  }
+
+  /** Deadline reached and the inner future is parked: cancel it, then throw. */
+  #elapse(): IteratorResult<Suspend, T> {
+    const task = this.#task!;
+    this.#driver.remove(this);
+    const w = this.#innerWait;
+    this.#innerWait = null;
+    task.waitingOn = null;
+    if (w !== null) {
+      const f = w.cancelWait();
+      if (f !== undefined && f !== null) {
+        this.#hook = toIterator(f, 'a cancel hook');
+        this.#state = S.Draining;
+        return this.#drain();
+      }
+    }
+    return this.#returnInner();
+  }
+
+  /** Drives the inner cancel hook's Future, then returns the inner iterator. */
+  #drain(): IteratorResult<Suspend, T> {
+    const hook = this.#hook!;
+    const r = hook.next();
+    if (r.done !== true) {
+      const task = this.#task!;
+      this.#innerWait = task.waitingOn;
+      task.waitingOn = this;
+      return r;
+    }
+    this.#hook = null;
+    return this.#returnInner();
+  }
+
+  #returnInner(): never {
+    this.#state = S.Done;
+    const inner = this.#inner!;
+    this.#inner = null;
+    if (typeof inner.return === 'function') {
+      const task = this.#task!;
+      let r = inner.return(undefined as T);
+      let guard = 0;
+      while (r.done !== true) {
+        // A finally block suspended during cancellation: as the runtime does,
+        // undo its registration and finish the return without resuming it.
+        const w = task.waitingOn;
+        task.waitingOn = null;
+        if (w !== null) {
+          try {
+            w.cancelWait();
+          } catch {
+            // abandoned leaf
+          }
+        }
+        if (guard === 0)
+          task.sched.reportCleanupError(task, new SuspendedDuringCancelError(task.id, task.name));
+        if (++guard > 100_000) break;
+        r = inner.return(undefined as T);
+      }
+    }
+    throw new Elapsed(this.#ms);
+  }
+
+  /** The inner future ended (or is being returned): drop the timer. */
+  #finish(): void {
+    this.#state = S.Done;
+    this.#innerWait = null;
+    this.#driver.remove(this);
+  }
+
+  /** Timer entry: the deadline passed. */
+  fire(): void {
+    if (this.#state !== S.Waiting) return;
+    this.#state = S.Fired;
+    this.#task!.wake();
+  }
+
+  /** Waiting: the task is cancelled while parked in the timeout. */
+  cancelWait(): Future<unknown> | undefined | void {
+    if (this.#state === S.Draining) {
+      // let the runtime drive the rest of the inner cancel hook
+      const hook = this.#hook!;
+      this.#hook = null;
+      this.#innerWait = null;
+      return { [Symbol.iterator]: () => hook };
+    }
+    this.#driver.remove(this);
+    const w = this.#innerWait;
+    this.#innerWait = null;
+    // stays Waiting/Fired until return(): fire() is then a no-op (entry removed)
+    return w === null ? undefined : w.cancelWait();
+  }
+
+  describe(): string {
+    const w = this.#innerWait;
+    return `timeout(${w === null ? '' : w.describe()})`;
+  }
+
+  /** For task dumps: the inner leaf's subtasks (a select inside a timeout). */
+  subtasks(): Task[] {
+    const w = this.#innerWait as { subtasks?: () => Task[] } | null;
+    return w !== null && typeof w.subtasks === 'function' ? w.subtasks() : [];
+  }
 }
