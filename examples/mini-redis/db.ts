@@ -103,7 +103,8 @@ export class Db {
   ): boolean {
     const exists = this.#live(key) !== undefined;
     if ((opts.nx && exists) || (opts.xx && !exists)) return false;
-    const entry: Entry = { value, expiresAt: undefined };
+    // A copy: the request's bytes may be a view into the connection's buffer.
+    const entry: Entry = { value: Buffer.from(value), expiresAt: undefined };
     this.#entries.set(key, entry);
     if (opts.px !== undefined) this.#expireEntry(key, entry, opts.px);
     return true;
@@ -175,7 +176,7 @@ export class Db {
       this.#pubsub.delete(channel);
       return 0;
     }
-    tx.send(message);
+    tx.send(Buffer.from(message)); // a copy, as in set()
     return n;
   }
 

@@ -41,6 +41,12 @@ export interface RespLimits {
   maxDepth: number;
   /** Longest inline command or header line. */
   maxLine: number;
+  /**
+   * Hand out bulk strings as views into the read buffer instead of copies.
+   * They stay valid only until more bytes are read: the server copies what it
+   * keeps (stored values, published messages).
+   */
+  views: boolean;
 }
 
 export const DEFAULT_LIMITS: RespLimits = {
@@ -48,6 +54,7 @@ export const DEFAULT_LIMITS: RespLimits = {
   maxArray: 1024 * 1024,
   maxDepth: 8,
   maxLine: 64 * 1024,
+  views: false,
 };
 
 const CR = 13;
@@ -129,7 +136,8 @@ class Cursor {
         if (this.b.length - this.pos < n + 2) return undefined;
         if (this.b[this.pos + n] !== CR || this.b[this.pos + n + 1] !== LF)
           throw new RespError('bulk string not terminated by CRLF');
-        const v = Buffer.from(this.b.subarray(this.pos, this.pos + n)); // a copy: the buffer is reused
+        const view = this.b.subarray(this.pos, this.pos + n);
+        const v = this.limits.views ? view : Buffer.from(view); // a copy unless asked for views
         this.pos += n + 2;
         return { t: 'bulk', v };
       }
@@ -208,7 +216,9 @@ export class RespCodec implements Decoder<Frame>, Encoder<Frame> {
   encode(f: Frame, dst: BytesMut): void {
     switch (f.t) {
       case 'simple':
-        dst.extend(Buffer.from(`+${f.v}\r\n`));
+        dst.extend(
+          f.v === 'OK' ? OK_BYTES : f.v === 'PONG' ? PONG_BYTES : Buffer.from(`+${f.v}\r\n`),
+        );
         return;
       case 'error':
         dst.extend(Buffer.from(`-${f.v}\r\n`));
@@ -233,4 +243,6 @@ export class RespCodec implements Decoder<Frame>, Encoder<Frame> {
 }
 
 const CRLF = Buffer.from('\r\n');
+const OK_BYTES = Buffer.from('+OK\r\n');
+const PONG_BYTES = Buffer.from('+PONG\r\n');
 const NULL_BULK = Buffer.from('$-1\r\n');

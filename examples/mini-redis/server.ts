@@ -94,7 +94,9 @@ function* handle(
   shutdown: CancellationToken,
   limits: Partial<RespLimits>,
 ): Future<void> {
-  const codec = new RespCodec(limits);
+  // Bulk strings as views into the read buffer: every request in it is
+  // handled before more bytes are read, and the Db copies what it keeps.
+  const codec = new RespCodec({ ...limits, views: true });
   const rbuf = new BytesMut();
   const wbuf = new BytesMut();
   const subs = new Map<string, JoinHandle<void>>();
@@ -119,7 +121,10 @@ function* handle(
           codec.encode(args, wbuf);
           continue;
         }
-        const cmd = Buffer.from(args[0]!).toString('latin1').toUpperCase();
+        const a0 = args[0]!;
+        const cmd = Buffer.from(a0.buffer, a0.byteOffset, a0.length)
+          .toString('latin1')
+          .toUpperCase();
         if (cmd === 'SUBSCRIBE' || cmd === 'UNSUBSCRIBE') {
           if (messages === null) {
             const [tx, rx] = mpsc.unboundedChannel<Frame>();
@@ -184,7 +189,9 @@ function subscription(
   codec: RespCodec,
   wbuf: BytesMut,
 ): void {
-  const names = args.slice(1).map((a) => Buffer.from(a).toString('utf8'));
+  const names = args
+    .slice(1)
+    .map((a) => Buffer.from(a.buffer, a.byteOffset, a.length).toString('utf8'));
   if (cmd === 'SUBSCRIBE') {
     if (names.length === 0) {
       codec.encode(error(`ERR wrong number of arguments for 'subscribe' command`), wbuf);
