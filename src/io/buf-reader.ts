@@ -184,7 +184,23 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
   }
 }
 
-/** The lines of a {@link BufReader}: `nextLine()` until it returns undefined. */
+/**
+ * The lines of a {@link BufReader}: `nextLine()` until it returns undefined.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { BufReader, duplex } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const [a, b] = duplex(64);
+ *   yield* a.writeAll(new TextEncoder().encode('x\ny\n'));
+ *   a.close();
+ *   const lines = new BufReader(b).lines();
+ *   console.log(yield* lines.nextLine(), yield* lines.nextLine(), yield* lines.nextLine()); // x y undefined
+ * });
+ * ```
+ */
 export class Lines {
   readonly #reader: BufReader;
 

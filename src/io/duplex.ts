@@ -26,6 +26,19 @@ function checkBuf(buf: unknown, what: string): void {
  * `shutdown()` ends this end's writing (the peer reads what is left, then 0).
  * `close()` drops this end: the peer reads what is left then 0, and its writes
  * fail with an `IoError` of kind `broken-pipe`.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { duplex } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const [a, b] = duplex(8);
+ *   console.log(yield* a.write(new Uint8Array(20))); // 8 (the pipe holds at most 8 bytes)
+ *   a.close();
+ *   console.log((yield* b.readToEnd()).length); // 8
+ * });
+ * ```
  */
 export class DuplexStream extends ReadWriteBase {
   readonly #in: Pipe;
@@ -117,6 +130,19 @@ export function duplex(maxBuf: number): [DuplexStream, DuplexStream] {
 /**
  * A one-way in-memory pipe: what is written can be read back, at most
  * `maxBuf` bytes buffered. Usually used through {@link simplex}'s halves.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { SimplexStream } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const pipe = new SimplexStream(16);
+ *   yield* pipe.writeAll(new TextEncoder().encode('loop'));
+ *   yield* pipe.shutdown();
+ *   console.log(yield* pipe.readToString()); // loop
+ * });
+ * ```
  */
 export class SimplexStream extends ReadWriteBase {
   readonly #pipe: Pipe;

@@ -48,7 +48,25 @@ export class IoError extends Error {
   }
 }
 
-/** A read ended before the expected number of bytes arrived (`readExact`). */
+/**
+ * A read ended before the expected number of bytes arrived (`readExact`).
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { duplex, UnexpectedEof } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const [a, b] = duplex(8);
+ *   a.close();
+ *   try {
+ *     yield* b.readExact(new Uint8Array(1));
+ *   } catch (e) {
+ *     console.log(e instanceof UnexpectedEof, (e as UnexpectedEof).kind); // true unexpected-eof
+ *   }
+ * });
+ * ```
+ */
 export class UnexpectedEof extends IoError {
   constructor(message = 'early eof') {
     super('unexpected-eof', message);

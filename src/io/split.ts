@@ -3,7 +3,24 @@ import type { Future } from '../future/future.js';
 import { ReadBase, WriteBase } from './bases.js';
 import type { AsyncRead, AsyncWrite } from './traits.js';
 
-/** The read half of a stream made by {@link split}. */
+/**
+ * The read half of a stream made by {@link split}.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { duplex, split } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const [a, b] = duplex(16);
+ *   const [rd] = split(b);
+ *   yield* a.writeAll(new Uint8Array([1, 2]));
+ *   const buf = new Uint8Array(2);
+ *   yield* rd.readExact(buf);
+ *   console.log(buf); // Uint8Array(2) [ 1, 2 ]
+ * });
+ * ```
+ */
 export class ReadHalf<T extends AsyncRead & AsyncWrite> extends ReadBase {
   /** @internal */
   readonly inner: T;
@@ -31,7 +48,23 @@ export class ReadHalf<T extends AsyncRead & AsyncWrite> extends ReadBase {
   }
 }
 
-/** The write half of a stream made by {@link split}. */
+/**
+ * The write half of a stream made by {@link split}.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { duplex, split } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const [a, b] = duplex(16);
+ *   const [, wr] = split(a);
+ *   yield* wr.writeAll(new TextEncoder().encode('hi'));
+ *   yield* wr.shutdown();
+ *   console.log(yield* b.readToString()); // hi
+ * });
+ * ```
+ */
 export class WriteHalf<T extends AsyncRead & AsyncWrite> extends WriteBase {
   /** @internal */
   readonly inner: T;

@@ -8,7 +8,21 @@ let stdinReader: PullReader | null = null;
 let stdoutWriter: PushWriter | null = null;
 let stderrWriter: PushWriter | null = null;
 
-/** The process's standard input. Every `stdin()` shares one underlying reader. */
+/**
+ * The process's standard input. Every `stdin()` shares one underlying reader.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { stdin } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   // Reads what is piped in (nothing when run without input: 0 = end).
+ *   const n = yield* stdin().read(new Uint8Array(64));
+ *   console.log(n >= 0); // true
+ * });
+ * ```
+ */
 export class Stdin extends ReadBase {
   readonly #r: PullReader;
 
@@ -33,7 +47,19 @@ export class Stdin extends ReadBase {
   }
 }
 
-/** The process's standard output or error. */
+/**
+ * The process's standard output or error.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { stdout } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   yield* stdout().writeAll(new TextEncoder().encode('written through StdWrite\n'));
+ * });
+ * ```
+ */
 export class StdWrite extends WriteBase {
   readonly #w: PushWriter;
 

@@ -53,7 +53,20 @@ function check(buf: unknown, what: string): Uint8Array {
   return buf;
 }
 
-/** A stream that reads nothing (always at end) and accepts and discards writes. */
+/**
+ * A stream that reads nothing (always at end) and accepts and discards writes.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { empty } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const e = empty();
+ *   console.log(yield* e.read(new Uint8Array(4)), yield* e.write(new Uint8Array(4))); // 0 4
+ * });
+ * ```
+ */
 export class Empty extends ReadWriteBase {
   /** Always 0 (end of stream). Cancel safe. */
   read(buf: Uint8Array): Future<number> {
@@ -72,7 +85,20 @@ export class Empty extends ReadWriteBase {
   }
 }
 
-/** A stream that reads `byte` forever. */
+/**
+ * A stream that reads `byte` forever.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { repeat } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const buf = new Uint8Array(2);
+ *   console.log(yield* repeat(9).read(buf), buf); // 2 Uint8Array(2) [ 9, 9 ]
+ * });
+ * ```
+ */
 export class Repeat extends ReadWriteBase {
   readonly #byte: number;
 

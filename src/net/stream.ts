@@ -13,7 +13,9 @@ function checkBuf(buf: unknown, what: string): void {
   if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
 }
 
-/** The driver pair of one socket. @internal */
+/**
+ * The driver pair of one socket. @internal
+ */
 export class SocketIo {
   readonly socket: Socket;
   readonly r: PullReader;
@@ -40,6 +42,21 @@ export class SocketIo {
 
 /**
  * The methods every connected stream socket has. Subclasses add addresses.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { TcpListener, TcpStream } from 'tokio-ts/net';
+ * import { SocketStreamBase } from 'tokio-ts/net';
+ *
+ * main(function* () {
+ *   const l = yield* TcpListener.bind('127.0.0.1:0');
+ *   const c = yield* TcpStream.connect(l.localAddr());
+ *   console.log(c instanceof SocketStreamBase); // true
+ *   c.close();
+ *   l.close();
+ * });
+ * ```
  */
 export abstract class SocketStreamBase extends ReadWriteBase {
   /** @internal */
@@ -171,7 +188,28 @@ export abstract class SocketStreamBase extends ReadWriteBase {
   }
 }
 
-/** The read half of a socket stream (`split`/`intoSplit`). */
+/**
+ * The read half of a socket stream (`split`/`intoSplit`).
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { TcpListener, TcpStream } from 'tokio-ts/net';
+ *
+ * main(function* () {
+ *   const l = yield* TcpListener.bind('127.0.0.1:0');
+ *   const c = yield* TcpStream.connect(l.localAddr());
+ *   const [s] = yield* l.accept();
+ *   const [rd] = s.intoSplit();
+ *   yield* c.writeAll(new Uint8Array([7]));
+ *   const chunk = yield* rd.readChunk();
+ *   console.log(chunk); // <Buffer 07>
+ *   c.close();
+ *   s.close();
+ *   l.close();
+ * });
+ * ```
+ */
 export class OwnedReadHalf extends ReadBase {
   /** @internal */
   readonly io: SocketIo;
@@ -214,6 +252,25 @@ export class OwnedReadHalf extends ReadBase {
 /**
  * The write half of a socket stream (`split`/`intoSplit`). `close()` shuts
  * the write direction down, as dropping Tokio's `OwnedWriteHalf` does.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { TcpListener, TcpStream } from 'tokio-ts/net';
+ *
+ * main(function* () {
+ *   const l = yield* TcpListener.bind('127.0.0.1:0');
+ *   const c = yield* TcpStream.connect(l.localAddr());
+ *   const [s] = yield* l.accept();
+ *   const [, wr] = s.intoSplit();
+ *   yield* wr.writeAll(new TextEncoder().encode('bye'));
+ *   wr.close(); // FIN: the peer reads to the end
+ *   console.log(yield* c.readToString()); // bye
+ *   c.close();
+ *   s.close();
+ *   l.close();
+ * });
+ * ```
  */
 export class OwnedWriteHalf extends WriteBase {
   /** @internal */

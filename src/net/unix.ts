@@ -100,7 +100,28 @@ function* connectUnix(path: string): Generator<Suspend, UnixStream, unknown> {
   return new UnixStream(socket, path);
 }
 
-/** A Unix domain socket server bound to a path. See {@link UnixStream} for an example. */
+/**
+ * A Unix domain socket server bound to a path. See {@link UnixStream} for an example.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { UnixListener, UnixStream } from 'tokio-ts/net';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ *
+ * main(function* () {
+ *   const path = join(tmpdir(), `tokio-ts-listener-${process.pid}.sock`);
+ *   const listener = yield* UnixListener.bind(path);
+ *   const client = yield* UnixStream.connect(path);
+ *   const [server] = yield* listener.accept();
+ *   console.log(listener.localAddr() === path); // true
+ *   client.close();
+ *   server.close();
+ *   listener.close();
+ * });
+ * ```
+ */
 export class UnixListener {
   readonly #core: ListenerCore;
   readonly #path: string;

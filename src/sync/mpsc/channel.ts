@@ -359,6 +359,21 @@ export class Sender<T> extends SenderBase<T> {
  * JavaScript has no drop: hold a permit with `using` (or release it in a
  * `finally`) so that a task cancelled while holding it gives the slot back;
  * an unreleased permit keeps its slot, and the receiver keeps waiting for it.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<number>(1);
+ *   {
+ *     using permit = yield* tx.reserve(); // given back at the end of the block unless used
+ *     permit.send(42);
+ *   }
+ *   console.log(yield* rx.recv()); // 42
+ * });
+ * ```
  */
 export class Permit<T> {
   #chan: Chan<T> | null;
@@ -397,6 +412,21 @@ export class Permit<T> {
 /**
  * Several reserved slots ({@link Sender.reserveMany}): `next()` hands out
  * one {@link Permit} per slot, `release()` gives back the ones not handed out.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<string>(4);
+ *   const permits = yield* tx.reserveMany(3);
+ *   permits.next()!.send('a');
+ *   permits.next()!.send('b');
+ *   permits.release(); // the third slot goes back
+ *   console.log(yield* rx.recv(), yield* rx.recv(), tx.capacity()); // a b 4
+ * });
+ * ```
  */
 export class PermitIterator<T> {
   readonly #chan: Chan<T>;
