@@ -85,6 +85,11 @@ export class Scheduler {
     this.#rng = mulberry32(seed);
   }
 
+  /** True when the run queue is shuffled by a seed (then nothing runs out of turn). */
+  get shuffled(): boolean {
+    return this.#rng !== null;
+  }
+
   /** A random number in [0, 1): seeded if a schedule seed was set. */
   random(): number {
     return this.#rng === null ? Math.random() : this.#rng();

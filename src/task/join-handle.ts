@@ -133,6 +133,10 @@ export function taskPromise(task: Task): Promise<unknown> {
 }
 
 /** The leaf a task parks on while joining another. */
+/** How deep joins run their task inline (a recursion of spawn+join must not grow the stack without bound). */
+const MAX_INLINE_DEPTH = 8;
+let inlineDepth = 0;
+
 class JoinLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, JoinWaiter {
   readonly #task: Task;
   #waiter: Task | null = null;
@@ -154,6 +158,35 @@ class JoinLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, JoinWaiter 
     }
     const me = currentTask();
     if (me === task) throw new Error(`tokio-ts: task ${task.id} tried to join itself (deadlock)`);
+    if (
+      this.#waiter === null &&
+      task.state === State.Scheduled &&
+      task.sched === me.sched &&
+      task.sched.queueDepth === 1 &&
+      inlineDepth < MAX_INLINE_DEPTH &&
+      !task.sched.shuffled &&
+      coopProceed() // an inline join spends budget: a spawn+join loop still yields
+    ) {
+      // The joined task is the only one ready to run, and the joiner would
+      // just wait for it: run it now, nested in this poll. The order of tasks
+      // is what parking would give (nothing else is queued), without the park
+      // and wake of the joiner when the task completes at once.
+      const wasObserved = task.observed;
+      task.observed = true; // joined: its failure is reported to the joiner, not as unhandled
+      inlineDepth++;
+      try {
+        task.sched.pollNow(task);
+      } finally {
+        inlineDepth--;
+      }
+      if ((task.state as State) !== State.Done) task.observed = wasObserved;
+      // (pollNow changed the state: TypeScript cannot see it.)
+      if ((task.state as State) === State.Done) {
+        task.observed = true;
+        if (task.outcome === Outcome.Ok) return { done: true, value: task.result as T };
+        throw joinErrorOf(task);
+      }
+    }
     if (this.#waiter === null) {
       this.#waiter = me;
       if (task.joiner === null) task.joiner = this;

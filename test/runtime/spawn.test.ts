@@ -4,7 +4,36 @@ import { JoinError, spawn, yieldNow } from 'tokio-ts';
 import { pending } from 'tokio-ts/future';
 import { test } from 'tokio-ts/test';
 
+function* value(i: number) {
+  return i;
+}
+
 describe('spawn', () => {
+  test('joining a task that is the only one ready runs it at once, and a spawn+join loop still lets the event loop run', function* () {
+    let ticks = 0;
+    let stop = false;
+    const tick = (): void => {
+      ticks++;
+      if (!stop) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let sum = 0;
+    for (let i = 0; i < 20_000; i++) sum += yield* spawn(value(i));
+    stop = true;
+    assert.equal(sum, (20_000 * 19_999) / 2);
+    assert.ok(ticks > 0, 'the spawn+join loop never let Node run a setImmediate callback');
+    // A joined task that fails reports to the joiner only.
+    const failing = spawn(function* () {
+      throw new Error('boom');
+    });
+    try {
+      yield* failing;
+      assert.fail('expected a JoinError');
+    } catch (e) {
+      assert.ok(e instanceof JoinError);
+    }
+  });
+
   test('a task does nothing until the runtime polls it', function* () {
     let ran = false;
     const h = spawn(function* () {
