@@ -63,6 +63,8 @@ export class Origin implements RemoteOwner {
   readonly messenger: Messenger;
   /** remote tasks in flight (for the main thread's keep-alive) */
   outstanding = 0;
+  /** remote tasks spawned from this thread so far (the executor's fork detection) */
+  spawned = 0;
   #rr = 0;
   /** set by the owner: called when this origin has work to wait for */
   onOutstanding: (() => void) | null = null;
@@ -108,6 +110,7 @@ export class Origin implements RemoteOwner {
     leaf.defId = id;
     if (this.#backlog.length > 0 || !this.#publish(leaf)) this.#backlog.push(leaf);
     this.outstanding++;
+    this.spawned++;
     if (this.onOutstanding !== null) this.onOutstanding();
     return new JoinHandle<R>(proxyTask(sched, leaf, def.name));
   }
