@@ -14,7 +14,7 @@ import { footer } from './lib/timed.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 /** Untimed runs of each side before the pairs: the fork-join path needs a few thousand tasks before V8 has optimised it on every thread (first runs were 3-5x slower). */
-const WARM = Number(process.env.WARM ?? 5);
+const WARM = Number(process.env.WARM ?? 10);
 const BATCH = 64;
 const LEAF = 27;
 const expectBatch = BATCH * fibSeq(LEAF);
