@@ -13,6 +13,8 @@ import { fibLeaf, fibSeq, fibSplitTask, sha1MiB, shaOf } from './fixtures/multi-
 import { footer } from './lib/timed.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
+/** Untimed runs of each side before the pairs: the fork-join path needs a few thousand tasks before V8 has optimised it on every thread (first runs were 3-5x slower). */
+const WARM = Number(process.env.WARM ?? 10);
 const BATCH = 64;
 const LEAF = 27;
 const expectBatch = BATCH * fibSeq(LEAF);
@@ -80,6 +82,10 @@ async function pairs(
   const ta: number[] = [];
   const tb: number[] = [];
   const ratios: number[] = [];
+  for (let i = 0; i < WARM; i++) {
+    await a();
+    await b();
+  }
   for (let i = 0; i < RUNS; i++) {
     const x = await timeOf(a);
     const y = await timeOf(b);

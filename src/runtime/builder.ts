@@ -1,6 +1,7 @@
 /**
  * `Builder`: configures and builds a {@link Runtime}, with Tokio's option names.
  */
+import type { BlockingDef } from '../worker/task-def.js';
 import { Runtime } from './runtime.js';
 import type { UnhandledErrorPolicy } from './scheduler.js';
 
@@ -22,8 +23,10 @@ export interface BuilderOptions {
   unhandledError?: UnhandledErrorPolicy;
   /** Name prefix of worker threads. */
   threadName?: string;
-  onThreadStart?: () => void;
-  onThreadStop?: () => void;
+  /** See {@link Builder.onThreadStart}. */
+  onThreadStart?: ThreadHook;
+  /** See {@link Builder.onThreadStop}. */
+  onThreadStop?: ThreadHook;
   /**
    * Shuffle the run queue with this seed (tests): each poll takes a random
    * queued task, reproducibly, to explore interleavings. Off by default (FIFO).
@@ -108,13 +111,94 @@ export class Builder {
     return this;
   }
 
-  onThreadStart(fn: () => void): this {
-    this.opts.onThreadStart = fn;
+  /**
+   * Runs a hook each time a worker thread of a multi-thread runtime starts
+   * (also for a worker that replaces a crashed one), before it runs tasks.
+   *
+   * Two forms:
+   * - a blocking definition, `defineBlocking(import.meta.url, function name() {...})`
+   *   from `tokio-ts/worker`: runs **on the worker thread itself**, as Tokio's
+   *   `on_thread_start` (set up thread-local state there). The worker imports
+   *   the definition's module first; the hook takes no arguments and its
+   *   return value is ignored; if it throws, the error is printed to stderr
+   *   and the worker starts anyway.
+   * - a plain closure: closures cannot cross threads, so it runs **on the main
+   *   thread** (the one that built the runtime) once the worker is ready — a
+   *   notification, not a way to touch the worker's state.
+   *
+   * Blocking-pool threads do not run it.
+   *
+   * @example
+   * ```ts
+   * import { isMainThread, threadId } from 'node:worker_threads';
+   * import { Runtime, spawn } from 'tokio-ts';
+   * import { defineBlocking, defineTask } from 'tokio-ts/worker';
+   *
+   * let startedHere = false;
+   * export const markStarted = defineBlocking(import.meta.url, function markStarted() {
+   *   startedHere = true; // module state of the worker thread
+   * });
+   * export const started = defineTask(import.meta.url, function* started() {
+   *   return { startedHere, onMain: threadId === 0 };
+   * });
+   *
+   * if (isMainThread) {
+   *   const rt = Runtime.builder()
+   *     .multiThread()
+   *     .workerThreads(1)
+   *     .onThreadStart(markStarted) // a definition: runs on the worker
+   *     .onThreadStop(() => console.log('a worker stopped')) // a closure: runs here
+   *     .build();
+   *   console.log(await rt.blockOn(function* () { return yield* spawn(started); }));
+   *   // { startedHere: true, onMain: false }
+   *   await rt.shutdown(); // prints: a worker stopped
+   * }
+   * ```
+   */
+  onThreadStart(hook: ThreadHook): this {
+    this.opts.onThreadStart = threadHook('onThreadStart', hook);
     return this;
   }
 
-  onThreadStop(fn: () => void): this {
-    this.opts.onThreadStop = fn;
+  /**
+   * Runs a hook each time a worker thread of a multi-thread runtime stops:
+   * at `shutdown()` for every started worker, and (closure form only) when a
+   * worker exits unexpectedly.
+   *
+   * The same two forms as {@link Builder.onThreadStart}: a blocking definition
+   * runs **on the worker thread** during `shutdown()`, after its tasks were
+   * cancelled and before the thread is terminated (a worker stuck in a busy
+   * loop is terminated after the shutdown timeout without running it, and a
+   * crashed worker cannot run it); a plain closure runs **on the main thread**
+   * after the worker has exited.
+   *
+   * @example
+   * ```ts
+   * import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
+   * import { Runtime, spawn } from 'tokio-ts';
+   * import { defineBlocking, defineTask } from 'tokio-ts/worker';
+   *
+   * export const sayBye = defineBlocking(import.meta.url, function sayBye() {
+   *   const ch = new BroadcastChannel('bye');
+   *   ch.postMessage(`worker ${threadId} stops`);
+   *   ch.close();
+   * });
+   * export const nothing = defineTask(import.meta.url, function* nothing() {});
+   *
+   * if (isMainThread) {
+   *   const ch = new BroadcastChannel('bye');
+   *   ch.onmessage = (e) => {
+   *     console.log((e as MessageEvent).data); // worker 1 stops
+   *     ch.close();
+   *   };
+   *   const rt = Runtime.builder().multiThread().workerThreads(1).onThreadStop(sayBye).build();
+   *   await rt.blockOn(function* () { yield* spawn(nothing); });
+   *   await rt.shutdown();
+   * }
+   * ```
+   */
+  onThreadStop(hook: ThreadHook): this {
+    this.opts.onThreadStop = threadHook('onThreadStop', hook);
     return this;
   }
 
@@ -139,6 +223,25 @@ export class Builder {
     if (this.opts.flavor === 'multi') return multiThreadFactory!(this.opts);
     return new Runtime(this.opts);
   }
+}
+
+/**
+ * A thread start/stop hook: a blocking definition (runs on the worker thread)
+ * or a closure (runs on the main thread). See {@link Builder.onThreadStart}.
+ */
+export type ThreadHook = (() => void) | BlockingDef<[], unknown>;
+
+function threadHook(name: string, hook: ThreadHook): ThreadHook {
+  if (typeof hook === 'function') return hook;
+  if (
+    typeof hook === 'object' &&
+    hook !== null &&
+    (hook as unknown as Record<symbol, unknown>)[Symbol.for('tokio-ts.taskDef')] === 'blocking'
+  )
+    return hook;
+  throw new TypeError(
+    `${name} expects a function or a definition made by defineBlocking(import.meta.url, fn), got ${String(hook)}`,
+  );
 }
 
 let multiThreadFactory: ((opts: BuilderOptions) => Runtime) | null = null;

@@ -55,7 +55,9 @@ import { fromWire } from './wire.js';
  * {@link SHORT_TASK_MS} (trivial tasks: amortises a scheduler round per task)
  * and drops to 1 as soon as they take longer (CPU-bound tasks stay stealable:
  * with a fixed batch of 32, one worker started all 64 tasks of a CPU batch
- * before its peer woke, and 2 workers ran at 1.1x one).
+ * before its peer woke, and 2 workers ran at 1.1x one). A turn whose tasks
+ * spawned tasks (fork-join) also drops it to 1: fork tasks are short, but
+ * what they queue are big subtrees that a peer should be able to steal.
  */
 const START_BATCH = 32;
 const SHORT_TASK_MS = 0.02;
@@ -88,6 +90,7 @@ export class Executor {
   #batch = 1;
   #batchStart = 0;
   #batchCount = 0;
+  #batchSpawned = 0;
   readonly #tickBound = () => {
     this.#scheduled = false;
     this.#turnStart = performance.now();
@@ -135,7 +138,11 @@ export class Executor {
     if (this.#batchCount > 0) {
       const per = (now - this.#batchStart) / this.#batchCount;
       this.#batchCount = 0;
-      if (per < SHORT_TASK_MS) {
+      if (this.#origin.spawned !== this.#batchSpawned) {
+        // a fork (the tasks spawned tasks): what is queued is probably big
+        // subtrees; keep them stealable instead of starting them here
+        this.#batch = 1;
+      } else if (per < SHORT_TASK_MS) {
         if (this.#batch < START_BATCH) this.#batch <<= 1;
       } else {
         this.#batch = 1;
@@ -174,7 +181,10 @@ export class Executor {
     while (started < max) {
       const g = this.#next();
       if (g < 0) break;
-      if (started === 0) this.#batchStart = performance.now();
+      if (started === 0) {
+        this.#batchStart = performance.now();
+        this.#batchSpawned = this.#origin.spawned;
+      }
       this.#startSlot(g);
       started++;
     }

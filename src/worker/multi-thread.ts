@@ -26,7 +26,7 @@ import {
   ST_RUNNER,
   waitAsync,
 } from './shared.js';
-import { isDef, type TaskDef } from './task-def.js';
+import { defKey, isDef, type TaskDef } from './task-def.js';
 
 const ENTRY = new URL('./worker-main.js', import.meta.url);
 
@@ -77,6 +77,8 @@ export class MultiThreadRuntime extends Runtime {
   #replaced = 0;
   /** resolved when each worker reported ready (or exited) */
   readonly #ready: Promise<void>[] = [];
+  /** resolves when worker `i` ran its onThreadStop definition (or exited) */
+  readonly #stopped: (() => void)[] = [];
 
   constructor(opts: BuilderOptions = {}) {
     super(opts);
@@ -147,10 +149,32 @@ export class MultiThreadRuntime extends Runtime {
     await Promise.all(this.#ready);
     this.#sh.setShutdown();
     clearInterval(this.#keep);
+    if (isDef(this.options.onThreadStop)) await this.#runStopHooks(timeoutMs ?? 1000);
     const ws = this.#workers.filter((w): w is Worker => w !== null);
     this.#workers.fill(null);
     await Promise.all(ws.map((w) => w.terminate()));
     if (this.#pool !== null) await this.#pool.shutdown();
+  }
+
+  /** Asks every worker to run the onThreadStop definition; waits for them (bounded). */
+  async #runStopHooks(timeoutMs: number): Promise<void> {
+    const done: Promise<void>[] = [];
+    for (let i = 1; i < this.#workers.length; i++) {
+      const w = this.#workers[i];
+      if (w === null || w === undefined) continue;
+      done.push(
+        new Promise<void>((r) => {
+          this.#stopped[i] = r;
+        }),
+      );
+      w.postMessage({ t: 'stop', to: i, g: 0 });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => {
+      timer = setTimeout(r, timeoutMs);
+    });
+    await Promise.race([Promise.all(done), late]);
+    clearTimeout(timer);
   }
 
   #startWorker(i: number): void {
@@ -161,6 +185,8 @@ export class MultiThreadRuntime extends Runtime {
         buffers: this.#sh.buffers,
         index: i,
         eventInterval: this.options.eventInterval,
+        onStart: hookKey(this.options.onThreadStart),
+        onStop: hookKey(this.options.onThreadStop),
       },
     });
     this.#workers[i] = w;
@@ -173,7 +199,12 @@ export class MultiThreadRuntime extends Runtime {
       if (m.t === 'ready') {
         started = true;
         markReady();
-        if (this.options.onThreadStart !== undefined) this.options.onThreadStart();
+        const hook = this.options.onThreadStart;
+        if (typeof hook === 'function') hook();
+        return;
+      }
+      if (m.t === 'stopped') {
+        this.#stopped[i]?.();
         return;
       }
       this.#onMessage(m);
@@ -183,7 +214,9 @@ export class MultiThreadRuntime extends Runtime {
     });
     w.on('exit', (code) => {
       markReady();
-      if (started && this.options.onThreadStop !== undefined) this.options.onThreadStop();
+      this.#stopped[i]?.();
+      const hook = this.options.onThreadStop;
+      if (started && typeof hook === 'function') hook();
       if (this.#workers[i] !== w) return; // terminated by shutdown
       this.#workers[i] = null;
       if (!this.#closed) this.#crashed(i, code);
@@ -308,3 +341,8 @@ class MultiThreadMetrics extends RuntimeMetrics {
 }
 
 function noop(): void {}
+
+/** The registry key of a hook given as a blocking definition (run on the worker). */
+function hookKey(hook: unknown): string | undefined {
+  return isDef(hook) ? defKey(hook) : undefined;
+}

@@ -11,11 +11,15 @@ import { setWorkerOrigin } from './context.js';
 import { Executor } from './executor.js';
 import { Origin } from './origin.js';
 import { Shared, type SharedBuffers } from './shared.js';
+import { type BlockingDef, loadDef } from './task-def.js';
 
 interface WorkerInit {
   buffers: SharedBuffers;
   index: number;
   eventInterval: number | undefined;
+  /** registry keys of the onThreadStart/onThreadStop definitions */
+  onStart: string | undefined;
+  onStop: string | undefined;
 }
 
 const init = workerData as WorkerInit;
@@ -47,7 +51,14 @@ interface Msg {
   args?: unknown[];
 }
 
+// before any message is handled (the port queues them until a listener is attached)
+await runHook('onThreadStart', init.onStart);
 port.on('message', (m: Msg) => {
+  if (m.t === 'stop') {
+    // shutdown: the executor has stopped; run onThreadStop here, then report
+    runHook('onThreadStop', init.onStop).then(() => port.postMessage({ t: 'stopped' }));
+    return;
+  }
   ex.awake();
   if (m.t === 'task') ex.startPinned(m.g, m.args!);
   else if (m.t === 'result') origin.completeMessage(m.g, m.ok!, m.v);
@@ -57,5 +68,17 @@ port.on('message', (m: Msg) => {
 // this ref'd interval does, until the main thread terminates the worker
 setInterval(noop, 1 << 30);
 function noop(): void {}
+
+/** Runs a thread hook definition on this thread; a failure is printed, not fatal. */
+async function runHook(name: string, key: string | undefined): Promise<void> {
+  if (key === undefined) return;
+  try {
+    const def = (await loadDef(key)) as BlockingDef<[], unknown>;
+    def.fn();
+  } catch (e) {
+    console.error(`tokio-ts: ${name} failed on worker ${init.index}:`, e);
+  }
+}
+
 port.postMessage({ t: 'ready' });
 ex.start();

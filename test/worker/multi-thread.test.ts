@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test as nodeTest } from 'node:test';
 import { JoinError, type JoinHandle, Runtime, spawn } from 'tokio-ts';
 import { call, ready, select } from 'tokio-ts/future';
+import { TcpStream } from 'tokio-ts/net';
 import { test } from 'tokio-ts/test';
 import { type MultiThreadRuntime, RemoteError, spawnBlocking, WorkerError } from 'tokio-ts/worker';
+import { echoServer } from './fixtures/echo-tasks.js';
 import {
   add1,
   blockingBusy,
@@ -24,6 +26,53 @@ function* changed(a: Int32Array, i: number, v: number) {
 
 function flag(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(8));
+}
+
+/** `n` echo round trips of 256 bytes over TCP to 127.0.0.1:`port`; returns the bytes echoed. */
+function* roundTrips(port: number, n: number) {
+  const s = yield* TcpStream.connect(`127.0.0.1:${port}`);
+  const out = new Uint8Array(256);
+  const back = new Uint8Array(256);
+  let total = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      out.fill(i & 0xff);
+      out[0] = port & 0xff;
+      yield* s.writeAll(out);
+      yield* s.readExact(back);
+      assert.deepEqual(back, out);
+      total += back.length;
+    }
+  } finally {
+    s.close();
+  }
+  return total;
+}
+
+/** Aborts a server task and checks that it joins as cancelled. */
+function* abortAndJoin(h: JoinHandle<unknown>) {
+  h.abort();
+  let e: unknown = null;
+  try {
+    yield* h;
+  } catch (x) {
+    e = x;
+  }
+  assert.ok(e instanceof JoinError && e.isCancelled(), 'the server joins as cancelled');
+}
+
+/**
+ * Starts an echo server on each of the two workers and does a few round trips,
+ * so that the net module is loaded and compiled on both workers (and the
+ * blocking pool has a thread) before a timed busy loop starts.
+ */
+function* warmUpEcho() {
+  const info = new Int32Array(new SharedArrayBuffer(20));
+  const servers = [spawn(echoServer, info, 0, 2), spawn(echoServer, info, 1, 2)];
+  for (let n = Atomics.load(info, 0); n < 2; n = Atomics.load(info, 0)) yield* changed(info, 0, n);
+  for (const i of [1, 2, 1, 2]) yield* roundTrips(Atomics.load(info, i), 20);
+  for (const s of servers) yield* abortAndJoin(s);
+  yield* spawnBlocking(blockingBusy, 0);
 }
 
 function fibSeq(n: number): number {
@@ -94,6 +143,51 @@ describe('multi-thread runtime', () => {
       assert.ok(rt.metrics().blockingThreads >= 1);
     });
   });
+
+  nodeTest(
+    'a task busy-looping 200 ms on one worker does not stop the other worker from serving a TCP echo',
+    async () => {
+      const f = flag();
+      const info = new Int32Array(new SharedArrayBuffer(20));
+      await rt.blockOn(function* () {
+        yield* warmUpEcho();
+        const h = spawn(busy, f, 200);
+        yield* changed(f, 0, 0); // the busy loop holds one worker
+        // the only worker left to start the server is the other one
+        const server = spawn(echoServer, info, 0, 1);
+        yield* changed(info, 0, 0);
+        const port = Atomics.load(info, 1);
+        const [a, b] = [spawn(roundTrips(port, 50)), spawn(roundTrips(port, 50))];
+        assert.equal((yield* a) + (yield* b), 2 * 50 * 256);
+        assert.equal(Atomics.load(f, 0), 1, 'the echoes were served while the busy loop still ran');
+        assert.equal(yield* h, true);
+        yield* abortAndJoin(server);
+      });
+    },
+  );
+
+  nodeTest(
+    'the same busy work in spawnBlocking leaves both workers serving TCP echoes',
+    async () => {
+      const info = new Int32Array(new SharedArrayBuffer(20));
+      await rt.blockOn(function* () {
+        yield* warmUpEcho();
+        const h = spawnBlocking(blockingBusy, 200);
+        // each server blocks its worker until both have started: two workers serve
+        const servers = [spawn(echoServer, info, 0, 2), spawn(echoServer, info, 1, 2)];
+        for (let n = Atomics.load(info, 0); n < 2; n = Atomics.load(info, 0))
+          yield* changed(info, 0, n);
+        assert.notEqual(Atomics.load(info, 3), Atomics.load(info, 4), 'on two different workers');
+        const trips = [1, 2, 1, 2].map((i) => spawn(roundTrips(Atomics.load(info, i), 50)));
+        let total = 0;
+        for (const t of trips) total += yield* t;
+        assert.equal(total, 4 * 50 * 256);
+        assert.equal(h.isFinished(), false, 'the echoes were served while the blocking job ran');
+        assert.equal(typeof (yield* h), 'number');
+        for (const s of servers) yield* abortAndJoin(s);
+      });
+    },
+  );
 
   nodeTest('a throwing worker task fails its handle with the remote error and stack', async () => {
     const e = await rt.spawn(fails, 'boom').then(

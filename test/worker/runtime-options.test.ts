@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { JoinError, Runtime, spawn } from 'tokio-ts';
 import { type MultiThreadRuntime, spawnBlocking, WorkerError } from 'tokio-ts/worker';
+import { HOOKS_CHANNEL, recordStart, recordStop, startHookRuns } from './fixtures/hooks.js';
 import {
   add1,
   blockingAdd,
@@ -11,6 +13,42 @@ import {
   returnsFunction,
   waitsForever,
 } from './fixtures/tasks.js';
+
+interface HookEvent {
+  ev: 'start' | 'stop';
+  thread: number;
+  main: boolean;
+}
+
+/** Collects hook reports; `until(n)` resolves once `n` arrived (or rejects after 5 s). */
+function hookEvents() {
+  const ch = new BroadcastChannel(HOOKS_CHANNEL);
+  const events: HookEvent[] = [];
+  let want = Number.POSITIVE_INFINITY;
+  let wake: () => void = () => {};
+  ch.onmessage = (e) => {
+    events.push((e as MessageEvent).data as HookEvent);
+    if (events.length >= want) wake();
+  };
+  return {
+    events,
+    until(n: number): Promise<HookEvent[]> {
+      want = n;
+      return new Promise<HookEvent[]>((resolve, reject) => {
+        const t = setTimeout(
+          () => reject(new Error(`only ${events.length} of ${n} hook reports`)),
+          5000,
+        );
+        wake = () => {
+          clearTimeout(t);
+          resolve(events);
+        };
+        if (events.length >= n) wake();
+      });
+    },
+    close: () => ch.close(),
+  };
+}
 
 function build(b = Runtime.builder()): MultiThreadRuntime {
   return b.multiThread().build() as MultiThreadRuntime;
@@ -28,16 +66,23 @@ describe('multi-thread runtime options and lifecycle', () => {
   });
 
   nodeTest(
-    'onThreadStart and onThreadStop run once per worker; metrics count the workers',
+    'onThreadStart and onThreadStop closures run on the main thread once per worker; metrics count the workers',
     async () => {
+      const mainThread = threadId;
       let started = 0;
       let stopped = 0;
       const rt = build(
         Runtime.builder()
           .workerThreads(2)
           .threadName('mt-test')
-          .onThreadStart(() => started++)
-          .onThreadStop(() => stopped++),
+          .onThreadStart(() => {
+            assert.equal(threadId, mainThread, 'the closure runs on the main thread');
+            started++;
+          })
+          .onThreadStop(() => {
+            assert.equal(threadId, mainThread, 'the closure runs on the main thread');
+            stopped++;
+          }),
       );
       assert.deepEqual(await Promise.all([1, 2, 3, 4].map((i) => rt.spawn(add1, i))), [2, 3, 4, 5]);
       const m = rt.metrics();
@@ -49,6 +94,51 @@ describe('multi-thread runtime options and lifecycle', () => {
       assert.equal(stopped, 2);
     },
   );
+
+  nodeTest(
+    'onThreadStart and onThreadStop definitions run on each worker thread once, not on the main thread',
+    async () => {
+      const hooks = hookEvents();
+      try {
+        const rt = build(
+          Runtime.builder().workerThreads(2).onThreadStart(recordStart).onThreadStop(recordStop),
+        );
+        const runs = await Promise.all([1, 2, 3, 4].map(() => rt.spawn(startHookRuns)));
+        for (const r of runs) assert.equal(r.runs, 1, 'the start hook ran once on the task thread');
+        await rt.shutdown();
+        const events = await hooks.until(4);
+        assert.equal(events.length, 4);
+        const starts = events.filter((e) => e.ev === 'start').map((e) => e.thread);
+        const stops = events.filter((e) => e.ev === 'stop').map((e) => e.thread);
+        assert.equal(starts.length, 2);
+        assert.equal(new Set(starts).size, 2, 'one start per worker');
+        assert.deepEqual([...stops].sort(), [...starts].sort(), 'each started worker stopped once');
+        for (const e of events) {
+          assert.equal(e.main, false);
+          assert.notEqual(e.thread, threadId);
+        }
+        for (const r of runs) assert.ok(starts.includes(r.thread), 'tasks ran on hooked workers');
+      } finally {
+        hooks.close();
+      }
+    },
+  );
+
+  nodeTest('a start hook that throws is printed to stderr and the worker still runs tasks', () => {
+    const r = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL('./fixtures/failing-hook.js', import.meta.url))],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '2');
+    assert.match(r.stderr, /onThreadStart failed on worker 1[\s\S]*hook failed on purpose/);
+  });
+
+  nodeTest('onThreadStart rejects what is neither a function nor a blocking definition', () => {
+    assert.throws(() => Runtime.builder().onThreadStart(add1 as never), TypeError);
+    assert.throws(() => Runtime.builder().onThreadStop({} as never), TypeError);
+  });
 
   nodeTest('shutdown cancels tasks running on workers: their finally blocks run', async () => {
     const rt = build(Runtime.builder().workerThreads(1));
