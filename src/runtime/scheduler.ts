@@ -225,6 +225,11 @@ export class Scheduler {
       task.inQueue = false;
       if (task.state !== State.Scheduled) continue;
       n--;
+      // A combinator branch whose parent is being cancelled must not run on
+      // (its parent's select/join is being dropped, as Tokio drops it without
+      // polling): it is cancelled instead, giving back what it was granted.
+      if (task.parent !== null && !task.cancelRequested && ancestorCancelled(task))
+        task.cancelRequested = true;
       this.pollNow(task);
     }
     if (q.length > 0) {
@@ -478,4 +483,10 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** True if a combinator ancestor of `task` has been asked to cancel. @internal */
+function ancestorCancelled(task: Task): boolean {
+  for (let p = task.parent; p !== null; p = p.parent) if (p.cancelRequested) return true;
+  return false;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type JoinHandle, select, spawn, yieldNow } from 'tokio-ts';
+import { pending } from 'tokio-ts/future';
 import { mpsc, SendError } from 'tokio-ts/sync';
 import { runTest, test } from 'tokio-ts/test';
 import { timeout } from 'tokio-ts/time';
@@ -121,6 +122,20 @@ describe('mpsc permits and weak senders', () => {
     } catch {}
     assert.equal(yield* rx.recv(), 2);
     assert.equal(tx.capacity(), 1);
+  });
+
+  test('cancel safety: aborting a task parked in select drops a send branch granted just before', function* () {
+    const [tx, rx] = mpsc.channel<string>(1);
+    yield* tx.send('first');
+    const h = spawn(function* () {
+      yield* select({ sent: tx.send('must not arrive'), never: pending() });
+    });
+    yield* yieldNow(); // h parks in select; its send branch waits for a slot
+    assert.equal(yield* rx.recv(), 'first'); // grants the slot to the branch (queued to run)
+    h.abort(); // before the branch ran
+    assert.ok(yield* settle(h as JoinHandle<unknown>));
+    assert.equal(rx.tryRecv().ok, false, 'the branch of an aborted select delivered its value');
+    assert.equal(tx.capacity(), 1, 'the granted slot came back');
   });
 
   test('a weak sender upgrades while strong ones live and does not keep the channel open', function* () {
