@@ -162,6 +162,7 @@ class JoinLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, JoinWaiter 
       this.#waiter === null &&
       task.state === State.Scheduled &&
       task.sched === me.sched &&
+      me.parent === null && // not inside select/join: a branch's readiness stays as it was
       task.sched.queueDepth === 1 &&
       inlineDepth < MAX_INLINE_DEPTH &&
       !task.sched.shuffled &&
