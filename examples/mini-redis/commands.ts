@@ -20,7 +20,18 @@ export function requestArgs(f: Frame): Uint8Array[] | Frame {
 
 const str = (b: Uint8Array): string =>
   Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
-const upper = (b: Uint8Array): string => str(b).toUpperCase();
+
+/** A command name in upper case, without making a Buffer (names are short ASCII). */
+export function commandName(b: Uint8Array): string {
+  if (b.length > 24) return str(b).toUpperCase();
+  let s = '';
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    s += String.fromCharCode(c >= 97 && c <= 122 ? c - 32 : c);
+  }
+  return s;
+}
+const upper = commandName;
 
 const wrongArgs = (cmd: string): Frame =>
   error(`ERR wrong number of arguments for '${cmd.toLowerCase()}' command`);
@@ -39,8 +50,7 @@ const INFO = Buffer.from(
 );
 
 /** Applies one command (not SUBSCRIBE/UNSUBSCRIBE) and returns the reply. */
-export function apply(db: Db, args: Uint8Array[]): Frame {
-  const cmd = upper(args[0]!);
+export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): Frame {
   const n = args.length;
   switch (cmd) {
     case 'PING':

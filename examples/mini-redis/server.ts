@@ -12,7 +12,7 @@ import { TcpListener, type TcpStream } from 'tokio-ts/net';
 import { SignalKind, signal } from 'tokio-ts/signal';
 import { type broadcast, CancellationToken, mpsc, RecvError, Semaphore } from 'tokio-ts/sync';
 import type { AbortHandle } from 'tokio-ts/task';
-import { apply, requestArgs } from './commands.js';
+import { apply, commandName, requestArgs } from './commands.js';
 import { Db } from './db.js';
 import {
   array,
@@ -146,7 +146,7 @@ function* handle(
         } else if (cmd === 'PING' && subs.size > 0) {
           codec.encode(array([bulk('pong'), bulk(args[1] ?? '')]), wbuf);
         } else {
-          codec.encode(apply(db, args), wbuf);
+          codec.encode(apply(db, args, cmd), wbuf);
         }
       }
       if (wbuf.length > 0) {
