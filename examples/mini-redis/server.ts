@@ -121,10 +121,7 @@ function* handle(
           codec.encode(args, wbuf);
           continue;
         }
-        const a0 = args[0]!;
-        const cmd = Buffer.from(a0.buffer, a0.byteOffset, a0.length)
-          .toString('latin1')
-          .toUpperCase();
+        const cmd = commandName(args[0]!);
         if (cmd === 'SUBSCRIBE' || cmd === 'UNSUBSCRIBE') {
           if (messages === null) {
             const [tx, rx] = mpsc.unboundedChannel<Frame>();
