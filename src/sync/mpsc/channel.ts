@@ -577,8 +577,17 @@ export class Receiver<T> {
    * Cancel safe: a message is taken only when the receiving task resumes.
    */
   recv(): Future<T | undefined> {
-    return new RecvLeaf<T>(this.#chan);
+    // One consumer: reuse the leaf of the last finished recv (no allocation per message).
+    const l = this.spare;
+    if (l !== null) {
+      this.spare = null;
+      return l;
+    }
+    return new RecvLeaf<T>(this.#chan, this);
   }
+
+  /** @internal a finished recv leaf, ready to be used again */
+  spare: RecvLeaf<T> | null = null;
 
   /**
    * Receives up to `limit` messages into `buf` (at least one, waiting for it);
@@ -765,15 +774,24 @@ class RecvLeaf<T>
   implements Future<T | undefined>, Iterator<Suspend, T | undefined, unknown>, Waiting
 {
   readonly #chan: Chan<T>;
+  readonly #rx: Receiver<T>;
   #parked = false;
   #task: Task | null = null;
 
-  constructor(chan: Chan<T>) {
+  constructor(chan: Chan<T>, rx: Receiver<T>) {
     this.#chan = chan;
+    this.#rx = rx;
   }
 
   [Symbol.iterator](): Iterator<Suspend, T | undefined, unknown> {
     return this;
+  }
+
+  /** Finished: reset and offer this leaf to the next recv(). */
+  #recycle(): void {
+    this.#parked = false;
+    this.#task = null;
+    this.#rx.spare = this;
   }
 
   next(): IteratorResult<Suspend, T | undefined> {
@@ -785,9 +803,13 @@ class RecvLeaf<T>
       }
       const value = c.buf.shift() as T;
       c.admit();
+      this.#recycle();
       return { done: true, value };
     }
-    if (c.ended()) return { done: true, value: undefined };
+    if (c.ended()) {
+      this.#recycle();
+      return { done: true, value: undefined };
+    }
     const t = currentTask();
     this.#parked = true;
     this.#task = t;
@@ -799,6 +821,7 @@ class RecvLeaf<T>
   cancelWait(): void {
     const c = this.#chan;
     if (c.recvTask === this.#task) c.recvTask = null;
+    this.#recycle();
   }
 
   describe(): string {
