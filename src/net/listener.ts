@@ -5,7 +5,6 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Suspend } from '../future/future.js';
-import { suspend } from '../future/suspend.js';
 import { IoError } from '../io/error.js';
 import {
   coopProceed,
@@ -17,6 +16,7 @@ import {
 import { LinkedList, type ListNode } from '../runtime/linked-list.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Task } from '../runtime/task.js';
+import { awaitReady } from './ready.js';
 
 const swallow = (): void => {};
 
@@ -41,24 +41,14 @@ export class ListenerCore {
     address: string,
   ): Generator<Suspend, void, unknown> {
     const server = this.server;
-    yield* suspend<void>((waker) => {
-      const onListening = (): void => {
-        server.off('error', onError);
-        waker.wake();
-      };
-      const onError = (err: Error): void => {
-        server.off('listening', onListening);
-        waker.throw(IoError.from(err, { address }));
-      };
-      server.once('listening', onListening);
-      server.once('error', onError);
-      server.listen(opts);
-      return () => {
-        server.off('listening', onListening);
-        server.off('error', onError);
-        server.close();
-      };
-    }, `${this.label} bind ${address}`);
+    yield* awaitReady(
+      server,
+      'listening',
+      () => server.listen(opts),
+      { address },
+      () => server.close(),
+      `${this.label} bind ${address}`,
+    );
     server.on('error', this.#onError);
   }
 

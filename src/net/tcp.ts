@@ -1,10 +1,10 @@
 /** TCP: `TcpListener` and `TcpStream`. */
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Future, Suspend } from '../future/future.js';
-import { suspend } from '../future/suspend.js';
 import { IoError } from '../io/error.js';
 import { fromNode, type SocketAddr, type ToSocketAddr, toHostPort } from './addr.js';
 import { AcceptLeaf, ListenerCore } from './listener.js';
+import { awaitReady } from './ready.js';
 import { OwnedReadHalf, OwnedWriteHalf, SocketIo, SocketStreamBase } from './stream.js';
 
 /**
@@ -114,26 +114,19 @@ class TcpReadHalf extends OwnedReadHalf {
   }
 }
 
+const noop = (): void => {};
+
 function* connectTcp(host: string, port: number): Generator<Suspend, TcpStream, unknown> {
   const address = `${host}:${port}`;
   const socket = netConnect({ host, port, allowHalfOpen: true });
-  yield* suspend<void>((waker) => {
-    const onConnect = (): void => {
-      socket.off('error', onError);
-      waker.wake();
-    };
-    const onError = (err: Error): void => {
-      socket.off('connect', onConnect);
-      waker.throw(IoError.from(err, { address }));
-    };
-    socket.once('connect', onConnect);
-    socket.once('error', onError);
-    return () => {
-      socket.off('connect', onConnect);
-      socket.off('error', onError);
-      socket.destroy();
-    };
-  }, `tcp connect ${address}`);
+  yield* awaitReady(
+    socket,
+    'connect',
+    noop,
+    { address },
+    () => socket.destroy(),
+    `tcp connect ${address}`,
+  );
   return new TcpStream(socket);
 }
 

@@ -15,6 +15,7 @@ import { LinkedList, type ListNode } from '../runtime/linked-list.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Task } from '../runtime/task.js';
 import { fromNode, type SocketAddr, type ToSocketAddr, toHostPort } from './addr.js';
+import { awaitReady } from './ready.js';
 
 /** Datagrams kept for readers; beyond this new ones are dropped, as a full kernel buffer drops them. */
 const MAX_QUEUED = 4096;
@@ -263,24 +264,14 @@ function* bindUdp(host: string, port: number): Generator<Suspend, UdpSocket, unk
   const type = isIP(host) === 6 ? 'udp6' : 'udp4';
   const sock = createSocket({ type });
   const address = `${host}:${port}`;
-  yield* suspend<void>((waker) => {
-    const onListening = (): void => {
-      sock.off('error', onError);
-      waker.wake();
-    };
-    const onError = (err: Error): void => {
-      sock.off('listening', onListening);
-      waker.throw(IoError.from(err, { address }));
-    };
-    sock.once('listening', onListening);
-    sock.once('error', onError);
-    sock.bind(port, host);
-    return () => {
-      sock.off('listening', onListening);
-      sock.off('error', onError);
-      sock.close();
-    };
-  }, `udp bind ${address}`);
+  yield* awaitReady(
+    sock,
+    'listening',
+    () => sock.bind(port, host),
+    { address },
+    () => sock.close(),
+    `udp bind ${address}`,
+  );
   return new UdpSocket(sock);
 }
 

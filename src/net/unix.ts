@@ -1,9 +1,9 @@
 /** Unix domain sockets: `UnixListener` and `UnixStream` (path addresses). */
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Future, Suspend } from '../future/future.js';
-import { suspend } from '../future/suspend.js';
 import { IoError } from '../io/error.js';
 import { AcceptLeaf, ListenerCore } from './listener.js';
+import { awaitReady } from './ready.js';
 import { OwnedReadHalf, OwnedWriteHalf, SocketIo, SocketStreamBase } from './stream.js';
 
 function checkPath(path: unknown, what: string): string {
@@ -78,25 +78,18 @@ export class UnixStream extends SocketStreamBase {
   }
 }
 
+const noop = (): void => {};
+
 function* connectUnix(path: string): Generator<Suspend, UnixStream, unknown> {
   const socket = netConnect({ path, allowHalfOpen: true });
-  yield* suspend<void>((waker) => {
-    const onConnect = (): void => {
-      socket.off('error', onError);
-      waker.wake();
-    };
-    const onError = (err: Error): void => {
-      socket.off('connect', onConnect);
-      waker.throw(IoError.from(err, { path }));
-    };
-    socket.once('connect', onConnect);
-    socket.once('error', onError);
-    return () => {
-      socket.off('connect', onConnect);
-      socket.off('error', onError);
-      socket.destroy();
-    };
-  }, `unix connect ${path}`);
+  yield* awaitReady(
+    socket,
+    'connect',
+    noop,
+    { path },
+    () => socket.destroy(),
+    `unix connect ${path}`,
+  );
   return new UnixStream(socket, path);
 }
 
