@@ -383,11 +383,7 @@ export class Scheduler {
   }
 
   #complete(task: Task): void {
-    task.phase = Phase.Done;
-    task.state = State.Done;
-    task.aux = null;
-    task.deferred = null;
-    task.waitingOn = null;
+    task.markDone();
     if (task.list !== null) this.alive.remove(task);
     if (task.cancelError !== null) this.#report(task, task.cancelError);
     const observer = task.observer;
@@ -398,7 +394,7 @@ export class Scheduler {
     const joiner = task.joiner;
     if (joiner !== null) {
       task.joiner = null;
-      task.observed = true;
+      if (observer === null) task.observed = true;
       joiner.taskFinished();
     }
     const joiners = task.joiners;

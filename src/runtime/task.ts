@@ -31,6 +31,17 @@ export enum Phase {
   Done = 3,
 }
 
+/** Bit layout of `Task.#b`. @internal */
+enum B {
+  Outcome = 0b11,
+  Observed = 1 << 2,
+  PhaseShift = 4,
+  Phase = 0b11 << 4,
+  CancelRequested = 1 << 6,
+  Low = (1 << 7) - 1,
+  IndexShift = 7,
+}
+
 /** How the task's main generator ended. @internal */
 export enum Outcome {
   None = 0,
@@ -61,34 +72,26 @@ export class Task implements ListNode<Task> {
   readonly id: number;
   readonly sched: Scheduler;
   gen: Iterator<Suspend, unknown, unknown> | null;
-  /** hook or cleanup iterator */
-  aux: Iterator<Suspend, unknown, unknown> | null = null;
   state: State = State.Scheduled;
-  phase: Phase = Phase.Main;
   inQueue = false;
   notified = false;
-  cancelRequested = false;
-  /** an error to throw into the generator at its next resume (bare `yield`) */
-  inject: unknown = undefined;
   waitingOn: Waiting | null = null;
-  outcome: Outcome = Outcome.None;
   result: unknown = undefined;
   /** the first joiner (the common case: one), then any others */
   joiner: JoinWaiter | null = null;
   observer: TaskObserver | null;
-  /** someone observed the outcome (joined, awaited, collected by a set) */
-  observed = false;
-  locals: LocalNode | null;
-  /** > 0 while inside `unconstrained()` */
-  unconstrained = 0;
   /** parent task for combinator branches (dump and cancellation) */
   readonly parent: Task | null;
   /** alive-list links (root tasks only) */
   pv: Task | null = null;
   nx: Task | null = null;
   list: LinkedList<Task> | null = null;
-  /** index inside a combinator */
-  index = 0;
+  // The phase, the cancel request, the outcome, `observed`, alive-list
+  // membership and the combinator index, packed in one small integer: each is
+  // written once or twice in a task's life, off the poll path, and a field is
+  // 8 bytes of every parked task. (The fields written at every suspension
+  // stay plain fields: packing them costs more time than it saves memory.)
+  #b = 0;
 
   constructor(
     id: number,
@@ -105,7 +108,7 @@ export class Task implements ListNode<Task> {
     if (name !== undefined) this.name = name;
     this.parent = parent;
     this.observer = observer;
-    this.locals = locals;
+    if (locals !== null) this.locals = locals;
   }
 
   // Rarely used state lives in one lazily created object, so a task that is
@@ -113,61 +116,141 @@ export class Task implements ListNode<Task> {
   // largest cost of spawn+join). The accessors keep the field names.
   #x: TaskExtra | null = null;
 
-  #extra(): TaskExtra {
+  // (not a `#private` method: those add a brand slot to every instance)
+  private extra(): TaskExtra {
     if (this.#x === null) this.#x = new TaskExtra();
     return this.#x;
+  }
+
+  /** hook or cleanup iterator */
+  get aux(): Iterator<Suspend, unknown, unknown> | null {
+    return this.#x === null ? null : this.#x.aux;
+  }
+  set aux(v: Iterator<Suspend, unknown, unknown> | null) {
+    if (v !== null || this.#x !== null) this.extra().aux = v;
+  }
+  /** an error to throw into the generator at its next resume (bare `yield`) */
+  get inject(): unknown {
+    return this.#x === null ? undefined : this.#x.inject;
+  }
+  set inject(v: unknown) {
+    if (v !== undefined || this.#x !== null) this.extra().inject = v;
+  }
+  /** the task-local values (inherited at spawn) */
+  get locals(): LocalNode | null {
+    return this.#x === null ? null : this.#x.locals;
+  }
+  set locals(v: LocalNode | null) {
+    if (v !== null || this.#x !== null) this.extra().locals = v;
+  }
+  /** > 0 while inside `unconstrained()` */
+  get unconstrained(): number {
+    return this.#x === null ? 0 : this.#x.unconstrained;
+  }
+  set unconstrained(v: number) {
+    if (v !== 0 || this.#x !== null) this.extra().unconstrained = v;
+  }
+
+  /** which iterator the task is driving */
+  get phase(): Phase {
+    return (this.#b & B.Phase) >> B.PhaseShift;
+  }
+  set phase(v: Phase) {
+    this.#b = (this.#b & ~B.Phase) | (v << B.PhaseShift);
+  }
+  get cancelRequested(): boolean {
+    return (this.#b & B.CancelRequested) !== 0;
+  }
+  set cancelRequested(v: boolean) {
+    this.#b = v ? this.#b | B.CancelRequested : this.#b & ~B.CancelRequested;
+  }
+  /** how the main generator ended */
+  get outcome(): Outcome {
+    return this.#b & B.Outcome;
+  }
+  set outcome(v: Outcome) {
+    this.#b = (this.#b & ~B.Outcome) | v;
+  }
+  /** someone observed the outcome (joined, awaited, collected by a set) */
+  get observed(): boolean {
+    return (this.#b & B.Observed) !== 0;
+  }
+  set observed(v: boolean) {
+    this.#b = v ? this.#b | B.Observed : this.#b & ~B.Observed;
+  }
+  /** index inside a combinator */
+  get index(): number {
+    return this.#b >>> B.IndexShift;
+  }
+  set index(v: number) {
+    this.#b = (this.#b & B.Low) | (v << B.IndexShift);
   }
 
   get name(): string | undefined {
     return this.#x === null ? undefined : this.#x.name;
   }
   set name(v: string | undefined) {
-    this.#extra().name = v;
+    this.extra().name = v;
   }
   get spawnedAt(): string | undefined {
     return this.#x === null ? undefined : this.#x.spawnedAt;
   }
   set spawnedAt(v: string | undefined) {
-    this.#extra().spawnedAt = v;
+    this.extra().spawnedAt = v;
   }
   /** set when a `finally` suspended during cancellation */
   get cancelError(): Error | null {
     return this.#x === null ? null : this.#x.cancelError;
   }
   set cancelError(v: Error | null) {
-    this.#extra().cancelError = v;
+    this.extra().cancelError = v;
   }
   get deferred(): Future<unknown>[] | null {
     return this.#x === null ? null : this.#x.deferred;
   }
   set deferred(v: Future<unknown>[] | null) {
-    if (v !== null || this.#x !== null) this.#extra().deferred = v;
+    if (v !== null || this.#x !== null) this.extra().deferred = v;
   }
   get joiners(): LinkedList<JoinWaiter> | null {
     return this.#x === null ? null : this.#x.joiners;
   }
   set joiners(v: LinkedList<JoinWaiter> | null) {
-    this.#extra().joiners = v;
+    this.extra().joiners = v;
   }
   /** the JoinHandle's promise, created on first `then` */
   get promise(): Promise<unknown> | null {
     return this.#x === null ? null : this.#x.promise;
   }
   set promise(v: Promise<unknown> | null) {
-    this.#extra().promise = v;
+    this.extra().promise = v;
   }
   get settle(): ((ok: boolean, v: unknown) => void) | null {
     return this.#x === null ? null : this.#x.settle;
   }
   set settle(v: ((ok: boolean, v: unknown) => void) | null) {
-    if (v !== null || this.#x !== null) this.#extra().settle = v;
+    if (v !== null || this.#x !== null) this.extra().settle = v;
   }
   /** the JoinError, created once */
   get joinError(): Error | null {
     return this.#x === null ? null : this.#x.joinError;
   }
   set joinError(v: Error | null) {
-    this.#extra().joinError = v;
+    this.extra().joinError = v;
+  }
+
+  /**
+   * The scheduler's completion step in one call: phase and state Done, the
+   * cleanup iterator, the deferred list and the wait record cleared.
+   */
+  markDone(): void {
+    this.#b = (this.#b & ~B.Phase) | (Phase.Done << B.PhaseShift);
+    this.state = State.Done;
+    this.waitingOn = null;
+    const x = this.#x;
+    if (x !== null) {
+      x.aux = null;
+      x.deferred = null;
+    }
   }
 
   isDone(): boolean {
@@ -182,6 +265,10 @@ export class Task implements ListNode<Task> {
 
 /** The rarely used part of a task. @internal */
 class TaskExtra {
+  aux: Iterator<Suspend, unknown, unknown> | null = null;
+  inject: unknown = undefined;
+  locals: LocalNode | null = null;
+  unconstrained = 0;
   name: string | undefined = undefined;
   spawnedAt: string | undefined = undefined;
   cancelError: Error | null = null;

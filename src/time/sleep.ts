@@ -38,7 +38,8 @@ function checkMs(ms: number, what: string): void {
 export function sleep(ms: number): Sleep {
   checkMs(ms, 'sleep');
   const d = driverOf(currentScheduler());
-  return new Sleep(d, d.now() + ms);
+  const now = d.now();
+  return new Sleep(d, ms === 0 ? Math.floor(now) : now + ms);
 }
 
 /**
@@ -59,6 +60,21 @@ export function sleep(ms: number): Sleep {
  */
 export function sleepUntil(deadline: Instant): Sleep {
   return new Sleep(driverOf(currentScheduler()), deadline.ms);
+}
+
+/** `when` of a Sleep that never completes (`Infinity` would make every Sleep's `when` a boxed double). */
+const NEVER = -1;
+
+/**
+ * A deadline in whole ms: rounded up (the wheel's resolution: the timer fires
+ * at that tick anyway), or down if it has passed already (so it stays passed).
+ * Whole numbers keep `when` a small integer stored in the object, not a
+ * separately allocated double: 16 bytes less per sleeping task.
+ */
+function wholeMs(d: TimeDriver, ms: number): number {
+  if (ms === Number.POSITIVE_INFINITY) return NEVER;
+  const up = Math.ceil(ms);
+  return up === ms || ms > d.now() ? up : Math.floor(ms);
 }
 
 enum S {
@@ -92,10 +108,8 @@ enum S {
 // Also the iterator that awaits it, its timer entry (`TimerEntry`) and its
 // `Waiting` record; the internal members are stripped from the public types.
 export class Sleep implements Future<void> {
-  /** @internal deadline in ms (TimerEntry) */
+  /** @internal deadline in whole ms, or NEVER (TimerEntry) */
   when: number;
-  /** @internal */
-  tick = 0;
   /** @internal */
   pv: TimerEntry | null = null;
   /** @internal */
@@ -109,23 +123,26 @@ export class Sleep implements Future<void> {
   /** @internal */
   constructor(driver: TimeDriver, deadline: number) {
     this.#driver = driver;
-    this.when = deadline;
+    this.when = wholeMs(driver, deadline);
   }
 
-  /** When this sleep completes. */
+  /**
+   * When this sleep completes: the requested deadline rounded up to a whole
+   * millisecond, the timer's resolution.
+   */
   get deadline(): Instant {
-    return new Instant(this.when);
+    return new Instant(this.when === NEVER ? Number.POSITIVE_INFINITY : this.when);
   }
 
   /** True once the runtime's clock has reached the deadline. */
   isElapsed(): boolean {
-    return this.#driver.now() >= this.when;
+    return this.when !== NEVER && this.#driver.now() >= this.when;
   }
 
   /** Moves the deadline (earlier or later, also after it elapsed). */
   reset(deadline: Instant): void {
     const d = this.#driver;
-    this.when = deadline.ms;
+    this.when = wholeMs(d, deadline.ms);
     const s = this.#state;
     if (s !== S.Waiting && s !== S.Fired) return;
     d.remove(this);
@@ -134,8 +151,8 @@ export class Sleep implements Future<void> {
     } else if (s === S.Fired) {
       // fired but not yet resumed: wait again (the pending wake re-parks)
       this.#state = S.Waiting;
-      if (this.when !== Number.POSITIVE_INFINITY && !d.insert(this)) this.fire();
-    } else if (this.when !== Number.POSITIVE_INFINITY && !d.insert(this)) {
+      if (this.when !== NEVER && !d.insert(this)) this.fire();
+    } else if (this.when !== NEVER && !d.insert(this)) {
       this.fire();
     }
   }
@@ -154,7 +171,7 @@ export class Sleep implements Future<void> {
     if (s === S.Init) {
       const driver = this.#driver;
       const deadline = this.when;
-      if (driver.now() >= deadline) {
+      if (deadline !== NEVER && driver.now() >= deadline) {
         if (!coopProceed()) return parkForBudget(this);
         this.#state = S.Done;
         return { done: true, value: undefined };
@@ -162,7 +179,7 @@ export class Sleep implements Future<void> {
       const task = currentTask();
       this.#task = task;
       this.#state = S.Waiting;
-      if (deadline !== Number.POSITIVE_INFINITY && !driver.insert(this)) {
+      if (deadline !== NEVER && !driver.insert(this)) {
         this.#state = S.Done; // the deadline passed meanwhile
         return { done: true, value: undefined };
       }
@@ -195,7 +212,7 @@ export class Sleep implements Future<void> {
   /** @internal */
   describe(): string {
     const left = this.when - this.#driver.now();
-    return this.when === Number.POSITIVE_INFINITY
+    return this.when === NEVER
       ? 'sleep forever'
       : `sleep until +${Math.max(0, Math.round(left))} ms`;
   }

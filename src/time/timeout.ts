@@ -93,7 +93,6 @@ enum S {
 class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry, Waiting {
   // TimerEntry fields (the driver links the entry into its wheel)
   when: number;
-  tick = 0;
   pv: TimerEntry | null = null;
   nx: TimerEntry | null = null;
   slot = -1;

@@ -27,6 +27,26 @@ describe('sleep', () => {
     assert.throws(() => sleep(Number.NaN), RangeError);
   });
 
+  test('deadlines are whole milliseconds: a fractional one is rounded up, a passed one stays passed', {
+    startPaused: true,
+  }, function* () {
+    const t0 = Instant.now().ms;
+    assert.equal(Number.isInteger(t0), true);
+    yield* advance(0.25);
+    assert.equal(Instant.now().ms, t0 + 0.25);
+    const s = sleep(10);
+    assert.equal(s.deadline.ms, t0 + 11, 'rounded up to the tick the timer fires at');
+    assert.equal(sleep(0).isElapsed(), true, 'sleep(0) is due at once');
+    const past = new Instant(t0 + 0.1);
+    assert.equal(sleepUntil(past).isElapsed(), true);
+    yield* sleepUntil(past); // completes without moving the clock
+    assert.equal(Instant.now().ms, t0 + 0.25);
+    assert.equal(sleep(Number.POSITIVE_INFINITY).deadline.ms, Number.POSITIVE_INFINITY);
+    assert.equal(sleep(Number.POSITIVE_INFINITY).isElapsed(), false);
+    yield* s;
+    assert.equal(Instant.now().ms, t0 + 11);
+  });
+
   test('sleep(Infinity) never completes but can be cancelled', { startPaused: true }, function* () {
     const r = yield* select({ forever: sleep(Number.POSITIVE_INFINITY), soon: sleep(5) });
     assert.equal(r.key, 'soon');

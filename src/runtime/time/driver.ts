@@ -30,10 +30,11 @@ import type { Scheduler } from '../scheduler.js';
 
 /** A pending timer, linked into a wheel slot. The owner sets `when`. @internal */
 export interface TimerEntry {
-  /** deadline in ms on the runtime clock (may be fractional) */
+  /**
+   * deadline in ms on the runtime clock (may be fractional; the wheel's key is
+   * it rounded up to a whole ms). Must not change while the entry is queued.
+   */
   when: number;
-  /** the deadline rounded up to a whole ms: the wheel's key (driver-owned) */
-  tick: number;
   /** slot list links (driver-owned) */
   pv: TimerEntry | null;
   nx: TimerEntry | null;
@@ -180,7 +181,6 @@ export class TimeDriver {
   insert(e: TimerEntry): boolean {
     const tick = Math.ceil(e.when);
     if (tick <= this.#elapsed) return false;
-    e.tick = tick;
     const level = levelFor(this.#elapsed, tick);
     const slot = slotFor(level, tick);
     this.#link(e, level * SLOTS + slot);
@@ -271,7 +271,7 @@ export class TimeDriver {
       const nx: TimerEntry | null = e.nx;
       e.pv = e.nx = null;
       e.slot = -1;
-      const tick = e.tick;
+      const tick = Math.ceil(e.when);
       if (tick <= d) {
         this.#link(e, PENDING);
       } else {
