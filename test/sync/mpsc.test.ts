@@ -17,6 +17,40 @@ describe('mpsc', () => {
     assert.throws(() => tx.send(undefined), TypeError);
   });
 
+  test('a send future delivers once: awaiting it again throws instead of sending twice', function* () {
+    const [tx, rx] = mpsc.channel<number>(4);
+    const fast = tx.send(1); // room: completes on its first poll
+    yield* fast;
+    let err: unknown;
+    try {
+      yield* fast;
+    } catch (e) {
+      err = e;
+    }
+    assert.match(String(err), /polled after it completed/);
+    yield* tx.send(2);
+    yield* tx.send(3);
+    yield* tx.send(4);
+    const slow = tx.send(5); // full: waits for a slot
+    const h = spawn(function* () {
+      yield* slow;
+    });
+    yield* settle();
+    assert.equal(yield* rx.recv(), 1);
+    yield* h;
+    err = undefined;
+    try {
+      yield* slow;
+    } catch (e) {
+      err = e;
+    }
+    assert.match(String(err), /polled after it completed/);
+    assert.equal(rx.len(), 4);
+    const got: number[] = [];
+    for (let i = 0; i < 4; i++) got.push((yield* rx.recv())!);
+    assert.deepEqual(got, [2, 3, 4, 5]);
+  });
+
   test('capacity is enforced: the capacity+1-th send waits until a recv', function* () {
     const [tx, rx] = mpsc.channel<number>(2);
     yield* tx.send(1);

@@ -232,7 +232,7 @@ export class Sender<T> extends SenderBase<T> {
    */
   send(value: T): Future<void> {
     refuseUndefined(value);
-    return new SendLeaf<T>(this.chan, value);
+    return new SendOne<T>(this.chan, value);
   }
 
   /**
@@ -671,6 +671,55 @@ enum S {
   Done = 4,
 }
 
+/** The completion of every send (results are never mutated: one object). */
+const SENT: IteratorResult<Suspend, void> = { done: true, value: undefined };
+
+/** A send that completed on its first poll: polling it again is a bug, not a second send. */
+const SEND_COMPLETED: Iterator<Suspend, void, unknown> = {
+  next(): never {
+    throw new Error('tokio-ts: mpsc send polled after it completed');
+  },
+};
+
+/**
+ * `Sender.send`: three fields. With room in the channel (the common case) it
+ * delivers on its first poll, allocating nothing more; only when it has to
+ * queue does it create the waiter node ({@link SendLeaf}) and hand over to it.
+ */
+class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown> {
+  readonly #chan: Chan<T>;
+  readonly #value: T;
+  #inner: Iterator<Suspend, void, unknown> | null = null;
+
+  constructor(chan: Chan<T>, value: T) {
+    this.#chan = chan;
+    this.#value = value;
+  }
+
+  [Symbol.iterator](): Iterator<Suspend, void, unknown> {
+    return this;
+  }
+
+  next(): IteratorResult<Suspend, void> {
+    const inner = this.#inner;
+    if (inner !== null) return inner.next();
+    const c = this.#chan;
+    if (!c.rxClosed && c.sendWaiters.head === null && c.buf.length + c.reserved < c.cap) {
+      if (coopProceed()) {
+        this.#inner = SEND_COMPLETED;
+        c.push(this.#value);
+        return SENT;
+      }
+    }
+    // closed, full, others queued first, or out of budget: the full protocol
+    const leaf = new SendLeaf<T>(c, this.#value);
+    this.#inner = leaf;
+    return leaf.next();
+  }
+}
+
+// The leaves have no `#private` methods: each adds a brand slot to every
+// instance and a brand check to every call.
 class SendLeaf<T>
   implements Future<void>, Iterator<Suspend, void, unknown>, Waiting, ListNode<SendLeaf<T>>
 {
@@ -697,13 +746,13 @@ class SendLeaf<T>
   }
 
   /** The result once `need` slots are reserved for this waiter. */
-  #take(): IteratorResult<Suspend, void> {
+  take(): IteratorResult<Suspend, void> {
     const c = this.#chan;
     this.#state = S.Done;
     if (this.#mode === Mode.Send) {
       c.reserved--;
       c.push(this.#value);
-      return { done: true, value: undefined };
+      return SENT;
     }
     const permit =
       this.#mode === Mode.Reserve ? new Permit<T>(c) : new PermitIterator<T>(c, this.need);
@@ -721,7 +770,7 @@ class SendLeaf<T>
         if (c.sendWaiters.head === null && c.hasSlots(this.need)) {
           if (!coopProceed()) return parkForBudget(this);
           c.reserved += this.need;
-          return this.#take();
+          return this.take();
         }
         const t = currentTask();
         this.#task = t;
@@ -736,7 +785,7 @@ class SendLeaf<T>
           c.unreserve(this.need);
           throw new SendError(this.#value);
         }
-        return this.#take();
+        return this.take();
       case S.Failed:
         this.#state = S.Done;
         throw new SendError(this.#value);
@@ -775,6 +824,12 @@ class RecvLeaf<T>
 {
   readonly #chan: Chan<T>;
   readonly #rx: Receiver<T>;
+  /**
+   * The result object, reused too: the consumer reads it at once (yield*, or
+   * the scheduler storing a task's result). It holds the last message only
+   * until the next recv starts.
+   */
+  readonly #res: { done: true; value: T | undefined } = { done: true, value: undefined };
   #parked = false;
   #task: Task | null = null;
 
@@ -784,11 +839,12 @@ class RecvLeaf<T>
   }
 
   [Symbol.iterator](): Iterator<Suspend, T | undefined, unknown> {
+    this.#res.value = undefined; // the previous message is not kept alive by us
     return this;
   }
 
   /** Finished: reset and offer this leaf to the next recv(). */
-  #recycle(): void {
+  recycle(): void {
     this.#parked = false;
     this.#task = null;
     this.#rx.spare = this;
@@ -801,13 +857,14 @@ class RecvLeaf<T>
         this.#parked = true;
         return parkForBudget(this);
       }
-      const value = c.buf.shift() as T;
-      c.admit();
-      this.#recycle();
-      return { done: true, value };
+      const res = this.#res;
+      res.value = c.buf.shift() as T;
+      if (c.sendWaiters.head !== null) c.admit();
+      this.recycle();
+      return res;
     }
     if (c.ended()) {
-      this.#recycle();
+      this.recycle();
       return { done: true, value: undefined };
     }
     const t = currentTask();
@@ -821,7 +878,7 @@ class RecvLeaf<T>
   cancelWait(): void {
     const c = this.#chan;
     if (c.recvTask === this.#task) c.recvTask = null;
-    this.#recycle();
+    this.recycle();
   }
 
   describe(): string {
