@@ -59,6 +59,7 @@ export const DEFAULT_LIMITS: RespLimits = {
 
 const CR = 13;
 const LF = 10;
+const SPACE = 32;
 const INCOMPLETE = -1;
 
 /** The parser's cursor over the buffered bytes. */
@@ -158,17 +159,25 @@ class Cursor {
         return { t: 'array', v };
       }
       default: {
-        // An inline command: words separated by spaces.
+        // An inline command: words separated by spaces, cut out of the bytes
+        // (no string is built: the words are bulk strings, views or copies).
         const end = this.lineEnd();
         if (end === INCOMPLETE) return undefined;
-        const line = Buffer.from(
-          this.b.buffer,
-          this.b.byteOffset + this.pos,
-          end - this.pos,
-        ).toString('utf8');
+        const b = this.b;
+        const views = this.limits.views;
+        const v: Frame[] = [];
+        let i = this.pos;
+        for (;;) {
+          while (i < end && b[i] === SPACE) i++;
+          if (i === end) break;
+          let j = i + 1;
+          while (j < end && b[j] !== SPACE) j++;
+          const word = b.subarray(i, j);
+          v.push({ t: 'bulk', v: views ? word : Buffer.from(word) });
+          i = j;
+        }
         this.pos = end + 2;
-        const words = line.split(' ').filter((w) => w.length > 0);
-        return { t: 'array', v: words.map((w) => bulk(w)) };
+        return { t: 'array', v };
       }
     }
   }
