@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -55,30 +56,44 @@ async function startRedis(): Promise<{ child: ChildProcess; port: number }> {
   return { child, port };
 }
 
-function benchmark(port: number, pipeline: number): Map<string, number> {
+/** CPU time (user + system, ms) the process has used so far, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    // after the name: state is field 3, utime 14 and stime 15 (1-based in proc(5))
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** One redis-benchmark test against `port`: requests/s and the server's CPU µs per request. */
+function benchmark(
+  pid: number,
+  port: number,
+  test: string,
+  pipeline: number,
+  n: number,
+): { rps: number; cpuUs: number } {
+  const c0 = cpuMs(pid);
   const r = spawnSync(
     'redis-benchmark',
-    [
-      '-p',
-      String(port),
-      '-t',
-      'set,get,ping',
-      '-n',
-      String(N),
-      '-c',
-      '50',
-      '-P',
-      String(pipeline),
-      '-q',
-    ],
+    ['-p', String(port), '-t', test, '-n', String(n), '-c', '50', '-P', String(pipeline), '-q'],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  const res = new Map<string, number>();
-  for (const m of r.stdout
-    .replaceAll('\r', '\n')
-    .matchAll(/^\s*([A-Z_]+): ([\d.]+) requests per second/gm))
-    res.set(m[1]!, Number(m[2]));
-  return res;
+  const c1 = cpuMs(pid);
+  const m = /([\d.]+) requests per second/.exec(
+    r.stdout.replaceAll('\r', '\n').trim().split('\n').pop()!,
+  );
+  return { rps: m === null ? Number.NaN : Number(m[1]), cpuUs: ((c1 - c0) * 1000) / n };
+}
+
+function median(xs: number[]): number {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
+  if (s.length === 0) return Number.NaN;
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 if (!have('redis-benchmark')) {
@@ -91,41 +106,91 @@ const servers: { name: string; start: () => Promise<{ child: ChildProcess; port:
 ];
 if (have('redis-server')) servers.push({ name: 'redis-server', start: startRedis });
 
-const results = new Map<string, Map<string, number>>();
-for (const pipeline of [1, 16]) {
-  for (const s of servers) {
-    const { child, port } = await s.start();
-    // An untimed warm-up, the same for every server: V8 compiles the hot paths first.
-    spawnSync('redis-benchmark', [
-      '-p',
-      String(port),
-      '-t',
-      'set,get,ping',
-      '-n',
-      '20000',
-      '-c',
-      '50',
-      '-P',
-      String(pipeline),
-      '-q',
-    ]);
-    results.set(`${s.name}|${pipeline}`, benchmark(port, pipeline));
-    child.kill('SIGINT');
-    await once(child, 'exit');
+// Rounds interleave the servers, so a noisy minute hurts all of them alike;
+// the medians over the rounds are reported. CPU per request is the server
+// process's own user+system time: steadier than requests/s on a 2-core VM
+// where redis-benchmark itself takes a core.
+const ROUNDS = Number(process.env.MINI_REDIS_BENCH_ROUNDS ?? 3);
+const TESTS = ['ping_inline', 'ping_mbulk', 'set', 'get'];
+const LABEL: Record<string, string> = {
+  ping_inline: 'PING_INLINE',
+  ping_mbulk: 'PING_MBULK',
+  set: 'SET',
+  get: 'GET',
+};
+const rps = new Map<string, number[]>();
+const cpu = new Map<string, number[]>();
+const push = (m: Map<string, number[]>, k: string, v: number) => {
+  const a = m.get(k);
+  if (a === undefined) m.set(k, [v]);
+  else a.push(v);
+};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const pipeline of [1, 16]) {
+    for (const s of servers) {
+      const { child, port } = await s.start();
+      // An untimed warm-up, the same for every server: V8 compiles the hot paths first.
+      spawnSync('redis-benchmark', [
+        '-p',
+        String(port),
+        '-t',
+        'set,get,ping',
+        '-n',
+        '20000',
+        '-c',
+        '50',
+        '-P',
+        String(pipeline),
+        '-q',
+      ]);
+      for (const test of TESTS) {
+        const r = benchmark(child.pid!, port, test, pipeline, N);
+        push(rps, `${s.name}|${pipeline}|${test}`, r.rps);
+        push(cpu, `${s.name}|${pipeline}|${test}`, r.cpuUs);
+      }
+      child.kill('SIGINT');
+      await once(child, 'exit');
+    }
   }
 }
 
-console.log(`\nredis-benchmark -t set,get,ping -n ${N} -c 50 (requests/s)\n`);
+const fmtK = (x: number) => `${(x / 1000).toFixed(0)} k`;
+console.log(
+  `\nredis-benchmark -n ${N} -c 50, ${ROUNDS} rounds: median requests/s [min..max], median server CPU per request\n`,
+);
 for (const pipeline of [1, 16]) {
   console.log(pipeline === 1 ? 'without pipelining' : `-P ${pipeline}`);
-  const o = results.get(`tokio-ts mini-redis|${pipeline}`)!;
-  for (const test of ['PING_INLINE', 'PING_MBULK', 'SET', 'GET']) {
-    const cells = servers.map((s) => results.get(`${s.name}|${pipeline}`)?.get(test) ?? Number.NaN);
-    const ratios = servers
-      .slice(1)
-      .map((s, i) => `${(o.get(test)! / cells[i + 1]!).toFixed(2)}x ${s.name}`);
+  for (const test of TESTS) {
+    const cells = servers.map((s) => {
+      const xs = rps.get(`${s.name}|${pipeline}|${test}`) ?? [];
+      return {
+        name: s.name,
+        rps: median(xs),
+        lo: Math.min(...xs),
+        hi: Math.max(...xs),
+        cpu: median(cpu.get(`${s.name}|${pipeline}|${test}`) ?? []),
+      };
+    });
+    const o = cells[0]!;
     console.log(
-      `  ${test.padEnd(12)} ${servers.map((s, i) => `${s.name} ${cells[i]!.toFixed(0)}`).join(' | ')}   ours = ${ratios.join(', ')}`,
+      `  ${LABEL[test]!.padEnd(12)} ${cells
+        .map(
+          (c) => `${c.name} ${fmtK(c.rps)} [${fmtK(c.lo)}..${fmtK(c.hi)}] ${c.cpu.toFixed(2)} us`,
+        )
+        .join(' | ')}`,
+    );
+    console.log(
+      `  ${''.padEnd(12)} ours = ${cells
+        .slice(1)
+        .map(
+          (c) =>
+            `${(o.rps / c.rps).toFixed(2)}x ${c.name} (per round: ${(
+              rps.get(`tokio-ts mini-redis|${pipeline}|${test}`) ?? []
+            )
+              .map((x, i) => (x / (rps.get(`${c.name}|${pipeline}|${test}`) ?? [])[i]!).toFixed(2))
+              .join(' ')}; CPU/request ${(o.cpu / c.cpu).toFixed(2)}x)`,
+        )
+        .join(', ')}`,
     );
   }
 }
