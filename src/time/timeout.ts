@@ -90,6 +90,7 @@ enum S {
 }
 
 /** The timeout leaf: iterator, timer entry and waiting record in one object. @internal */
+// (TypeScript-`private` methods, not `#private` ones: those add a brand slot per instance)
 class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry, Waiting {
   // TimerEntry fields (the driver links the entry into its wheel)
   when: number;
@@ -123,7 +124,7 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
 
   next(): IteratorResult<Suspend, T> {
     const s = this.#state;
-    if (s === S.Draining) return this.#drain();
+    if (s === S.Draining) return this.drain();
     if (s === S.Done) return { done: true, value: undefined as T };
     let inner = this.#inner;
     if (inner === null) {
@@ -136,31 +137,31 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
     try {
       r = inner.next();
     } catch (err) {
-      this.#finish();
+      this.finish();
       throw err;
     }
-    return this.#step(r);
+    return this.step(r);
   }
 
   throw(err: unknown): IteratorResult<Suspend, T> {
     const inner = this.#inner;
     if (this.#state === S.Draining || inner === null || typeof inner.throw !== 'function') {
-      this.#finish();
+      this.finish();
       throw err;
     }
     let r: IteratorResult<Suspend, T>;
     try {
       r = inner.throw(err);
     } catch (e) {
-      this.#finish();
+      this.finish();
       throw e;
     }
-    return this.#step(r);
+    return this.step(r);
   }
 
   /** The task is being cancelled (after `cancelWait`): run the inner `finally` blocks. */
   return(value?: unknown): IteratorResult<Suspend, T> {
-    this.#finish();
+    this.finish();
     const inner = this.#inner;
     if (inner !== null && typeof inner.return === 'function') {
       const r = inner.return(value as T);
@@ -171,9 +172,9 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
   }
 
   /** One result of the inner iterator, polled first as Tokio does. */
-  #step(r: IteratorResult<Suspend, T>): IteratorResult<Suspend, T> {
+  private step(r: IteratorResult<Suspend, T>): IteratorResult<Suspend, T> {
     if (r.done === true) {
-      this.#finish();
+      this.finish();
       return r;
     }
     if (r.value !== SUSPEND) return r; // a bare `yield`: the runtime throws a TypeError in
@@ -185,13 +186,13 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
       if (this.when !== Number.POSITIVE_INFINITY && !this.#driver.insert(this))
         this.#state = S.Fired;
     }
-    if (this.#state === S.Fired) return this.#elapse();
+    if (this.#state === S.Fired) return this.elapse();
     task.waitingOn = this;
     return SUSPENDED;
   }
 
   /** Deadline reached and the inner future is parked: cancel it, then throw. */
-  #elapse(): IteratorResult<Suspend, T> {
+  private elapse(): IteratorResult<Suspend, T> {
     const task = this.#task!;
     this.#driver.remove(this);
     const w = this.#innerWait;
@@ -202,14 +203,14 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
       if (f !== undefined && f !== null) {
         this.#hook = toIterator(f, 'a cancel hook');
         this.#state = S.Draining;
-        return this.#drain();
+        return this.drain();
       }
     }
-    return this.#returnInner();
+    return this.returnInner();
   }
 
   /** Drives the inner cancel hook's Future, then returns the inner iterator. */
-  #drain(): IteratorResult<Suspend, T> {
+  private drain(): IteratorResult<Suspend, T> {
     const hook = this.#hook!;
     const r = hook.next();
     if (r.done !== true) {
@@ -219,10 +220,10 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
       return r;
     }
     this.#hook = null;
-    return this.#returnInner();
+    return this.returnInner();
   }
 
-  #returnInner(): never {
+  private returnInner(): never {
     this.#state = S.Done;
     const inner = this.#inner!;
     this.#inner = null;
@@ -252,7 +253,7 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
   }
 
   /** The inner future ended (or is being returned): drop the timer. */
-  #finish(): void {
+  private finish(): void {
     this.#state = S.Done;
     this.#innerWait = null;
     this.#driver.remove(this);
