@@ -6,8 +6,8 @@
  */
 import { Effect, PubSub, Queue } from 'effect';
 import { bench, group } from 'mitata';
-import { type Future, Runtime, spawn } from 'tokio-ts';
-import { broadcast, mpsc } from 'tokio-ts/sync';
+import { type Future, Runtime, spawn, yieldNow } from 'tokio-ts';
+import { broadcast, mpsc, watch } from 'tokio-ts/sync';
 import { runAndReport } from './lib/report.js';
 
 const N = 100_000;
@@ -166,6 +166,31 @@ function* broadcastFanOut(): Future<void> {
   for (const t of tasks) yield* t;
 }
 
+/**
+ * watch: the sender publishes FAN_MSGS versions, yielding after each so that
+ * every receiver sees every version (watch coalesces otherwise); a delivery
+ * is one `changed()` + `borrowAndUpdate()` in one receiver.
+ */
+let watchDeliveries = 0;
+function* watchFanOut(): Future<void> {
+  const [tx, rx0] = watch.channel<number>(-1);
+  const tasks = Array.from({ length: FAN }, () => {
+    const rx = rx0.clone();
+    return spawn(function* () {
+      for (;;) {
+        yield* rx.changed();
+        watchDeliveries++;
+        if (rx.borrowAndUpdate() === FAN_MSGS - 1) return;
+      }
+    });
+  });
+  for (let i = 0; i < FAN_MSGS; i++) {
+    tx.send(i);
+    yield* yieldNow();
+  }
+  for (const t of tasks) yield* t;
+}
+
 const effectFanOut = Effect.scoped(
   Effect.gen(function* () {
     const ps = yield* PubSub.bounded<number>(FAN_MSGS);
@@ -200,6 +225,7 @@ group(`ping-pong over two channels (${PP} round trips)`, () => {
 
 group(`fan-out to ${FAN} receivers (${FAN_MSGS} msgs)`, () => {
   bench('tokio-ts broadcast', () => rt.blockOn(broadcastFanOut));
+  bench('tokio-ts watch (sender yields per version)', () => rt.blockOn(watchFanOut));
   bench('Effect 3 PubSub', () => Effect.runPromise(effectFanOut));
 });
 
@@ -213,6 +239,7 @@ const med = await runAndReport(
     'raw promise ping-pong': PP,
     'Effect 3 Queue ping-pong': PP,
     'tokio-ts broadcast': FAN * FAN_MSGS,
+    'tokio-ts watch (sender yields per version)': FAN * FAN_MSGS,
     'Effect 3 PubSub': FAN * FAN_MSGS,
   },
   [
@@ -241,9 +268,22 @@ const med = await runAndReport(
       ours: 'tokio-ts broadcast',
       anchor: 'Effect 3 PubSub',
     },
+    {
+      label: 'watch vs Effect PubSub (per delivery)',
+      ours: 'tokio-ts watch (sender yields per version)',
+      anchor: 'Effect 3 PubSub',
+    },
   ],
 );
 const t = med.get('tokio-ts mpsc send/recv');
 if (t !== undefined) console.log(`  mpsc send/recv: ${(1e9 / t / 1e6).toFixed(1)} M msg/s`);
 const m = med.get('tokio-ts mpsc send/recvMany');
 if (m !== undefined) console.log(`  mpsc send/recvMany: ${(1e9 / m / 1e6).toFixed(1)} M msg/s`);
+// every receiver saw every version: the per-delivery figure above is exact
+{
+  watchDeliveries = 0;
+  await rt.blockOn(watchFanOut);
+  console.log(
+    `  watch fan-out: ${watchDeliveries} deliveries per run (${FAN} receivers x ${FAN_MSGS} versions)`,
+  );
+}
