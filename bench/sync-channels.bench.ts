@@ -280,10 +280,8 @@ if (t !== undefined) console.log(`  mpsc send/recv: ${(1e9 / t / 1e6).toFixed(1)
 const m = med.get('tokio-ts mpsc send/recvMany');
 if (m !== undefined) console.log(`  mpsc send/recvMany: ${(1e9 / m / 1e6).toFixed(1)} M msg/s`);
 // every receiver saw every version: the per-delivery figure above is exact
-{
-  watchDeliveries = 0;
-  await rt.blockOn(watchFanOut);
-  console.log(
-    `  watch fan-out: ${watchDeliveries} deliveries per run (${FAN} receivers x ${FAN_MSGS} versions)`,
-  );
-}
+watchDeliveries = 0;
+await rt.blockOn(watchFanOut);
+console.log(
+  `  watch fan-out: ${watchDeliveries} deliveries per run (${FAN} receivers x ${FAN_MSGS} versions)`,
+);
