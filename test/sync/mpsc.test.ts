@@ -51,6 +51,29 @@ describe('mpsc', () => {
     assert.deepEqual(got, [2, 3, 4, 5]);
   });
 
+  test('unbounded weak senders upgrade while a strong one lives and do not keep the channel open', function* () {
+    const [tx, rx] = mpsc.unboundedChannel<number>();
+    const weak = tx.downgrade();
+    assert.deepEqual([tx.strongCount(), tx.weakCount()], [1, 1]);
+    const up = weak.upgrade();
+    assert.ok(up !== undefined);
+    assert.deepEqual([weak.strongCount(), weak.weakCount()], [2, 1]);
+    up.send(1);
+    up.close();
+    tx.send(2);
+    const h = spawn(function* () {
+      const got: (number | undefined)[] = [];
+      for (let i = 0; i < 3; i++) got.push(yield* rx.recv());
+      return got;
+    });
+    yield* settle();
+    assert.equal(h.isFinished(), false, 'the strong sender keeps the receiver waiting');
+    tx.close();
+    assert.deepEqual(yield* h, [1, 2, undefined], 'the weak sender alone does not keep it open');
+    assert.equal(weak.upgrade(), undefined);
+    assert.equal(weak.strongCount(), 0);
+  });
+
   test('capacity is enforced: the capacity+1-th send waits until a recv', function* () {
     const [tx, rx] = mpsc.channel<number>(2);
     yield* tx.send(1);

@@ -539,6 +539,72 @@ export class UnboundedSender<T> extends SenderBase<T> {
     this.chan.senders++;
     return new UnboundedSender<T>(this.chan);
   }
+
+  /** A {@link WeakUnboundedSender}: it can make a sender while others exist, but does not keep the channel open. */
+  downgrade(): WeakUnboundedSender<T> {
+    return new WeakUnboundedSender<T>(this.chan);
+  }
+
+  /** Live senders (strong), as Tokio's `strong_count`. */
+  strongCount(): number {
+    return this.chan.senders;
+  }
+
+  /** Live weak senders. */
+  weakCount(): number {
+    return this.chan.weak;
+  }
+}
+
+/**
+ * The weak form of an {@link UnboundedSender}: `upgrade()` gives an
+ * UnboundedSender while at least one strong sender is alive, else undefined.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.unboundedChannel<string>();
+ *   const weak = tx.downgrade();
+ *   const up = weak.upgrade()!; // a strong sender: close it like any other
+ *   up.send('via an upgraded sender');
+ *   up.close();
+ *   tx.close();
+ *   console.log(yield* rx.recv()); // via an upgraded sender
+ *   console.log(weak.upgrade()); // undefined: no strong sender is left
+ *   console.log(yield* rx.recv()); // undefined: the weak one does not keep it open
+ * });
+ * ```
+ */
+export class WeakUnboundedSender<T> {
+  readonly #chan: Chan<T>;
+
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+    chan.weak++;
+    weakRegistry.register(this, chan);
+  }
+
+  /** A new strong UnboundedSender, or undefined once every strong sender is gone. */
+  upgrade(): UnboundedSender<T> | undefined {
+    const c = this.#chan;
+    if (c.senders === 0) return undefined;
+    c.senders++;
+    return new UnboundedSender<T>(c);
+  }
+
+  /** Live senders (strong). */
+  strongCount(): number {
+    return this.#chan.senders;
+  }
+
+  /** Live weak senders. */
+  weakCount(): number {
+    return this.#chan.weak;
+  }
 }
 
 /** What {@link Receiver.tryRecv} found. */

@@ -10,4 +10,5 @@ export {
   UnboundedSender,
   unboundedChannel,
   WeakSender,
+  WeakUnboundedSender,
 } from './channel.js';
