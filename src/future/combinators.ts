@@ -2,9 +2,13 @@
  * `select`, `race`, `join`, `tryJoin`: run futures concurrently inside one task.
  *
  * How and why: each branch runs as a lightweight child task of the current
- * task, driven by the same scheduler. On the first poll the combinator polls
- * every branch inline (no queue round trip), so a branch that is ready at once
- * finishes the combinator without suspending. Losing branches are cancelled
+ * task (its own wait record, budget and cancellation), but it is never queued
+ * on its own: on the first poll the combinator polls every branch inline, and
+ * a branch that is woken later wakes the parent, whose next poll polls it
+ * (`pollWoken`), as Tokio's `select!` polls its branches when it is polled.
+ * So a branch cannot finish (take a message, deliver a send) while its parent
+ * is not running: an abort that lands first drops it, and what it was granted
+ * goes back. Losing branches are cancelled
  * synchronously (their cancel hooks give back what they were granted, their
  * `finally` blocks run) and the combinator returns only after their cleanup
  * has finished. If the parent task is cancelled, the branches are cancelled
@@ -204,8 +208,10 @@ class CombinatorFuture
   #remaining = 0;
   /** select/race: the winner; join: the first failure; tryJoin: the failure */
   #decided: Task | null = null;
-  /** true while the first poll polls branches inline (the parent is running) */
+  /** true while branches are polled inline (the parent is running) */
   #starting = false;
+  /** branches woken since the parent's last poll, polled by the next one */
+  #woken: Task[] = [];
 
   constructor(
     mode: Mode,
@@ -227,9 +233,46 @@ class CombinatorFuture
 
   next(): IteratorResult<Suspend, unknown> {
     if (this.#state === S.Init) return this.#start();
+    if (this.#woken.length > 0) this.pollWoken();
     if (this.#remaining === 0) return this.#finish();
     this.#parent!.waitingOn = this;
     return SUSPENDED;
+  }
+
+  /** A branch was woken: the parent polls it (scheduler, `Task.branch`). */
+  childWoken(child: Task): void {
+    if (child.inQueue) return;
+    child.inQueue = true; // here: "in the woken list"
+    this.#woken.push(child);
+    this.#parent!.wake();
+  }
+
+  /**
+   * Polls the woken branches inline, in the parent's poll (Tokio's select
+   * polls its branches when it is polled). Branches woken during this pass
+   * (one gave another a message, or one used up its budget) wait for the
+   * parent's next poll: the parent was woken again, and yields first. @internal
+   */
+  pollWoken(): void {
+    const woken = this.#woken;
+    const n = woken.length;
+    if (n === 0) return;
+    const sched = this.#parent!.sched;
+    const stopEarly = this.#mode === Mode.Select || this.#mode === Mode.Race;
+    const wasStarting = this.#starting;
+    this.#starting = true; // the parent is running: taskDone must not wake it
+    // not biased: start at a random one of them, as Tokio's select starts at a
+    // random branch each poll
+    const start = this.#biased || n === 1 ? 0 : Math.floor(sched.random() * n);
+    for (let k = 0; k < n; k++) woken[k]!.inQueue = false;
+    for (let k = 0; k < n; k++) {
+      const c = woken[(start + k) % n]!;
+      // (a decided select has cancelled the others: they are no longer Scheduled)
+      if (c.state === State.Scheduled && !c.inQueue) sched.pollNow(c);
+      if (stopEarly && this.#decided !== null) break;
+    }
+    woken.splice(0, n);
+    this.#starting = wasStarting;
   }
 
   #start(): IteratorResult<Suspend, unknown> {
@@ -351,6 +394,7 @@ class DrainBranches implements Future<void>, Iterator<Suspend, void, unknown>, W
     return this;
   }
   next(): IteratorResult<Suspend, void> {
+    this.#c.pollWoken(); // cancelled branches whose cleanup was woken
     if (this.#c.remaining === 0) return { done: true, value: undefined };
     this.#c.parent.waitingOn = this;
     return SUSPENDED;

@@ -129,6 +129,8 @@ export class Scheduler {
     const task = new Task(nextTaskId++, this, gen, undefined, parent, observer, parent.locals);
     task.state = State.Parked;
     task.index = index;
+    // its wakes go to the observer if it polls woken children (select/join)
+    if (observer.childWoken !== undefined) task.branch = true;
     return task;
   }
 
@@ -153,7 +155,11 @@ export class Scheduler {
     const s = task.state;
     if (s === State.Parked) {
       task.state = State.Scheduled;
-      if (!task.inQueue) {
+      // A combinator branch is not queued: its combinator polls it inside the
+      // parent's next poll (as Tokio's select polls its branches), so an abort
+      // of the parent in between drops the branch before it can finish.
+      if (task.parent !== null && task.branch) task.observer!.childWoken!(task);
+      else if (!task.inQueue) {
         task.inQueue = true;
         this.#queue.push(task);
         this.#ensureDrain();
@@ -288,7 +294,8 @@ export class Scheduler {
       if (task.notified || (task.cancelRequested && phase === Phase.Main)) {
         task.notified = false;
         task.state = State.Scheduled;
-        if (!task.inQueue) {
+        if (task.parent !== null && task.branch) task.observer!.childWoken!(task);
+        else if (!task.inQueue) {
           task.inQueue = true;
           this.#queue.push(task);
           this.#ensureDrain();

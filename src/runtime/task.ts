@@ -31,16 +31,16 @@ export enum Phase {
   Done = 3,
 }
 
-/** Bit layout of `Task.#b`. @internal */
-enum B {
-  Outcome = 0b11,
-  Observed = 1 << 2,
-  PhaseShift = 4,
-  Phase = 0b11 << 4,
-  CancelRequested = 1 << 6,
-  Low = (1 << 7) - 1,
-  IndexShift = 7,
-}
+// Bit layout of `Task.#b` (module constants, which the JIT folds; an enum is
+// an object whose properties are loaded).
+const B_OUTCOME = 0b11;
+const B_OBSERVED = 1 << 2;
+const B_BRANCH = 1 << 3;
+const B_PHASE_SHIFT = 4;
+const B_PHASE = 0b11 << 4;
+const B_CANCEL_REQUESTED = 1 << 6;
+const B_LOW = (1 << 7) - 1;
+const B_INDEX_SHIFT = 7;
 
 /** How the task's main generator ended. @internal */
 export enum Outcome {
@@ -53,6 +53,8 @@ export enum Outcome {
 /** Notified when a task completes (combinators, scopes, join sets). @internal */
 export interface TaskObserver {
   taskDone(task: Task): void;
+  /** A branch (`task.branch`) was woken: poll it within the parent's next poll. */
+  childWoken?(task: Task): void;
 }
 
 /** A node of a task's chain of task-local values. @internal */
@@ -153,37 +155,44 @@ export class Task implements ListNode<Task> {
 
   /** which iterator the task is driving */
   get phase(): Phase {
-    return (this.#b & B.Phase) >> B.PhaseShift;
+    return (this.#b & B_PHASE) >> B_PHASE_SHIFT;
   }
   set phase(v: Phase) {
-    this.#b = (this.#b & ~B.Phase) | (v << B.PhaseShift);
+    this.#b = (this.#b & ~B_PHASE) | (v << B_PHASE_SHIFT);
   }
   get cancelRequested(): boolean {
-    return (this.#b & B.CancelRequested) !== 0;
+    return (this.#b & B_CANCEL_REQUESTED) !== 0;
   }
   set cancelRequested(v: boolean) {
-    this.#b = v ? this.#b | B.CancelRequested : this.#b & ~B.CancelRequested;
+    this.#b = v ? this.#b | B_CANCEL_REQUESTED : this.#b & ~B_CANCEL_REQUESTED;
   }
   /** how the main generator ended */
   get outcome(): Outcome {
-    return this.#b & B.Outcome;
+    return this.#b & B_OUTCOME;
   }
   set outcome(v: Outcome) {
-    this.#b = (this.#b & ~B.Outcome) | v;
+    this.#b = (this.#b & ~B_OUTCOME) | v;
   }
   /** someone observed the outcome (joined, awaited, collected by a set) */
   get observed(): boolean {
-    return (this.#b & B.Observed) !== 0;
+    return (this.#b & B_OBSERVED) !== 0;
   }
   set observed(v: boolean) {
-    this.#b = v ? this.#b | B.Observed : this.#b & ~B.Observed;
+    this.#b = v ? this.#b | B_OBSERVED : this.#b & ~B_OBSERVED;
+  }
+  /** a combinator branch: its wake-ups go to the combinator, which polls it inside its parent's poll */
+  get branch(): boolean {
+    return (this.#b & B_BRANCH) !== 0;
+  }
+  set branch(v: boolean) {
+    this.#b = v ? this.#b | B_BRANCH : this.#b & ~B_BRANCH;
   }
   /** index inside a combinator */
   get index(): number {
-    return this.#b >>> B.IndexShift;
+    return this.#b >>> B_INDEX_SHIFT;
   }
   set index(v: number) {
-    this.#b = (this.#b & B.Low) | (v << B.IndexShift);
+    this.#b = (this.#b & B_LOW) | (v << B_INDEX_SHIFT);
   }
 
   get name(): string | undefined {
@@ -243,7 +252,7 @@ export class Task implements ListNode<Task> {
    * cleanup iterator, the deferred list and the wait record cleared.
    */
   markDone(): void {
-    this.#b = (this.#b & ~B.Phase) | (Phase.Done << B.PhaseShift);
+    this.#b = (this.#b & ~B_PHASE) | (Phase.Done << B_PHASE_SHIFT);
     this.state = State.Done;
     this.waitingOn = null;
     const x = this.#x;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { type Future, join, race, select, spawn, tryJoin, yieldNow } from 'tokio-ts';
 import { pending, ready, suspend, type Waker } from 'tokio-ts/future';
+import { mpsc } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
 
 /** A tiny channel built on suspend(): the receiver's cancel hook gives a handed-over value back. */
@@ -169,6 +170,63 @@ describe('select', () => {
     } catch (e) {
       assert.ok(e instanceof TypeError);
     }
+  });
+});
+
+describe('select branches run inside the parent (as Tokio polls them)', () => {
+  // A branch woken by a message is polled when its parent is, not on its own:
+  // so the parent either returns the message or, aborted first, leaves it in
+  // the channel. It is never taken by a branch whose select result is lost.
+  for (const yieldBeforeAbort of [false, true]) {
+    test(`abort right after the branch was woken (${yieldBeforeAbort ? 'after a yield' : 'at once'}): the message is returned or stays queued`, function* () {
+      const [tx, rx] = mpsc.channel<number>(4);
+      const h = spawn(function* () {
+        const r = yield* select({ v: rx.recv(), never: pending() });
+        return r.key === 'v' ? r.value : undefined;
+      });
+      yield* yieldNow(); // h waits in its select
+      assert.equal(tx.trySend(7), 'ok');
+      if (yieldBeforeAbort) yield* yieldNow();
+      h.abort();
+      const got: number[] = [];
+      try {
+        const v = yield* h;
+        if (v !== undefined) got.push(v);
+      } catch {
+        // cancelled before it took the message
+      }
+      for (let r = rx.tryRecv(); r.ok; r = rx.tryRecv()) got.push(r.value);
+      assert.deepEqual(got, [7]);
+    });
+  }
+
+  test('a branch that keeps having work still yields its budget to other tasks', function* () {
+    const [tx, rx] = mpsc.unboundedChannel<number>();
+    for (let i = 0; i < 1000; i++) tx.send(i);
+    let other = 0;
+    const o = spawn(function* () {
+      for (;;) {
+        other++;
+        yield* yieldNow();
+      }
+    });
+    let n = 0;
+    const counts: number[] = [];
+    yield* select({
+      drain: (function* () {
+        for (; n < 1000; n++) {
+          yield* rx.recv();
+          if (n % 200 === 0) counts.push(other);
+        }
+      })(),
+      never: pending(),
+    });
+    o.abort();
+    assert.equal(n, 1000);
+    assert.ok(
+      counts[counts.length - 1]! > counts[0]!,
+      'the other task ran while the branch drained',
+    );
   });
 });
 
