@@ -706,6 +706,27 @@ export class Receiver<T> {
     return this.#chan.buf.length === 0;
   }
 
+  /** Free slots right now (neither buffered nor reserved by a permit); `Infinity` when unbounded. */
+  capacity(): number {
+    const c = this.#chan;
+    return Math.max(0, c.cap - c.buf.length - c.reserved);
+  }
+
+  /** The capacity the channel was created with (`Infinity` when unbounded). */
+  maxCapacity(): number {
+    return this.#chan.cap;
+  }
+
+  /** Live strong senders, as Tokio's `sender_strong_count`. */
+  senderStrongCount(): number {
+    return this.#chan.senders;
+  }
+
+  /** Live weak senders, as Tokio's `sender_weak_count`. */
+  senderWeakCount(): number {
+    return this.#chan.weak;
+  }
+
   /** True once closed, or once every sender and permit is gone. */
   isClosed(): boolean {
     return this.#chan.rxClosed || (this.#chan.senders === 0 && this.#chan.reserved === 0);
