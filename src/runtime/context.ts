@@ -15,6 +15,13 @@ import type { Task } from './task.js';
 /** Tokio's initial coop budget per poll (`Budget::initial()`). */
 export const BUDGET = 128;
 
+/**
+ * The budget of an `unconstrained` task: a large small-integer, not Infinity
+ * (a double would make `ctx.budget` a boxed number that every budget check
+ * unboxes). Running out after a billion operations yields once. @internal
+ */
+export const UNCONSTRAINED_BUDGET = 0x3fff_ffff;
+
 /** @internal */
 export const ctx: { current: Task | null; budget: number } = { current: null, budget: BUDGET };
 

@@ -20,7 +20,7 @@
  */
 import { type Future, type Suspend, toIterator } from '../future/future.js';
 import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
-import { BUDGET, ctx, SUSPEND } from './context.js';
+import { BUDGET, ctx, SUSPEND, UNCONSTRAINED_BUDGET } from './context.js';
 import { LinkedList } from './linked-list.js';
 import { RingBuffer } from './ring-buffer.js';
 import { type LocalNode, Outcome, Phase, State, Task, type TaskObserver } from './task.js';
@@ -193,7 +193,7 @@ export class Scheduler {
     const prevTask = ctx.current;
     const prevBudget = ctx.budget;
     ctx.current = task;
-    ctx.budget = task.unconstrained > 0 ? Number.POSITIVE_INFINITY : BUDGET;
+    ctx.budget = task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET;
     task.state = State.Running;
     this.polls++;
     try {

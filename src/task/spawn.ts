@@ -4,11 +4,13 @@
  */
 import type { Future, FutureLike, Suspend } from '../future/future.js';
 import {
+  BUDGET,
   coopProceed,
   ctx,
   currentTask,
   parkForBudget,
   SUSPENDED,
+  UNCONSTRAINED_BUDGET,
   type Waiting,
 } from '../runtime/context.js';
 import { currentScheduler, type SpawnOptions } from '../runtime/runtime.js';
@@ -150,12 +152,12 @@ export function* unconstrained<T>(fut: FutureLike<T>): Generator<Suspend, T, unk
   const task = currentTask();
   const f = typeof fut === 'function' ? fut() : fut;
   task.unconstrained++;
-  ctx.budget = Number.POSITIVE_INFINITY;
+  ctx.budget = UNCONSTRAINED_BUDGET;
   try {
     return yield* f as Future<T> as Iterable<Suspend, T, unknown>;
   } finally {
     task.unconstrained--;
-    if (task.unconstrained === 0 && ctx.current === task) ctx.budget = 128;
+    if (task.unconstrained === 0 && ctx.current === task) ctx.budget = BUDGET;
   }
 }
 
