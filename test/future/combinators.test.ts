@@ -200,6 +200,47 @@ describe('select branches run inside the parent (as Tokio polls them)', () => {
     });
   }
 
+  test('nested: a wake-up inside an inner select reaches it through the outer one', function* () {
+    const [tx1, rx1] = mpsc.channel<string>(1);
+    const [tx2, rx2] = mpsc.channel<string>(1);
+    const h = spawn(function* () {
+      const got: string[] = [];
+      const r = yield* join(
+        (function* () {
+          const inner = yield* select({ a: rx1.recv(), never: pending() });
+          got.push(`inner ${inner.key}=${inner.value}`);
+          return 1;
+        })(),
+        (function* () {
+          got.push(`second ${yield* rx2.recv()}`);
+          return 2;
+        })(),
+      );
+      return { r, got };
+    });
+    yield* yieldNow();
+    assert.equal(tx2.trySend('y'), 'ok');
+    yield* yieldNow();
+    assert.equal(tx1.trySend('x'), 'ok');
+    const { r, got } = yield* h;
+    assert.deepEqual(r, [1, 2]);
+    assert.deepEqual(got, ['second y', 'inner a=x']);
+  });
+
+  test('join of 200 branches woken one by one finishes with every value in order', function* () {
+    const chans = Array.from({ length: 200 }, () => mpsc.channel<number>(1));
+    const h = spawn(join(...chans.map(([, rx]) => rx.recv())));
+    yield* yieldNow();
+    for (let i = 199; i >= 0; i--) {
+      assert.equal(chans[i]![0].trySend(i), 'ok');
+      if (i % 7 === 0) yield* yieldNow();
+    }
+    assert.deepEqual(
+      yield* h,
+      Array.from({ length: 200 }, (_, i) => i),
+    );
+  });
+
   test('a branch that keeps having work still yields its budget to other tasks', function* () {
     const [tx, rx] = mpsc.unboundedChannel<number>();
     for (let i = 0; i < 1000; i++) tx.send(i);
