@@ -180,6 +180,16 @@ class SenderBase<T> {
     return this.chan.rxClosed;
   }
 
+  /** Live senders (strong), as Tokio's `strong_count`. */
+  strongCount(): number {
+    return this.chan.senders;
+  }
+
+  /** Live weak senders. */
+  weakCount(): number {
+    return this.chan.weak;
+  }
+
   /** True if both senders feed the same channel. */
   sameChannel(other: SenderBase<T>): boolean {
     return this.chan === other.chan;
@@ -310,16 +320,6 @@ export class Sender<T> extends SenderBase<T> {
   /** A {@link WeakSender}: it can make a Sender while others exist, but does not keep the channel open. */
   downgrade(): WeakSender<T> {
     return new WeakSender<T>(this.chan);
-  }
-
-  /** Live senders (strong), as Tokio's `strong_count`. */
-  strongCount(): number {
-    return this.chan.senders;
-  }
-
-  /** Live weak senders. */
-  weakCount(): number {
-    return this.chan.weak;
   }
 
   /** Sends without waiting: `'ok'`, `'full'` or `'closed'`. */
@@ -463,6 +463,37 @@ export class PermitIterator<T> {
   }
 }
 
+/** What both weak senders share: they count, and do not keep the channel open. */
+class WeakBase<T> {
+  /** @internal */
+  readonly chan: Chan<T>;
+
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    this.chan = chan;
+    chan.weak++;
+    weakRegistry.register(this, chan as Chan<unknown>);
+  }
+
+  /** @internal counts a new strong sender if one is still alive */
+  protected strong(): boolean {
+    const c = this.chan;
+    if (c.senders === 0) return false;
+    c.senders++;
+    return true;
+  }
+
+  /** Live senders (strong). */
+  strongCount(): number {
+    return this.chan.senders;
+  }
+
+  /** Live weak senders. */
+  weakCount(): number {
+    return this.chan.weak;
+  }
+}
+
 /**
  * A sender that does not keep the channel open: `upgrade()` gives a
  * {@link Sender} while at least one strong sender is alive, else undefined.
@@ -477,30 +508,10 @@ export class PermitIterator<T> {
  * tx.close();
  * ```
  */
-export class WeakSender<T> {
-  readonly #chan: Chan<T>;
-
-  /** @internal */
-  constructor(chan: Chan<T>) {
-    this.#chan = chan;
-    chan.weak++;
-    weakRegistry.register(this, chan);
-  }
-
+export class WeakSender<T> extends WeakBase<T> {
   /** A new strong Sender, or undefined once every strong sender is gone. */
   upgrade(): Sender<T> | undefined {
-    const c = this.#chan;
-    if (c.senders === 0) return undefined;
-    c.senders++;
-    return new Sender<T>(c);
-  }
-
-  strongCount(): number {
-    return this.#chan.senders;
-  }
-
-  weakCount(): number {
-    return this.#chan.weak;
+    return this.strong() ? new Sender<T>(this.chan) : undefined;
   }
 }
 
@@ -544,16 +555,6 @@ export class UnboundedSender<T> extends SenderBase<T> {
   downgrade(): WeakUnboundedSender<T> {
     return new WeakUnboundedSender<T>(this.chan);
   }
-
-  /** Live senders (strong), as Tokio's `strong_count`. */
-  strongCount(): number {
-    return this.chan.senders;
-  }
-
-  /** Live weak senders. */
-  weakCount(): number {
-    return this.chan.weak;
-  }
 }
 
 /**
@@ -578,32 +579,10 @@ export class UnboundedSender<T> extends SenderBase<T> {
  * });
  * ```
  */
-export class WeakUnboundedSender<T> {
-  readonly #chan: Chan<T>;
-
-  /** @internal */
-  constructor(chan: Chan<T>) {
-    this.#chan = chan;
-    chan.weak++;
-    weakRegistry.register(this, chan);
-  }
-
+export class WeakUnboundedSender<T> extends WeakBase<T> {
   /** A new strong UnboundedSender, or undefined once every strong sender is gone. */
   upgrade(): UnboundedSender<T> | undefined {
-    const c = this.#chan;
-    if (c.senders === 0) return undefined;
-    c.senders++;
-    return new UnboundedSender<T>(c);
-  }
-
-  /** Live senders (strong). */
-  strongCount(): number {
-    return this.#chan.senders;
-  }
-
-  /** Live weak senders. */
-  weakCount(): number {
-    return this.#chan.weak;
+    return this.strong() ? new UnboundedSender<T>(this.chan) : undefined;
   }
 }
 
