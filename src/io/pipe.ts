@@ -10,15 +10,8 @@
  * @internal
  */
 import type { Suspend } from '../future/future.js';
-import {
-  coopProceed,
-  currentTask,
-  parkForBudget,
-  SUSPENDED,
-  type Waiting,
-} from '../runtime/context.js';
-import { LinkedList, type ListNode } from '../runtime/linked-list.js';
-import type { Task } from '../runtime/task.js';
+import { LazyTakeLeaf } from '../runtime/io/lazy-take.js';
+import { LinkedList } from '../runtime/linked-list.js';
 import { IoError } from './error.js';
 
 /** @internal */
@@ -30,8 +23,8 @@ export class Pipe {
   writeClosed = false;
   /** The reader dropped its end: writes fail with broken-pipe. */
   readClosed = false;
-  readonly readers = new LinkedList<PipeLeaf>();
-  readonly writers = new LinkedList<PipeLeaf>();
+  readonly readers = new LinkedList<LazyTakeLeaf<number>>();
+  readonly writers = new LinkedList<LazyTakeLeaf<number>>();
 
   constructor(maxBuf: number) {
     this.#ring = new Uint8Array(maxBuf);
@@ -102,59 +95,47 @@ export class Pipe {
   }
 }
 
-function wakeOne(q: LinkedList<PipeLeaf>): void {
+function wakeOne(q: LinkedList<LazyTakeLeaf<number>>): void {
   const w = q.shift();
   if (w !== null) w.task!.wake();
 }
 
-function wakeAll(q: LinkedList<PipeLeaf>): void {
+function wakeAll(q: LinkedList<LazyTakeLeaf<number>>): void {
   for (let w = q.shift(); w !== null; w = q.shift()) w.task!.wake();
 }
 
 /** A read (write = false) or write on a pipe. @internal */
-export class PipeLeaf implements Iterator<Suspend, number, unknown>, Waiting, ListNode<PipeLeaf> {
-  pv: PipeLeaf | null = null;
-  nx: PipeLeaf | null = null;
-  list: LinkedList<PipeLeaf> | null = null;
-  task: Task | null = null;
+export class PipeLeaf extends LazyTakeLeaf<number> {
   readonly #pipe: Pipe;
   readonly #buf: Uint8Array;
   readonly #write: boolean;
 
   constructor(pipe: Pipe, buf: Uint8Array, write: boolean) {
+    super();
     this.#pipe = pipe;
     this.#buf = buf;
     this.#write = write;
   }
 
-  [Symbol.iterator](): this {
-    return this;
+  override next(): IteratorResult<Suspend, number> {
+    if (this.list === null && this.#buf.length === 0) return { done: true, value: 0 };
+    return super.next();
   }
 
-  next(): IteratorResult<Suspend, number> {
-    if (this.list !== null) {
-      this.task!.waitingOn = this;
-      return SUSPENDED;
-    }
-    const p = this.#pipe;
-    if (this.#buf.length === 0) return { done: true, value: 0 };
-    if (this.#write ? p.canWrite() : p.canRead()) {
-      if (!coopProceed()) return parkForBudget(this);
-      return { done: true, value: this.#write ? p.writeFrom(this.#buf) : p.readInto(this.#buf) };
-    }
-    const t = currentTask();
-    this.task = t;
-    (this.#write ? p.writers : p.readers).push(this);
-    t.waitingOn = this;
-    return SUSPENDED;
+  protected ready(): boolean {
+    return this.#write ? this.#pipe.canWrite() : this.#pipe.canRead();
   }
 
-  cancelWait(): void {
-    if (this.list !== null) {
-      this.list.remove(this);
-      return;
-    }
-    // Woken but cancelled before it ran: pass the wake-up on.
+  protected take(): number {
+    return this.#write ? this.#pipe.writeFrom(this.#buf) : this.#pipe.readInto(this.#buf);
+  }
+
+  protected waiters(): LinkedList<LazyTakeLeaf<number>> {
+    return this.#write ? this.#pipe.writers : this.#pipe.readers;
+  }
+
+  // Woken but cancelled before it ran: pass the wake-up on.
+  protected passOn(): void {
     const p = this.#pipe;
     if (this.#write) {
       if (p.canWrite()) wakeOne(p.writers);

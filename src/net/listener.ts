@@ -6,16 +6,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Suspend } from '../future/future.js';
 import { IoError } from '../io/error.js';
-import {
-  coopProceed,
-  currentTask,
-  parkForBudget,
-  SUSPENDED,
-  type Waiting,
-} from '../runtime/context.js';
-import { LinkedList, type ListNode } from '../runtime/linked-list.js';
+import { LazyTakeLeaf } from '../runtime/io/lazy-take.js';
+import { LinkedList } from '../runtime/linked-list.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
-import type { Task } from '../runtime/task.js';
 import { awaitReady } from './ready.js';
 
 const swallow = (): void => {};
@@ -24,7 +17,7 @@ const swallow = (): void => {};
 export class ListenerCore {
   readonly server: Server;
   readonly #queue = new RingBuffer<Socket>();
-  readonly waiters = new LinkedList<AcceptLeaf>();
+  readonly waiters = new LinkedList<LazyTakeLeaf<Socket>>();
   closed = false;
   error: IoError | null = null;
   readonly label: string;
@@ -106,43 +99,28 @@ export class ListenerCore {
 }
 
 /** Waits for a queued connection. Returns the raw socket; the listener wraps it. @internal */
-export class AcceptLeaf
-  implements Iterator<Suspend, Socket, unknown>, Waiting, ListNode<AcceptLeaf>
-{
-  pv: AcceptLeaf | null = null;
-  nx: AcceptLeaf | null = null;
-  list: LinkedList<AcceptLeaf> | null = null;
-  task: Task | null = null;
+export class AcceptLeaf extends LazyTakeLeaf<Socket> {
   readonly #core: ListenerCore;
 
   constructor(core: ListenerCore) {
+    super();
     this.#core = core;
   }
 
-  [Symbol.iterator](): this {
-    return this;
+  protected ready(): boolean {
+    return this.#core.isReady();
   }
 
-  next(): IteratorResult<Suspend, Socket> {
-    if (this.list !== null) {
-      this.task!.waitingOn = this;
-      return SUSPENDED;
-    }
-    const c = this.#core;
-    if (c.isReady()) {
-      if (!coopProceed()) return parkForBudget(this);
-      return { done: true, value: c.take() };
-    }
-    const t = currentTask();
-    this.task = t;
-    c.waiters.push(this);
-    t.waitingOn = this;
-    return SUSPENDED;
+  protected take(): Socket {
+    return this.#core.take();
   }
 
-  cancelWait(): void {
-    if (this.list !== null) this.list.remove(this);
-    else this.#core.passOn();
+  protected waiters(): LinkedList<LazyTakeLeaf<Socket>> {
+    return this.#core.waiters;
+  }
+
+  protected passOn(): void {
+    this.#core.passOn();
   }
 
   describe(): string {

@@ -4,16 +4,9 @@ import { isIP } from 'node:net';
 import type { Future, Suspend } from '../future/future.js';
 import { suspend } from '../future/suspend.js';
 import { IoError } from '../io/error.js';
-import {
-  coopProceed,
-  currentTask,
-  parkForBudget,
-  SUSPENDED,
-  type Waiting,
-} from '../runtime/context.js';
-import { LinkedList, type ListNode } from '../runtime/linked-list.js';
+import { LazyTakeLeaf } from '../runtime/io/lazy-take.js';
+import { LinkedList } from '../runtime/linked-list.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
-import type { Task } from '../runtime/task.js';
 import { fromNode, type SocketAddr, type ToSocketAddr, toHostPort } from './addr.js';
 import { awaitReady } from './ready.js';
 
@@ -57,7 +50,7 @@ export class UdpSocket {
   /** @internal */
   readonly queue = new RingBuffer<Datagram>();
   /** @internal */
-  readonly waiters = new LinkedList<RecvLeaf>();
+  readonly waiters = new LinkedList<LazyTakeLeaf<unknown>>();
   /** @internal */
   closed = false;
   /** @internal */
@@ -275,43 +268,30 @@ function* bindUdp(host: string, port: number): Generator<Suspend, UdpSocket, unk
   return new UdpSocket(sock);
 }
 
-class RecvLeaf implements Iterator<Suspend, unknown, unknown>, Waiting, ListNode<RecvLeaf> {
-  pv: RecvLeaf | null = null;
-  nx: RecvLeaf | null = null;
-  list: LinkedList<RecvLeaf> | null = null;
-  task: Task | null = null;
+class RecvLeaf extends LazyTakeLeaf<unknown> {
   readonly #s: UdpSocket;
   readonly #buf: Uint8Array;
 
   constructor(s: UdpSocket, buf: Uint8Array) {
+    super();
     this.#s = s;
     this.#buf = buf;
   }
 
-  [Symbol.iterator](): this {
-    return this;
+  protected ready(): boolean {
+    return this.#s.isReady();
   }
 
-  next(): IteratorResult<Suspend, unknown> {
-    if (this.list !== null) {
-      this.task!.waitingOn = this;
-      return SUSPENDED;
-    }
-    const s = this.#s;
-    if (s.isReady()) {
-      if (!coopProceed()) return parkForBudget(this);
-      return { done: true, value: s.take(this.#buf) };
-    }
-    const t = currentTask();
-    this.task = t;
-    s.waiters.push(this);
-    t.waitingOn = this;
-    return SUSPENDED;
+  protected take(): unknown {
+    return this.#s.take(this.#buf);
   }
 
-  cancelWait(): void {
-    if (this.list !== null) this.list.remove(this);
-    else this.#s.passOn();
+  protected waiters(): LinkedList<LazyTakeLeaf<unknown>> {
+    return this.#s.waiters;
+  }
+
+  protected passOn(): void {
+    this.#s.passOn();
   }
 
   describe(): string {
