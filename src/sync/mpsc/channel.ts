@@ -919,14 +919,18 @@ class RecvLeaf<T>
   next(): IteratorResult<Suspend, T | undefined> {
     const c = this.#chan;
     if (c.buf.length > 0) {
-      if (!this.#parked && !coopProceed()) {
+      if (this.#parked) {
+        // woken (or re-polled after a budget yield): no second budget unit
+        this.#parked = false;
+        this.#task = null;
+      } else if (!coopProceed()) {
         this.#parked = true;
         return parkForBudget(this);
       }
       const res = this.#res;
       res.value = c.buf.shift() as T;
       if (c.sendWaiters.head !== null) c.admit();
-      this.recycle();
+      this.#rx.spare = this;
       return res;
     }
     if (c.ended()) {
