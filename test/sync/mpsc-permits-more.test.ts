@@ -5,8 +5,8 @@
  * permit ending the channel, and a reserveMany that loses a select.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
-import { type Future, select, spawn, yieldNow } from 'tokio-ts';
+import { describe, it } from 'node:test';
+import { type Future, JoinError, select, spawn, yieldNow } from 'tokio-ts';
 import { mpsc, SendError } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
 
@@ -103,5 +103,78 @@ describe('mpsc permits (more)', () => {
     assert.equal(tx.trySend(3), 'ok');
     assert.equal(tx.trySend(4), 'ok');
     assert.equal(rx.len(), 2);
+  });
+
+  test('cancel safety: a waiting reserveMany that is cancelled lets smaller waiters behind it in', function* () {
+    const [tx, rx] = mpsc.channel<number>(2);
+    yield* tx.send(1);
+    yield* tx.send(2);
+    const big = spawn(tx.reserveMany(2));
+    yield* yieldNow();
+    const small = spawn(tx.send(3));
+    yield* yieldNow();
+    assert.equal(rx.tryRecv().ok, true); // one slot: not enough for big
+    yield* yields();
+    assert.equal(
+      small.isFinished(),
+      false,
+      'the small send must not overtake the waiting reserveMany',
+    );
+    big.abort();
+    let cancelled = false;
+    try {
+      yield* big;
+    } catch (e) {
+      cancelled = e instanceof JoinError && e.isCancelled();
+    }
+    assert.equal(cancelled, true);
+    yield* small;
+    assert.deepEqual(
+      [rx.tryRecv(), rx.tryRecv()],
+      [
+        { ok: true, value: 2 },
+        { ok: true, value: 3 },
+      ],
+    );
+    assert.equal(tx.capacity(), 2);
+  });
+});
+
+describe('mpsc weak sender counts', () => {
+  test('strong and weak counts seen from senders, weak senders and the receiver', function* () {
+    const [tx, rx] = mpsc.channel<number>(4);
+    const weak = tx.downgrade();
+    assert.equal(tx.strongCount(), 1);
+    assert.equal(tx.weakCount(), 1);
+    assert.equal(rx.senderStrongCount(), 1);
+    assert.equal(rx.senderWeakCount(), 1);
+    const strong = weak.upgrade();
+    assert.ok(strong !== undefined);
+    assert.equal(strong.sameChannel(tx), true);
+    assert.equal(weak.strongCount(), 2);
+    assert.equal(weak.weakCount(), 1);
+    yield* strong.send(1);
+    strong.close();
+    tx.close();
+    assert.equal(rx.senderStrongCount(), 0);
+    assert.equal(weak.upgrade(), undefined);
+    assert.equal(yield* rx.recv(), 1);
+    assert.equal(yield* rx.recv(), undefined, 'the weak sender did not keep it open');
+  });
+
+  it('unbounded weak senders upgrade to unbounded senders and are counted', () => {
+    const [tx, rx] = mpsc.unboundedChannel<string>();
+    const weak = tx.downgrade();
+    assert.equal(rx.senderWeakCount(), 1);
+    assert.equal(tx.weakCount(), 1);
+    const s = weak.upgrade();
+    assert.ok(s instanceof mpsc.UnboundedSender);
+    assert.equal(rx.senderStrongCount(), 2);
+    s.send('x');
+    s.close();
+    tx.close();
+    assert.equal(weak.upgrade(), undefined);
+    assert.deepEqual(rx.tryRecv(), { ok: true, value: 'x' });
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'disconnected' });
   });
 });
