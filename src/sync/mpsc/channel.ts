@@ -875,8 +875,12 @@ class SendLeaf<T>
 
   cancelWait(): void {
     const c = this.#chan;
-    if (this.#state === S.Waiting) c.sendWaiters.remove(this);
-    else if (this.#state === S.Granted) c.unreserve(this.need);
+    if (this.#state === S.Waiting) {
+      c.sendWaiters.remove(this);
+      // a cancelled head (say a reserveMany(n) waiting for n slots) may have
+      // been holding back smaller waiters that fit in the free slots now
+      c.admit();
+    } else if (this.#state === S.Granted) c.unreserve(this.need);
     this.#state = S.Done;
   }
 
