@@ -10,6 +10,7 @@
  * @internal
  */
 import type { Future, Suspend } from '../future/future.js';
+import type { Scheduler } from './scheduler.js';
 import type { Task } from './task.js';
 
 /** Tokio's initial coop budget per poll (`Budget::initial()`). */
@@ -22,8 +23,16 @@ export const BUDGET = 128;
  */
 export const UNCONSTRAINED_BUDGET = 0x3fff_ffff;
 
-/** @internal */
-export const ctx: { current: Task | null; budget: number } = { current: null, budget: BUDGET };
+/**
+ * `current`: the task being polled. `entered`: the scheduler a future factory
+ * passed to `spawn`/`blockOn` is being called for (so `sleep()`, `timeout()`
+ * and friends inside it bind to that runtime, not the caller's). @internal
+ */
+export const ctx: { current: Task | null; budget: number; entered: Scheduler | null } = {
+  current: null,
+  budget: BUDGET,
+  entered: null,
+};
 
 /** The token every suspended leaf yields. @internal */
 export const SUSPEND = Object.freeze({ tokioTsSuspend: true }) as unknown as Suspend;

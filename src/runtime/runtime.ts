@@ -63,9 +63,7 @@ export class Runtime {
 
   /** The current task's runtime, else this thread's default runtime. */
   static current(): Runtime {
-    const t = ctx.current;
-    if (t !== null) return t.sched.owner as Runtime;
-    return defaultRuntime();
+    return currentScheduler().owner as Runtime;
   }
 
   /**
@@ -193,6 +191,8 @@ export function defaultRuntime(): Runtime {
 
 /** The scheduler of the current task, else of the default runtime. @internal */
 export function currentScheduler(): Scheduler {
+  const e = ctx.entered;
+  if (e !== null) return e;
   const t = ctx.current;
   return t !== null ? t.sched : defaultRuntime().sched;
 }

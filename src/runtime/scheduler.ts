@@ -105,7 +105,7 @@ export class Scheduler {
 
   /** Creates a root task and queues it; it is not polled before `spawn` returns. */
   spawn(fut: unknown, name: string | undefined, observer: TaskObserver | null = null): Task {
-    const gen = toIterator(fut as Future<unknown>, 'spawn');
+    const gen = this.#iterate(fut, 'spawn');
     const task = new Task(nextTaskId++, this, gen, name, null, observer, null);
     if (this.captureSpawnLocation) task.spawnedAt = spawnLocation();
     this.spawned++;
@@ -141,13 +141,30 @@ export class Scheduler {
     observer: TaskObserver,
     locals: LocalNode | null,
   ): Task {
-    const gen = toIterator(fut as Future<unknown>, 'scope.spawn');
+    const gen = this.#iterate(fut, 'scope.spawn');
     const task = new Task(nextTaskId++, this, gen, name, ctxParent(), observer, locals);
     this.spawned++;
     task.inQueue = true;
     this.#queue.push(task);
     this.#ensureDrain();
     return task;
+  }
+
+  /**
+   * The iterator of a future to spawn here. A factory (a function) is called
+   * as if inside this runtime, as Tokio's `Runtime::enter`: what it creates
+   * (a timeout's deadline, a sleep) belongs to this runtime's clock even when
+   * the caller is outside it or on another runtime.
+   */
+  #iterate(fut: unknown, what: string): Iterator<Suspend, unknown, unknown> {
+    if (typeof fut !== 'function') return toIterator(fut as Future<unknown>, what);
+    const prev = ctx.entered;
+    ctx.entered = this;
+    try {
+      return toIterator(fut as unknown as Future<unknown>, what);
+    } finally {
+      ctx.entered = prev;
+    }
   }
 
   /** Wakes `task`: queues it if parked, or marks it to be re-queued if running. */

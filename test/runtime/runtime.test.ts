@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Runtime, spawn, yieldNow } from 'tokio-ts';
-import { pending, suspend } from 'tokio-ts/future';
+import { pending, ready, suspend } from 'tokio-ts/future';
 import { Handle } from 'tokio-ts/runtime';
 import { currentTaskId } from 'tokio-ts/task';
 import { test } from 'tokio-ts/test';
+import { Instant, sleep, timeout } from 'tokio-ts/time';
 
 describe('Runtime', () => {
   it('blockOn resolves with the value; JoinHandle is awaitable from async code', async () => {
@@ -128,6 +129,41 @@ describe('Runtime', () => {
 });
 
 const await_import = await import('tokio-ts/future');
+
+describe('future factories run inside the runtime they are given to', () => {
+  it('blockOn(() => ...) and spawn(() => ...) bind timers to that runtime (its paused clock), not the caller', async () => {
+    const rt = Runtime.builder().startPaused(true).build();
+    const other = new Runtime();
+    try {
+      let seen: Runtime | undefined;
+      const v = await rt.blockOn(() => {
+        seen = Runtime.current();
+        return timeout(60_000, ready(5));
+      });
+      assert.equal(v, 5);
+      assert.equal(seen, rt, 'the factory saw the runtime it was given to');
+      // a factory given to rt from a task of another runtime binds to rt too:
+      // rt's paused clock jumps the minute (on the other's real clock this
+      // would take a minute, then fail)
+      const start = await rt.blockOn(function* () {
+        return Instant.now().ms;
+      });
+      const h = await other.blockOn(function* () {
+        return rt.spawn(() => sleep(60_000));
+      });
+      await h;
+      const end = await rt.blockOn(function* () {
+        return Instant.now().ms;
+      });
+      assert.equal(end - start, 60_000);
+      assert.equal(other.metrics().timerEntries, 0);
+      assert.equal(rt.metrics().timerEntries, 0);
+    } finally {
+      await rt.shutdown(100);
+      await other.shutdown(100);
+    }
+  });
+});
 
 describe('unhandled task failures', () => {
   it("are logged to stderr by default with the task's name", async () => {

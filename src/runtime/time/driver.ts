@@ -204,7 +204,9 @@ export class TimeDriver {
       const slot = s & 63;
       this.#occ[2 * level + (slot >> 5)]! &= ~(1 << (slot & 31));
     }
-    if (--this.#count === 0 && this.#timerRefd && ctx.current === null) this.#unref();
+    // (inside a task of this runtime, its idle hook unrefs it: an entry removed
+    // and re-inserted in one poll does not touch the Node timer)
+    if (--this.#count === 0 && this.#timerRefd && !this.#inOwnTask()) this.#unref();
   }
 
   /** Fires every entry whose tick has passed, then re-arms. */
@@ -225,7 +227,7 @@ export class TimeDriver {
     }
     if (nowTick > this.#elapsed) this.#elapsed = nowTick;
     if (this.#count === 0) {
-      if (this.#timerRefd && ctx.current === null) this.#unref();
+      if (this.#timerRefd && !this.#inOwnTask()) this.#unref();
     } else if (!this.#paused) {
       this.#arm(this.#nextExpiration());
     }
@@ -338,6 +340,12 @@ export class TimeDriver {
     this.#timerActive = false;
     this.#timerRefd = false;
     this.#armedFor = Number.POSITIVE_INFINITY;
+  }
+
+  /** True while a task of this driver's own runtime is being polled. */
+  #inOwnTask(): boolean {
+    const t = ctx.current;
+    return t !== null && t.sched === this.#sched;
   }
 
   #unref(): void {
