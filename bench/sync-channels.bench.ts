@@ -14,12 +14,15 @@ const N = 100_000;
 const PP = 10_000;
 const rt = new Runtime();
 
+/** The producer both mpsc benches share: N sends, then close. */
+function* produce(tx: mpsc.Sender<number>): Future<void> {
+  for (let i = 0; i < N; i++) yield* tx.send(i);
+  tx.close();
+}
+
 function* mpscThroughput(): Future<number> {
   const [tx, rx] = mpsc.channel<number>(1024);
-  spawn(function* () {
-    for (let i = 0; i < N; i++) yield* tx.send(i);
-    tx.close();
-  });
+  spawn(produce(tx));
   let s = 0;
   for (let v = yield* rx.recv(); v !== undefined; v = yield* rx.recv()) s += v;
   return s;
@@ -27,10 +30,7 @@ function* mpscThroughput(): Future<number> {
 
 function* mpscMany(): Future<number> {
   const [tx, rx] = mpsc.channel<number>(1024);
-  spawn(function* () {
-    for (let i = 0; i < N; i++) yield* tx.send(i);
-    tx.close();
-  });
+  spawn(produce(tx));
   let s = 0;
   const buf: number[] = [];
   for (;;) {

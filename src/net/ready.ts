@@ -4,6 +4,7 @@
  * @internal
  */
 import type { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import type { Suspend } from '../future/future.js';
 import { suspend } from '../future/suspend.js';
 import { IoError } from '../io/error.js';
@@ -41,4 +42,18 @@ export function* awaitReady(
       undo();
     };
   }, description);
+}
+
+const noop = (): void => {};
+
+/**
+ * Waits until a socket made by `net.connect` (already connecting) is
+ * connected; a cancelled wait destroys it. @internal
+ */
+export function awaitConnect(
+  socket: Socket,
+  ctx: { address?: string; path?: string },
+  description: string,
+): Generator<Suspend, void, unknown> {
+  return awaitReady(socket, 'connect', noop, ctx, () => socket.destroy(), description);
 }

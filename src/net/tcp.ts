@@ -4,7 +4,7 @@ import type { Future, Suspend } from '../future/future.js';
 import { IoError } from '../io/error.js';
 import { fromNode, type SocketAddr, type ToSocketAddr, toHostPort } from './addr.js';
 import { AcceptLeaf, ListenerCore } from './listener.js';
-import { awaitReady } from './ready.js';
+import { awaitConnect } from './ready.js';
 import { OwnedReadHalf, OwnedWriteHalf, SocketIo, SocketStreamBase } from './stream.js';
 
 /**
@@ -114,19 +114,10 @@ class TcpReadHalf extends OwnedReadHalf {
   }
 }
 
-const noop = (): void => {};
-
 function* connectTcp(host: string, port: number): Generator<Suspend, TcpStream, unknown> {
   const address = `${host}:${port}`;
   const socket = netConnect({ host, port, allowHalfOpen: true });
-  yield* awaitReady(
-    socket,
-    'connect',
-    noop,
-    { address },
-    () => socket.destroy(),
-    `tcp connect ${address}`,
-  );
+  yield* awaitConnect(socket, { address }, `tcp connect ${address}`);
   return new TcpStream(socket);
 }
 

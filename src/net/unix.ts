@@ -3,7 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { Future, Suspend } from '../future/future.js';
 import { IoError } from '../io/error.js';
 import { AcceptLeaf, ListenerCore } from './listener.js';
-import { awaitReady } from './ready.js';
+import { awaitConnect } from './ready.js';
 import { OwnedReadHalf, OwnedWriteHalf, SocketIo, SocketStreamBase } from './stream.js';
 
 function checkPath(path: unknown, what: string): string {
@@ -78,18 +78,9 @@ export class UnixStream extends SocketStreamBase {
   }
 }
 
-const noop = (): void => {};
-
 function* connectUnix(path: string): Generator<Suspend, UnixStream, unknown> {
   const socket = netConnect({ path, allowHalfOpen: true });
-  yield* awaitReady(
-    socket,
-    'connect',
-    noop,
-    { path },
-    () => socket.destroy(),
-    `unix connect ${path}`,
-  );
+  yield* awaitConnect(socket, { path }, `unix connect ${path}`);
   return new UnixStream(socket, path);
 }
 

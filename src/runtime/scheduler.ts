@@ -248,9 +248,10 @@ export class Scheduler {
       task.inQueue = false;
       if (task.state !== State.Scheduled) continue;
       n--;
-      // A combinator branch whose parent is being cancelled must not run on
-      // (its parent's select/join is being dropped, as Tokio drops it without
-      // polling): it is cancelled instead, giving back what it was granted.
+      // A child whose ancestor is being cancelled must not run on: it is
+      // cancelled instead, giving back what it was granted. (select/join
+      // branches never get here, their parent polls them; scope bodies and
+      // scope children do.)
       if (task.parent !== null && !task.cancelRequested && ancestorCancelled(task))
         task.cancelRequested = true;
       this.pollNow(task);

@@ -38,8 +38,10 @@ function checkMs(ms: number, what: string): void {
 export function sleep(ms: number): Sleep {
   checkMs(ms, 'sleep');
   const d = driverOf(currentScheduler());
+  // whole ms from the one clock read (the constructor then reads no clock):
+  // up for a future deadline, down for sleep(0), which is due now
   const now = d.now();
-  return new Sleep(d, ms === 0 ? Math.floor(now) : now + ms);
+  return new Sleep(d, ms === 0 ? Math.floor(now) : Math.ceil(now + ms));
 }
 
 /**

@@ -44,6 +44,11 @@ class Chan<T> {
     return this.buf.length + this.reserved < this.cap;
   }
 
+  /** Free slots right now (neither buffered nor reserved); Infinity when unbounded. */
+  free(): number {
+    return Math.max(0, this.cap - this.buf.length - this.reserved);
+  }
+
   hasSlots(n: number): boolean {
     return this.buf.length + this.reserved + n <= this.cap;
   }
@@ -334,8 +339,7 @@ export class Sender<T> extends SenderBase<T> {
 
   /** Free slots right now. */
   capacity(): number {
-    const c = this.chan;
-    return Math.max(0, c.cap - c.buf.length - c.reserved);
+    return this.chan.free();
   }
 
   /** The capacity the channel was created with. */
@@ -687,8 +691,7 @@ export class Receiver<T> {
 
   /** Free slots right now (neither buffered nor reserved by a permit); `Infinity` when unbounded. */
   capacity(): number {
-    const c = this.#chan;
-    return Math.max(0, c.cap - c.buf.length - c.reserved);
+    return this.#chan.free();
   }
 
   /** The capacity the channel was created with (`Infinity` when unbounded). */
@@ -770,7 +773,7 @@ class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown> {
     const inner = this.#inner;
     if (inner !== null) return inner.next();
     const c = this.#chan;
-    if (!c.rxClosed && c.sendWaiters.head === null && c.buf.length + c.reserved < c.cap) {
+    if (!c.rxClosed && c.sendWaiters.head === null && c.hasSlot()) {
       if (coopProceed()) {
         this.#inner = SEND_COMPLETED;
         c.push(this.#value);
