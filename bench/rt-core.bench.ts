@@ -1,9 +1,11 @@
 /**
  * Core runtime: spawn+join, yieldNow, select, and memory per parked task,
- * tokio-ts beside raw promises, Effect 3 fibers and Effection 4.
+ * tokio-ts beside raw promises, Effect fibers (3.x and the current 4.x) and
+ * Effection 4.
  *   npm run bench -- rt-core
  */
 import { Effect, Fiber } from 'effect';
+import { Effect as Effect4, Fiber as Fiber4 } from 'effect4';
 import { run as effectionRun, spawn as effectionSpawn } from 'effection';
 import { bench, group } from 'mitata';
 import { type Future, Runtime, select, spawn, yieldNow } from 'tokio-ts';
@@ -40,6 +42,15 @@ const effectSpawnJoin = Effect.gen(function* () {
   return s;
 });
 
+const effect4SpawnJoin = Effect4.gen(function* () {
+  let s = 0;
+  for (let i = 0; i < N; i++) {
+    const f = yield* Effect4.forkChild(Effect4.succeed(i));
+    s += yield* Fiber4.join(f);
+  }
+  return s;
+});
+
 group('spawn + join of a trivial task (per task)', () => {
   bench('tokio-ts spawn+join', () => rt.blockOn(spawnJoinLoop));
   bench('async fn: await (async () => i)()', async () => {
@@ -48,6 +59,7 @@ group('spawn + join of a trivial task (per task)', () => {
     return s;
   });
   bench('Effect 3 fork + Fiber.join', () => Effect.runPromise(effectSpawnJoin));
+  bench('Effect 4 forkChild + Fiber.join', () => Effect4.runPromise(effect4SpawnJoin));
   bench('Effection 4 spawn + join', () =>
     effectionRun(function* () {
       let s = 0;
@@ -118,6 +130,7 @@ await runAndReport(
     'tokio-ts spawn+join': N,
     'async fn: await (async () => i)()': N,
     'Effect 3 fork + Fiber.join': N,
+    'Effect 4 forkChild + Fiber.join': N,
     'Effection 4 spawn + join': N,
     'tokio-ts yieldNow()': N,
     'await null': N,
@@ -130,9 +143,14 @@ await runAndReport(
       anchor: 'async fn: await (async () => i)()',
     },
     {
-      label: 'spawn+join vs Effect (goal >= 20x faster)',
+      label: 'spawn+join vs Effect 3 (goal >= 20x faster)',
       ours: 'tokio-ts spawn+join',
       anchor: 'Effect 3 fork + Fiber.join',
+    },
+    {
+      label: 'spawn+join vs Effect 4 (goal >= 20x faster)',
+      ours: 'tokio-ts spawn+join',
+      anchor: 'Effect 4 forkChild + Fiber.join',
     },
     {
       label: 'spawn+join vs Effection (goal >= 100x faster)',
