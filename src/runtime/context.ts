@@ -18,7 +18,7 @@ export const BUDGET = 128;
 
 /**
  * The budget of an `unconstrained` task: a large small-integer, not Infinity
- * (a double would make `ctx.budget` a boxed number that every budget check
+ * (a double would make the budget a boxed number that every budget check
  * unboxes). Running out after a billion operations yields once. @internal
  */
 export const UNCONSTRAINED_BUDGET = 0x3fff_ffff;
@@ -28,11 +28,27 @@ export const UNCONSTRAINED_BUDGET = 0x3fff_ffff;
  * passed to `spawn`/`blockOn` is being called for (so `sleep()`, `timeout()`
  * and friends inside it bind to that runtime, not the caller's). @internal
  */
-export const ctx: { current: Task | null; budget: number; entered: Scheduler | null } = {
+export const ctx: { current: Task | null; entered: Scheduler | null } = {
   current: null,
-  budget: BUDGET,
   entered: null,
 };
+
+/**
+ * The coop budget left in the current poll. A module variable, not a field of
+ * `ctx`: every ready leaf reads and writes it, and a context slot is ~1 ns
+ * cheaper per check than an object field here (measured on the mpsc loop).
+ */
+let budget = BUDGET;
+
+/** The budget left in the current poll. @internal */
+export function getBudget(): number {
+  return budget;
+}
+
+/** Sets the budget (the scheduler, at the start and end of a poll; `unconstrained`). @internal */
+export function setBudget(b: number): void {
+  budget = b;
+}
 
 /** The token every suspended leaf yields. @internal */
 export const SUSPEND = Object.freeze({ tokioTsSuspend: true }) as unknown as Suspend;
@@ -76,8 +92,8 @@ export function currentTask(): Task {
  * @internal
  */
 export function coopProceed(): boolean {
-  if (ctx.budget > 0) {
-    ctx.budget--;
+  if (budget > 0) {
+    budget--;
     return true;
   }
   return false;

@@ -20,7 +20,7 @@
  */
 import { type Future, type Suspend, toIterator } from '../future/future.js';
 import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
-import { BUDGET, ctx, SUSPEND, UNCONSTRAINED_BUDGET } from './context.js';
+import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
 import { LinkedList } from './linked-list.js';
 import { RingBuffer } from './ring-buffer.js';
 import { type LocalNode, Outcome, Phase, State, Task, type TaskObserver } from './task.js';
@@ -208,16 +208,16 @@ export class Scheduler {
   /** Polls `task` now, nested inside the current poll if any. */
   pollNow(task: Task): void {
     const prevTask = ctx.current;
-    const prevBudget = ctx.budget;
+    const prevBudget = getBudget();
     ctx.current = task;
-    ctx.budget = task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET;
+    setBudget(task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET);
     task.state = State.Running;
     this.polls++;
     try {
       this.#run(task);
     } finally {
       ctx.current = prevTask;
-      ctx.budget = prevBudget;
+      setBudget(prevBudget);
     }
   }
 

@@ -10,6 +10,7 @@ import {
   currentTask,
   parkForBudget,
   SUSPENDED,
+  setBudget,
   UNCONSTRAINED_BUDGET,
   type Waiting,
 } from '../runtime/context.js';
@@ -152,12 +153,12 @@ export function* unconstrained<T>(fut: FutureLike<T>): Generator<Suspend, T, unk
   const task = currentTask();
   const f = typeof fut === 'function' ? fut() : fut;
   task.unconstrained++;
-  ctx.budget = UNCONSTRAINED_BUDGET;
+  setBudget(UNCONSTRAINED_BUDGET);
   try {
     return yield* f as Future<T> as Iterable<Suspend, T, unknown>;
   } finally {
     task.unconstrained--;
-    if (task.unconstrained === 0 && ctx.current === task) ctx.budget = BUDGET;
+    if (task.unconstrained === 0 && ctx.current === task) setBudget(BUDGET);
   }
 }
 
