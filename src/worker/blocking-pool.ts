@@ -66,7 +66,7 @@ export class BlockingPool implements RemoteOwner {
     job.key = defKey(def);
     this.#queue.push(job);
     this.#dispatch();
-    return new JoinHandle<R>(proxyTask(sched, job, def.name));
+    return new JoinHandle<R>(proxyTask(sched, job));
   }
 
   get threads(): number {

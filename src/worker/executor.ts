@@ -308,8 +308,8 @@ export class Executor {
   }
 
   #spawn(g: number, def: TaskDef<any, any>, args: unknown[]): void {
-    const obs = new RunObserver(this, g);
-    const task = this.#sched.spawn(() => def.fn(...args), def.name, obs);
+    const obs = new RunObserver(this, g, def.name);
+    const task = this.#sched.spawnCall(def.fn, args, obs);
     this.#running.set(g, task);
   }
 
@@ -424,12 +424,15 @@ export class Executor {
   }
 }
 
+/** Reports a remote task's end to the executor; also names the task (no name in the task itself). */
 class RunObserver implements TaskObserver {
   readonly #ex: Executor;
   readonly #g: number;
-  constructor(ex: Executor, g: number) {
+  readonly taskName: string;
+  constructor(ex: Executor, g: number, name: string) {
     this.#ex = ex;
     this.#g = g;
+    this.taskName = name;
   }
   taskDone(task: Task): void {
     this.#ex.taskDone(this.#g, task);

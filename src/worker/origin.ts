@@ -112,7 +112,7 @@ export class Origin implements RemoteOwner {
     this.outstanding++;
     this.spawned++;
     if (this.onOutstanding !== null) this.onOutstanding();
-    return new JoinHandle<R>(proxyTask(sched, leaf, def.name));
+    return new JoinHandle<R>(proxyTask(sched, leaf));
   }
 
   /** Allocates, encodes and queues `leaf`; false if no slot or queue room (backlog). */
@@ -311,8 +311,9 @@ export class Origin implements RemoteOwner {
  * start: an abort before its first poll must still reach the remote task.
  * @internal
  */
-export function proxyTask(sched: Scheduler, leaf: RemoteJoin, name: string): Task {
-  const task = sched.spawn(leaf, name);
+export function proxyTask(sched: Scheduler, leaf: RemoteJoin): Task {
+  // named by the leaf (RemoteJoin.taskName): no lazy extra record per proxy
+  const task = sched.spawn(leaf, undefined);
   task.waitingOn = leaf;
   leaf.waiter = task;
   return task;

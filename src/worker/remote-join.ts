@@ -9,7 +9,7 @@
  */
 import type { Future, Suspend } from '../future/future.js';
 import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
-import type { Task } from '../runtime/task.js';
+import type { NamesTask, Task } from '../runtime/task.js';
 
 export const P_PENDING = 0;
 export const P_OK = 1;
@@ -22,7 +22,7 @@ export interface RemoteOwner {
 }
 
 /** @internal */
-export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting {
+export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting, NamesTask {
   state = P_PENDING;
   value: unknown = undefined;
   waiter: Task | null = null;
@@ -31,20 +31,21 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting 
   defId = 0;
   args: unknown[] | null;
   readonly owner: RemoteOwner;
-  readonly #name: string;
+  /** the task definition's name: the proxy task's name (see {@link NamesTask}) */
+  readonly taskName: string;
   readonly #blocking: boolean;
   #cancelling = false;
 
   constructor(owner: RemoteOwner, args: unknown[], name: string, blocking: boolean) {
     this.owner = owner;
     this.args = args;
-    this.#name = name;
+    this.taskName = name;
     this.#blocking = blocking;
   }
 
   /** What the proxy waits on (built on demand: no string per spawn). */
   get what(): string {
-    return this.#blocking ? `blocking ${this.#name}` : `task ${this.#name} on a worker`;
+    return this.#blocking ? `blocking ${this.taskName}` : `task ${this.taskName} on a worker`;
   }
 
   [Symbol.iterator](): this {

@@ -202,6 +202,41 @@ describe('multi-thread runtime', () => {
     assert.equal(await rt.spawn(add1, 1), 2, 'the runtime keeps running');
   });
 
+  nodeTest(
+    "a remote task is named after its definition in the spawning runtime's dump",
+    async () => {
+      const f = flag();
+      await rt.blockOn(function* () {
+        const h = spawn(waitsForever, f);
+        yield* changed(f, 1, 0); // it started on a worker
+        const proxy = rt.dump().find((t) => t.name === 'waitsForever');
+        assert.ok(proxy, 'the proxy task carries the definition name');
+        yield* abortAndJoin(h);
+      });
+    },
+  );
+
+  nodeTest('an unjoined failing remote task is reported under its definition name', async () => {
+    const lines: string[] = [];
+    let reported: () => void = () => {};
+    const report = new Promise<void>((r) => (reported = r));
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      if (String(chunk).includes('unjoined')) reported();
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      await rt.blockOn(function* () {
+        spawn(fails, 'unjoined'); // never joined: its failure is reported
+        yield* call(report);
+      });
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.match(lines.join(''), /task 'failingTaskBody' \(id \d+\) failed: .*unjoined/);
+  });
+
   nodeTest('a worker calling process.exit fails its task as crashed and is replaced', async () => {
     const replaced = rt.replacedWorkers;
     const e = await rt.spawn(exits, 3).then(
