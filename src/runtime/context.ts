@@ -35,8 +35,9 @@ export const ctx: { current: Task | null; entered: Scheduler | null } = {
 
 /**
  * The coop budget left in the current poll. A module variable, not a field of
- * `ctx`: every ready leaf reads and writes it, and a context slot is ~1 ns
- * cheaper per check than an object field here (measured on the mpsc loop).
+ * `ctx`: every ready leaf reads and writes it, and the module's context slot
+ * is cheaper than an object field (a Mutex + Semaphore acquire/release loop
+ * ran ~4 % faster).
  */
 let budget = BUDGET;
 
