@@ -17,6 +17,32 @@ export interface SpawnOptions {
 }
 
 /**
+ * The task name from a `spawn`'s options. Anything but an options object (or
+ * nothing) is a `TypeError`: `spawn(fn, 1, 2)` with a plain `function*` would
+ * otherwise start `fn()` with no arguments at all. @internal
+ */
+export function spawnName(opts: unknown, what: string): string | undefined {
+  if (opts === undefined) return undefined;
+  if (typeof opts === 'object' && opts !== null) {
+    const name = (opts as SpawnOptions).name;
+    if (name === undefined || typeof name === 'string') return name;
+    throw new TypeError(`${what}: options.name must be a string, got ${typeof name}`);
+  }
+  throw spawnArgsError(
+    what,
+    `options must be an object like { name }, got ${opts === null ? 'null' : typeof opts}`,
+  );
+}
+
+/** The TypeError of a `spawn` given arguments it does not take. @internal */
+export function spawnArgsError(what: string, problem: string): TypeError {
+  return new TypeError(
+    `${what}(future, options?): ${problem}. To pass arguments, spawn the future they make ` +
+      '(spawn(work(1, 2))) or a defineTask definition (spawn(def, 1, 2)).',
+  );
+}
+
+/**
  * A tokio-ts runtime. Most programs never build one: `main` does, and the free
  * functions (`spawn`, `sleep`, …) use the runtime of the current task, or the
  * thread's default runtime outside any task.
@@ -79,7 +105,7 @@ export class Runtime {
 
   /** Spawns `fut` on this runtime; see `spawn` in the task module. */
   spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T> {
-    return new JoinHandle<T>(this.#spawnTask(fut, opts?.name));
+    return new JoinHandle<T>(this.#spawnTask(fut, spawnName(opts, 'Runtime.spawn')));
   }
 
   /** A handle that spawns onto this runtime. */

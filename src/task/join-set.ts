@@ -10,7 +10,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
-import { currentScheduler, type SpawnOptions } from '../runtime/runtime.js';
+import { currentScheduler, type SpawnOptions, spawnName } from '../runtime/runtime.js';
 import { joinErrorOf } from '../runtime/scheduler.js';
 import { Outcome, type Task, type TaskObserver } from '../runtime/task.js';
 import type { JoinError, TaskId } from './error.js';
@@ -46,7 +46,7 @@ export class JoinSet<T> implements TaskObserver {
 
   /** Spawns `fut` into the set; returns a handle that can abort it. */
   spawn(fut: FutureLike<T>, opts?: SpawnOptions): AbortHandle {
-    const task = currentScheduler().spawn(fut, opts?.name, this);
+    const task = currentScheduler().spawn(fut, spawnName(opts, 'JoinSet.spawn'), this);
     this.#running.add(task);
     return new AbortHandle(task);
   }

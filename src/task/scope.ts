@@ -3,7 +3,7 @@
  */
 import { type Future, type FutureLike, type Suspend, toIterator } from '../future/future.js';
 import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
-import type { SpawnOptions } from '../runtime/runtime.js';
+import { type SpawnOptions, spawnName } from '../runtime/runtime.js';
 import { Outcome, State, type Task, type TaskObserver } from '../runtime/task.js';
 import { JoinHandle } from './join-handle.js';
 
@@ -87,7 +87,7 @@ class ScopeLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, TaskObserv
   spawn<R>(fut: FutureLike<R>, opts?: SpawnOptions): JoinHandle<R> {
     if (this.#state !== S.Running) throw new Error('tokio-ts: scope.spawn() after the scope ended');
     const parent = this.#parent!;
-    const task = parent.sched.scoped(fut, opts?.name, this, parent.locals);
+    const task = parent.sched.scoped(fut, spawnName(opts, 'scope.spawn'), this, parent.locals);
     this.#children.add(task);
     return new JoinHandle<R>(task);
   }

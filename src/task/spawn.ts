@@ -14,7 +14,12 @@ import {
   UNCONSTRAINED_BUDGET,
   type Waiting,
 } from '../runtime/context.js';
-import { currentScheduler, type SpawnOptions } from '../runtime/runtime.js';
+import {
+  currentScheduler,
+  type SpawnOptions,
+  spawnArgsError,
+  spawnName,
+} from '../runtime/runtime.js';
 import type { TaskDef } from '../worker/task-def.js';
 import type { TaskId } from './error.js';
 import { JoinHandle } from './join-handle.js';
@@ -44,7 +49,9 @@ export function spawn<A extends unknown[], R>(def: TaskDef<A, R>, ...args: A): J
 export function spawn(fut: unknown, ...rest: unknown[]): JoinHandle<unknown> {
   if (defSpawner !== null && typeof fut === 'object' && fut !== null && DEF_KEY in fut)
     return defSpawner(fut, rest);
-  return new JoinHandle(currentScheduler().spawn(fut, (rest[0] as SpawnOptions | undefined)?.name));
+  if (rest.length > 1) throw spawnArgsError('spawn', `got ${rest.length + 1} arguments`);
+  const name = spawnName(rest[0], 'spawn');
+  return new JoinHandle(currentScheduler().spawn(fut, name));
 }
 
 const DEF_KEY = Symbol.for('tokio-ts.taskDef');

@@ -241,7 +241,7 @@ export class Origin implements RemoteOwner {
       state = P_ERR;
       value = new WorkerError(
         'crashed',
-        `tokio-ts: the worker thread running task ${leaf.what} exited; the runtime replaced it`,
+        `tokio-ts: the worker thread running task ${leaf.taskName} exited; the runtime replaced it`,
       );
     }
     this.#done(leaf, g, state, value);

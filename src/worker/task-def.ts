@@ -39,6 +39,12 @@ const registry = new Map<string, TaskDef<any, any> | BlockingDef<any, any>>();
  * thread or from inside a worker task); arguments and the result are
  * structured-cloned.
  *
+ * A task that spawns itself (fork-join) must name the *definition*, not its
+ * own function: inside `function* fib(n)`, the name `fib` is the generator
+ * function itself, so give the definition another name
+ * (`export const fibTask = defineTask(url, function* fib(n) { … spawn(fibTask, n - 1) … })`).
+ * Spawning the plain function with arguments is a `TypeError`.
+ *
  * @example
  * ```ts
  * import { isMainThread } from 'node:worker_threads';
