@@ -55,8 +55,15 @@ export function isFuture(value: unknown): value is Future<unknown> {
  * @internal
  */
 export function toIterator<T>(fut: FutureLike<T>, what: string): Iterator<Suspend, T, unknown> {
-  let f: unknown = fut;
-  if (typeof f === 'function') f = (f as () => unknown)();
+  return iteratorOf(typeof fut === 'function' ? fut() : fut, what);
+}
+
+/**
+ * The iterator of `f`, which must be a Future itself (what a factory made: it
+ * is not called again); a `TypeError` naming what it is otherwise.
+ * @internal
+ */
+export function iteratorOf<T>(f: unknown, what: string): Iterator<Suspend, T, unknown> {
   if (!isFuture(f)) {
     const got =
       f !== null && typeof f === 'object' && typeof (f as PromiseLike<unknown>).then === 'function'

@@ -18,7 +18,7 @@
  *   resumed: the runtime finishes the return and records the error.
  * @internal
  */
-import { type Future, type Suspend, toIterator } from '../future/future.js';
+import { type Future, iteratorOf, type Suspend, toIterator } from '../future/future.js';
 import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
 import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
 import { LinkedList } from './linked-list.js';
@@ -29,6 +29,9 @@ import { type LocalNode, Outcome, Phase, State, Task, type TaskObserver } from '
 export type UnhandledErrorPolicy = 'log' | 'ignore' | 'shutdown';
 
 let nextTaskId = 1;
+
+/** The arguments of a factory called with none. */
+const NO_ARGS: readonly unknown[] = [];
 
 /**
  * How long one drain may run before Node's event loop gets a turn, in ms.
@@ -114,15 +117,7 @@ export class Scheduler {
    * of what a remote task allocates. `fn` is called inside this runtime.
    */
   spawnCall(fn: (...args: any[]) => unknown, args: unknown[], observer: TaskObserver): Task {
-    const prev = ctx.entered;
-    ctx.entered = this;
-    let gen: Iterator<Suspend, unknown, unknown>;
-    try {
-      gen = toIterator(fn(...args) as Future<unknown>, 'spawn');
-    } finally {
-      ctx.entered = prev;
-    }
-    return this.#enqueue(gen, undefined, observer);
+    return this.#enqueue(this.#callIn(fn, args, 'spawn'), undefined, observer);
   }
 
   #enqueue(
@@ -181,13 +176,38 @@ export class Scheduler {
    * the caller is outside it or on another runtime.
    */
   #iterate(fut: unknown, what: string): Iterator<Suspend, unknown, unknown> {
-    if (typeof fut !== 'function') return toIterator(fut as Future<unknown>, what);
+    if (typeof fut !== 'function') return iteratorOf(fut, what);
+    return this.#callIn(fut as (...args: unknown[]) => unknown, NO_ARGS, what);
+  }
+
+  /** The iterator of the future `fn(...args)` makes, called inside this runtime (see `#iterate`). */
+  #callIn(
+    fn: (...args: any[]) => unknown,
+    args: readonly unknown[],
+    what: string,
+  ): Iterator<Suspend, unknown, unknown> {
     const prev = ctx.entered;
     ctx.entered = this;
     try {
-      return toIterator(fut as unknown as Future<unknown>, what);
+      return iteratorOf(fn(...args), what);
     } finally {
       ctx.entered = prev;
+    }
+  }
+
+  /**
+   * Puts a task that became Scheduled where it will be polled: the run queue,
+   * or, for a combinator branch, its combinator's woken list. A branch is not
+   * queued: its combinator polls it inside the parent's next poll (as Tokio's
+   * select polls its branches), so an abort of the parent in between drops the
+   * branch before it can finish.
+   */
+  #requeue(task: Task): void {
+    if (task.parent !== null && task.branch) task.observer!.childWoken!(task);
+    else if (!task.inQueue) {
+      task.inQueue = true;
+      this.#queue.push(task);
+      this.#ensureDrain();
     }
   }
 
@@ -196,15 +216,7 @@ export class Scheduler {
     const s = task.state;
     if (s === State.Parked) {
       task.state = State.Scheduled;
-      // A combinator branch is not queued: its combinator polls it inside the
-      // parent's next poll (as Tokio's select polls its branches), so an abort
-      // of the parent in between drops the branch before it can finish.
-      if (task.parent !== null && task.branch) task.observer!.childWoken!(task);
-      else if (!task.inQueue) {
-        task.inQueue = true;
-        this.#queue.push(task);
-        this.#ensureDrain();
-      }
+      this.#requeue(task);
     } else if (s === State.Running) {
       task.notified = true;
     }
@@ -336,12 +348,7 @@ export class Scheduler {
       if (task.notified || (task.cancelRequested && phase === Phase.Main)) {
         task.notified = false;
         task.state = State.Scheduled;
-        if (task.parent !== null && task.branch) task.observer!.childWoken!(task);
-        else if (!task.inQueue) {
-          task.inQueue = true;
-          this.#queue.push(task);
-          this.#ensureDrain();
-        }
+        this.#requeue(task);
       } else {
         task.state = State.Parked;
       }
