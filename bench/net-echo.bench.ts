@@ -17,6 +17,7 @@ import { main, spawn } from 'tokio-ts';
 import { copy } from 'tokio-ts/io';
 import { TcpListener } from 'tokio-ts/net';
 import { serve } from '../examples/echo.js';
+import { median } from './lib/report.js';
 
 const self = fileURLToPath(import.meta.url);
 const MS = Number(process.env.NET_BENCH_MS ?? 2000);
@@ -128,11 +129,6 @@ async function startServer(mode: Mode): Promise<{ child: ChildProcess; port: num
   let out = '';
   while (!/listening on .*:(\d+)/.test(out)) out += (await once(child.stdout!, 'data'))[0];
   return { child, port: Number(/listening on .*:(\d+)/.exec(out)![1]) };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 async function bench(): Promise<void> {

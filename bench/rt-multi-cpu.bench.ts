@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { type Future, type JoinHandle, Runtime, spawn } from 'tokio-ts';
 import type { MultiThreadRuntime } from 'tokio-ts/worker';
 import { fibLeaf, fibSeq, fibSplitTask, sha1MiB, shaOf } from './fixtures/multi-tasks.js';
+import { median } from './lib/report.js';
 import { footer } from './lib/timed.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -93,12 +94,11 @@ async function pairs(
     tb.push(y);
     ratios.push(x / y);
   }
-  const med = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1]!;
   console.log(
-    `${name}: current-thread ${med(ta).toFixed(1)} ms, multi-thread (2 workers) ${med(tb).toFixed(1)} ms, ` +
+    `${name}: current-thread ${median(ta).toFixed(1)} ms, multi-thread (2 workers) ${median(tb).toFixed(1)} ms, ` +
       `speed-up per pair: ${ratios.map((r) => r.toFixed(2)).join(', ')}`,
   );
-  return med(ratios);
+  return median(ratios);
 }
 
 // the hardware ceiling: the same batch on two raw worker_threads (no runtime),

@@ -11,7 +11,7 @@ import { Effect as Effect4, Fiber as Fiber4, PubSub as PubSub4, Queue as Queue4 
 import { bench, group } from 'mitata';
 import { type Future, Runtime, spawn, yieldNow } from 'tokio-ts';
 import { broadcast, mpsc, watch } from 'tokio-ts/sync';
-import { runAndReport } from './lib/report.js';
+import { median, runAndReport } from './lib/report.js';
 
 const N = Number(process.env.SYNC_BENCH_N ?? 1_000_000);
 const PP = 10_000;
@@ -392,7 +392,6 @@ for (let r = 0; r < ROUNDS; r++) {
   }
   (perRound.ours ??= []).push(ns.ours!);
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 console.log(`\nmpsc, ${ROUNDS} interleaved rounds of ${N} messages:`);
 const ourNs = perRound.ours ?? [];
 console.log(

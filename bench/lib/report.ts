@@ -43,3 +43,8 @@ export function fmt(ns: number): string {
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
   return `${ns.toFixed(1)} ns`;
 }
+
+/** The median of `xs` (the upper middle one for an even count). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+}
