@@ -75,7 +75,12 @@ for (const file of markdown) {
       join(OUT, 'src', `${name}.ts`),
       `// extracted from ${file}:${i - body.length + 1}\n${body.join('\n')}\nexport {};\n`,
     );
-    manifest.push({ name, file, line: i - body.length + 1, run: marker !== '<!-- compile-only -->' });
+    manifest.push({
+      name,
+      file,
+      line: i - body.length + 1,
+      run: marker !== '<!-- compile-only -->',
+    });
   }
 }
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2));
