@@ -6,6 +6,7 @@ import { FramedRead, LinesCodec } from 'tokio-ts/codec';
 import { select } from 'tokio-ts/future';
 import { BufReader, duplex } from 'tokio-ts/io';
 import { TcpListener, TcpStream } from 'tokio-ts/net';
+import { SignalKind, signal } from 'tokio-ts/signal';
 import { empty, iter, merge, once, pending, Stream } from 'tokio-ts/stream';
 import { broadcast, mpsc, RecvError, watch } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
@@ -167,6 +168,15 @@ describe('stream sources', () => {
     s.close();
     for (let k = 0; k < 5 && !cancelled; k++) yield* yieldNow();
     assert.equal(cancelled, true);
+  });
+
+  test('Stream.from(signal stream) yields the SignalKind per delivery; close() ends it', function* () {
+    const s = Stream.from(signal(SignalKind.userDefined2()));
+    process.kill(process.pid, 'SIGUSR2');
+    const k = yield* s.next();
+    assert.equal(k?.name, 'SIGUSR2');
+    s.close();
+    assert.equal(yield* s.next(), undefined);
   });
 
   test('Stream.from refuses what it cannot stream with a TypeError', function* () {
