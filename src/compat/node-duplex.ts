@@ -75,6 +75,16 @@ export class NodeDuplex extends ReadWriteBase {
   }
 
   /**
+   * As `NodeWriter.writeChunk` (no copy: the chunk is handed to Node).
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  writeChunk(chunk: Uint8Array): Future<void> {
+    return this.#writer.writeChunk(chunk);
+  }
+
+  /**
    * As `NodeWriter.flush`.
    *
    * ## Cancel safety

@@ -20,6 +20,8 @@ import { OpLeaf, type Side, wakeAll } from './op-leaf.js';
 const WRITE = 0;
 const FLUSH = 1;
 const SHUTDOWN = 2;
+/** A write of a chunk handed over (no copy). */
+const WRITE_OWNED = 3;
 
 /** The most one write takes (as the socket writer): bounds one copy. */
 const MAX_WRITE = 256 * 1024;
@@ -48,7 +50,7 @@ export class NodeWriteSide implements Side {
 
   ready(op: number): boolean {
     if (this.#error !== null || this.#closed) return true;
-    if (op === WRITE) return !this.stream.writableNeedDrain || this.#ended;
+    if (op === WRITE || op === WRITE_OWNED) return !this.stream.writableNeedDrain || this.#ended;
     if (op === FLUSH) return this.#inFlight === 0;
     return this.#finished;
   }
@@ -56,14 +58,18 @@ export class NodeWriteSide implements Side {
   take(op: number, arg: unknown): number | undefined {
     if (this.#closed) throw new IoError('not-connected', 'fromNodeWritable: the writer is closed');
     if (this.#error !== null) throw this.#error;
-    if (op === WRITE) {
+    if (op === WRITE || op === WRITE_OWNED) {
       if (this.#ended)
         throw new IoError('broken-pipe', 'fromNodeWritable: write after shutdown', {
           code: 'EPIPE',
         });
       const buf = arg as Uint8Array;
-      const n = Math.min(buf.length, MAX_WRITE);
       this.#inFlight++;
+      if (op === WRITE_OWNED) {
+        this.stream.write(buf, this.#onWritten);
+        return undefined;
+      }
+      const n = Math.min(buf.length, MAX_WRITE);
       this.stream.write(Buffer.from(buf.subarray(0, n)), this.#onWritten);
       return n;
     }
@@ -86,7 +92,7 @@ export class NodeWriteSide implements Side {
   }
 
   describe(op: number): string {
-    return op === WRITE
+    return op === WRITE || op === WRITE_OWNED
       ? 'Node Writable write (drain)'
       : op === FLUSH
         ? 'Node Writable flush'
@@ -177,6 +183,21 @@ export class NodeWriter extends WriteBase {
   write(buf: Uint8Array): Future<number> {
     if (!(buf instanceof Uint8Array)) throw new TypeError('write(buf): buf must be a Uint8Array');
     return new OpLeaf(this.side, WRITE, buf) as unknown as Future<number>;
+  }
+
+  /**
+   * Writes all of `chunk` without copying it: the chunk is handed to Node,
+   * which keeps it until it is written, so the caller must not change it
+   * afterwards (a chunk from `readChunk` is the caller's to give). `copy`
+   * uses it for zero-copy transfers. Waits first while the Writable is full.
+   *
+   * ## Cancel safety
+   * Cancel safe: a cancelled `writeChunk` wrote nothing.
+   */
+  writeChunk(chunk: Uint8Array): Future<void> {
+    if (!(chunk instanceof Uint8Array))
+      throw new TypeError('writeChunk(chunk): chunk must be a Uint8Array');
+    return new OpLeaf(this.side, WRITE_OWNED, chunk) as unknown as Future<void>;
   }
 
   /**

@@ -139,6 +139,9 @@ class WritePump {
 
   *#run(): Gen<void> {
     const w = this.#w;
+    // Node's chunks are not reused once their callback ran: hand them over whole.
+    const owned = w as { writeChunk?: (c: Uint8Array) => Gen<void> };
+    const put = typeof owned.writeChunk === 'function' ? owned.writeChunk.bind(w) : null;
     for (;;) {
       const cb = this.#cb!;
       this.#cb = null;
@@ -147,8 +150,9 @@ class WritePump {
         const many = this.#chunks;
         this.#one = null;
         this.#chunks = null;
-        if (one !== null) yield* writeAll(w, one);
-        else if (many !== null) for (const c of many) yield* writeAll(w, c.chunk);
+        if (one !== null) yield* put !== null ? put(one) : writeAll(w, one);
+        else if (many !== null)
+          for (const c of many) yield* put !== null ? put(c.chunk) : writeAll(w, c.chunk);
         else if (this.#final) {
           yield* w.shutdown();
           cb();

@@ -47,6 +47,9 @@ class TaskGroup implements TaskObserver {
     return this.#closed;
   }
 
+  /** The deferred cleanup registered on the owning task (one object, reused). */
+  readonly cleanup: Future<unknown> = { [Symbol.iterator]: () => this.shutdown() };
+
   *shutdown(): Gen<void> {
     this.abortAll();
     for (const t of [...this.#running]) {
@@ -64,19 +67,33 @@ class TaskGroup implements TaskObserver {
   }
 }
 
-/** Registers the group's shutdown on the root of the current task (not a select branch). */
-function ownByCurrentTask(group: TaskGroup): void {
+/**
+ * Registers the group's shutdown on the root of the current task (not a
+ * select branch) and returns that task; `disown` takes it back after
+ * `close()` or the end, so a long-lived task that makes many streams does
+ * not keep them all.
+ */
+function ownByCurrentTask(group: TaskGroup): Task {
   let t = currentTask();
   while (t.parent !== null) t = t.parent;
   let d = t.deferred;
   if (d === null) d = t.deferred = [];
-  d.push(group.shutdown());
+  d.push(group.cleanup);
+  return t;
+}
+
+function disown(owner: Task | null, group: TaskGroup): void {
+  const d = owner?.deferred;
+  if (d === null || d === undefined) return;
+  const i = d.lastIndexOf(group.cleanup);
+  if (i >= 0) d.splice(i, 1);
 }
 
 /** Base of the task-owning streams: lazy start, close, error hand-over. */
 abstract class OwnedStream<T> extends Stream<T> {
   protected readonly group = new TaskGroup();
   #started = false;
+  #owner: Task | null = null;
   #failed = false;
   #error: unknown = undefined;
   protected readonly rx: Receiver<T>;
@@ -93,7 +110,7 @@ abstract class OwnedStream<T> extends Stream<T> {
     if (this.#started) return;
     this.#started = true;
     if (this.group.closed) return;
-    ownByCurrentTask(this.group);
+    this.#owner = ownByCurrentTask(this.group);
     this.start();
   }
 
@@ -108,20 +125,26 @@ abstract class OwnedStream<T> extends Stream<T> {
 
   /** `undefined` from the channel: the end, or the error that ended it (thrown once). */
   protected endOrThrow(): undefined {
+    this.#disown();
     if (this.#failed) {
       const e = this.#error;
       this.#error = undefined;
       this.#failed = false;
-      this.#started = true;
       throw e;
     }
     return undefined;
+  }
+
+  #disown(): void {
+    disown(this.#owner, this.group);
+    this.#owner = null;
   }
 
   override close(): void {
     this.#started = true;
     this.rx.close();
     this.group.abortAll();
+    this.#disown();
   }
 }
 

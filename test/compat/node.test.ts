@@ -116,6 +116,24 @@ describe('fromNodeReadable', () => {
     assert.ok(heapGrowth < 32 * 1024 * 1024, `heap grew by ${heapGrowth} bytes`);
   });
 
+  test('copy(fromNodeReadable, fromNodeWritable) hands the chunks over without copying (writeChunk)', function* () {
+    const chunks = [Buffer.from('one'), Buffer.from('two')];
+    const seen: Buffer[] = [];
+    const sink = new Writable({
+      write(c: Buffer, _e, cb) {
+        seen.push(c);
+        cb();
+      },
+    });
+    const w = fromNodeWritable(sink);
+    assert.equal(yield* copy(fromNodeReadable(Readable.from(chunks)), w), 6);
+    assert.deepEqual(seen.map(String), ['one', 'two']);
+    assert.equal(seen[0], chunks[0], 'the very same Buffer reached the sink');
+    const mine = Buffer.from('mine');
+    yield* w.writeAll(mine);
+    assert.notEqual(seen[2], mine, 'a plain write copies (the caller may reuse its buffer)');
+  });
+
   test('errors are typed: a stream error is an IoError with its cause; a destroy before the end is UnexpectedEof', function* () {
     const boom = Object.assign(new Error('disk on fire'), { code: 'EIO' });
     const r1 = new Readable({
@@ -271,6 +289,35 @@ describe('fromNodeWritable', () => {
     yield* settle();
     assert.deepEqual(seen, [2], 'the cancelled write never reached Node');
     assert.equal(sink.destroyed, false);
+  });
+});
+
+describe('fromNodeWritable flush and shutdown', () => {
+  test('cancel safety: a flush or shutdown that loses a select leaves the stream open and completes later', {
+    startPaused: true,
+  }, function* () {
+    const cbs: (() => void)[] = [];
+    const sink = new Writable({
+      write(_c, _e, cb) {
+        cbs.push(cb);
+      },
+      final(cb) {
+        cbs.push(cb);
+      },
+    });
+    const w = fromNodeWritable(sink);
+    yield* w.write(new Uint8Array(1));
+    const r1 = yield* select({ f: w.flush(), t: sleep(5) });
+    assert.equal(r1.key, 't');
+    assert.equal(sink.destroyed, false);
+    cbs.shift()!();
+    yield* w.flush();
+    const r2 = yield* select({ s: w.shutdown(), t: sleep(5) });
+    assert.equal(r2.key, 't');
+    assert.equal(sink.destroyed, false);
+    cbs.shift()!();
+    yield* w.shutdown();
+    assert.equal(sink.writableFinished, true);
   });
 });
 

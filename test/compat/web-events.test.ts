@@ -145,6 +145,31 @@ describe('web streams', () => {
     assert.equal(closed, true);
   });
 
+  test('cancel safety: a web write that loses a select wrote nothing', {
+    startPaused: true,
+  }, function* () {
+    const release: (() => void)[] = [];
+    const got: number[] = [];
+    const ws = new WritableStream<Uint8Array>(
+      {
+        write(c) {
+          got.push(c.length);
+          return new Promise<void>((r) => release.push(r));
+        },
+      },
+      { highWaterMark: 1 },
+    );
+    const w = fromWebWritable(ws);
+    yield* w.write(new Uint8Array(1));
+    const r = yield* select({ w: w.write(new Uint8Array(9)), t: sleep(5) });
+    assert.equal(r.key, 't');
+    release.shift()!();
+    yield* w.flush();
+    yield* settle();
+    assert.deepEqual(got, [1], 'the cancelled write never reached the stream');
+    w.close();
+  });
+
   test('fromWebWritable: a sink error is an IoError; cancelling the writing task aborts the stream', function* () {
     const ws = new WritableStream<Uint8Array>({
       write() {

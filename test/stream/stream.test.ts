@@ -675,4 +675,25 @@ describe('stream cancel safety', () => {
     assert.equal(yield* s.next(), 2);
     assert.equal(since(t0), 100);
   });
+  test('cancel safety: timeout, filter, skip and peek over a receiver lose nothing to a cancelled next()', {
+    startPaused: true,
+  }, function* () {
+    const [tx, rx] = mpsc.unboundedChannel<number>();
+    const s = Stream.from(rx)
+      .filter((x) => x !== 0)
+      .skip(1)
+      .timeout(1000)
+      .peekable();
+    for (let i = 0; i < 3; i++) {
+      const r = yield* select({ v: i === 2 ? s.peek() : s.next(), t: sleep(5) });
+      assert.equal(r.key, 't');
+    }
+    tx.send(1);
+    tx.send(0);
+    tx.send(2);
+    tx.send(3);
+    tx.close();
+    assert.equal(yield* s.peek(), 2);
+    assert.deepEqual(yield* s.collect(), [2, 3]);
+  });
 });
