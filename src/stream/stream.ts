@@ -35,6 +35,7 @@ import type { Future, Suspend } from '../future/future.js';
 import type { Lines } from '../io/buf-reader.js';
 import type { TcpListener, TcpStream } from '../net/tcp.js';
 import type { UnixListener, UnixStream } from '../net/unix.js';
+import { Runtime } from '../runtime/runtime.js';
 import type { Signal } from '../signal/signal.js';
 import type { SignalKind } from '../signal/signal-kind.js';
 import type { BroadcastReceiver } from '../sync/broadcast.js';
@@ -146,10 +147,17 @@ export abstract class Stream<T> implements AsyncIterable<T> {
   /**
    * Iterates from plain async code, driving each `next()` on the current
    * runtime (`for await (const v of stream)`); breaking out closes the stream.
+   *
+   * @example
+   * ```ts
+   * import { iter } from 'tokio-ts/stream';
+   *
+   * // plain async code: the thread's default runtime drives the stream
+   * for await (const v of iter([1, 2]).map((x) => x * 2)) console.log(v); // 2, 4
+   * ```
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    const { Runtime } = await import('../runtime/runtime.js');
-    const rt = Runtime.current();
+    const rt = Runtime.current(); // before any await: the caller's runtime
     try {
       for (;;) {
         const v = await rt.blockOn(this.next());

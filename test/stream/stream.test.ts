@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe } from 'node:test';
 import { type Future, spawn, yieldNow } from 'tokio-ts';
 import { FramedRead, LinesCodec } from 'tokio-ts/codec';
-import { select } from 'tokio-ts/future';
+import { call, select } from 'tokio-ts/future';
 import { BufReader, duplex } from 'tokio-ts/io';
 import { TcpListener, TcpStream } from 'tokio-ts/net';
 import { SignalKind, signal } from 'tokio-ts/signal';
@@ -237,6 +237,22 @@ describe('stream adapters', () => {
       [1, 'a'],
       [2, 'b'],
     ]);
+  });
+
+  test('for await from plain async code drives the stream on the caller runtime; break closes it', function* () {
+    const [tx, rx] = mpsc.unboundedChannel<number>();
+    for (let i = 1; i <= 5; i++) tx.send(i);
+    const s = Stream.from(rx).map((x) => x * 10);
+    const got = yield* call(async () => {
+      const out: number[] = [];
+      for await (const v of s) {
+        out.push(v);
+        if (out.length === 3) break;
+      }
+      return out;
+    });
+    assert.deepEqual(got, [10, 20, 30]);
+    assert.equal(tx.isClosed(), true, 'breaking out closed the receiver');
   });
 
   test('take(n) stops pulling the source after n items', function* () {
