@@ -50,9 +50,13 @@ type Variant = 'pipeline' | 'copy' | 'to-writable' | 'round-trip';
 
 const rt = Runtime.builder().currentThread().build();
 
+/** CPU time (user + system, ms) of each run, per variant: steadier than wall time on a loaded VM. */
+const cpu = new Map<Variant, number[]>();
+
 async function once(v: Variant): Promise<number> {
   const src = source();
   const [dst, count] = sink();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   if (v === 'pipeline') await pipeline(src, dst);
   else
@@ -70,6 +74,10 @@ async function once(v: Variant): Promise<number> {
       }
     });
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  let xs = cpu.get(v);
+  if (xs === undefined) cpu.set(v, (xs = []));
+  xs.push((c.user + c.system) / 1000);
   if (count() !== TOTAL) throw new Error(`${v}: copied ${count()} of ${TOTAL} bytes`);
   return TOTAL / 1024 / 1024 / (ms / 1000);
 }
@@ -81,6 +89,7 @@ async function mainBench(): Promise<void> {
   let peakRss = 0;
   // warm-up
   for (const v of variants) await once(v);
+  cpu.clear();
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < variants.length; i++) {
       const v = variants[(i + r) % variants.length]!;
@@ -90,11 +99,14 @@ async function mainBench(): Promise<void> {
   }
   console.log(`\n${MIB} MiB copy, ${ROUNDS} interleaved rounds (MiB/s, median; runs in brackets)`);
   const base = median(rates.get('pipeline')!);
+  const baseCpu = median(cpu.get('pipeline')!);
   for (const v of variants) {
     const xs = rates.get(v)!;
     const m = median(xs);
+    const c = median(cpu.get(v)!);
     console.log(
-      `  ${v.padEnd(12)} ${m.toFixed(0).padStart(6)} MiB/s  ${(m / base).toFixed(2)}x pipeline  [${xs.map((x) => x.toFixed(0)).join(', ')}]`,
+      `  ${v.padEnd(12)} ${m.toFixed(0).padStart(6)} MiB/s  ${(m / base).toFixed(2)}x pipeline  [${xs.map((x) => x.toFixed(0)).join(', ')}]` +
+        `   cpu ${c.toFixed(0)} ms (${(baseCpu / c).toFixed(2)}x pipeline's throughput per CPU second)`,
     );
   }
   console.log(

@@ -11,4 +11,11 @@ export { fromNodeDuplex, NodeDuplex } from './node-duplex.js';
 export { fromNodeReadable, NodeReader } from './node-reader.js';
 export { fromNodeWritable, NodeWriter } from './node-writer.js';
 export { type ToNodeOptions, toNodeDuplex, toNodeReadable, toNodeWritable } from './to-node.js';
-export { fromWebReadable, fromWebWritable, toWebReadable, toWebWritable } from './web.js';
+export {
+  fromWebReadable,
+  fromWebWritable,
+  toWebReadable,
+  toWebWritable,
+  WebReader,
+  WebWriter,
+} from './web.js';
