@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe } from 'node:test';
-import { type Future, spawn, yieldNow } from 'tokio-ts';
+import { type Future, Runtime, spawn, yieldNow } from 'tokio-ts';
 import { FramedRead, LinesCodec } from 'tokio-ts/codec';
 import { call, select } from 'tokio-ts/future';
 import { BufReader, duplex } from 'tokio-ts/io';
@@ -242,7 +242,11 @@ describe('stream adapters', () => {
   test('for await from plain async code drives the stream on the caller runtime; break closes it', function* () {
     const [tx, rx] = mpsc.unboundedChannel<number>();
     for (let i = 1; i <= 5; i++) tx.send(i);
-    const s = Stream.from(rx).map((x) => x * 10);
+    const mine = Runtime.current();
+    const s = Stream.from(rx).map((x) => {
+      assert.equal(Runtime.current(), mine, 'driven on the test runtime, not the default one');
+      return x * 10;
+    });
     const got = yield* call(async () => {
       const out: number[] = [];
       for await (const v of s) {
