@@ -552,6 +552,28 @@ describe('stream concurrency adapters', () => {
     // the harness checks that no forwarding task is left running
   });
 
+  test('buffered and bufferUnordered: close() cancels the futures in flight (their finally runs)', {
+    startPaused: true,
+  }, function* () {
+    let cleaned = 0;
+    const job = function* (ms: number): Future<number> {
+      try {
+        yield* sleep(ms);
+        return ms;
+      } finally {
+        cleaned++;
+      }
+    };
+    const b = iter([100, 200, 300]).map(job).buffered(2);
+    const u = iter([100, 200, 300]).map(job).bufferUnordered(2);
+    yield* select({ b: b.next(), t: sleep(10) });
+    yield* select({ u: u.next(), t: sleep(10) });
+    b.close();
+    u.close();
+    yield* sleep(1);
+    assert.equal(cleaned, 4, 'two in flight per stream, all cancelled; the third never started');
+  });
+
   test('forEach({ concurrency }) runs up to n calls at once and waits for all', {
     startPaused: true,
   }, function* () {
