@@ -418,8 +418,10 @@ export interface Stream<T> {
   merge(other: Stream<T>): Stream<T>;
 
   /**
-   * Each item, or an `Elapsed` in its place when none came within `ms` of the
-   * previous one (then the stream goes on waiting).
+   * Each item, or an `Elapsed` when none came within `ms` of the previous one
+   * (or of the first `next()`); after an `Elapsed` the stream waits for the
+   * next item without a deadline, so a silent source gives one `Elapsed` per
+   * gap (as Tokio's `Timeout`).
    *
    * @example
    * ```ts
@@ -435,8 +437,9 @@ export interface Stream<T> {
    *
    * ## Cancel safety
    * As cancel safe as the source's `next()`: a timeout cancels the source's
-   * pending `next()` (every built-in source is cancel safe there; a `then`
-   * adapter is not).
+   * pending `next()` (every built-in source is cancel safe there). Unlike
+   * Tokio, which keeps polling the same `next()`, an item that a `then`
+   * adapter was computing when the time ran out is lost.
    */
   timeout(ms: number): Stream<T | Elapsed>;
 

@@ -18,17 +18,25 @@ function checkMs(ms: unknown, what: string): void {
 class TimeoutStream<T> extends Stream<T | Elapsed> {
   readonly #src: Stream<T>;
   readonly #ms: number;
+  /** False after an `Elapsed`, until the next item (Tokio: one error per gap). */
+  #armed = true;
   constructor(src: Stream<T>, ms: number) {
     super();
     this.#src = src;
     this.#ms = ms;
   }
   *next(): Next<T | Elapsed> {
+    if (!this.#armed) {
+      const v = yield* this.#src.next();
+      this.#armed = true;
+      return v;
+    }
     try {
       return yield* timeout(this.#ms, this.#src.next());
     } catch (e) {
-      if (e instanceof Elapsed) return e;
-      throw e;
+      if (!(e instanceof Elapsed)) throw e;
+      this.#armed = false;
+      return e;
     }
   }
   override close(): void {

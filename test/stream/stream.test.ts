@@ -369,6 +369,27 @@ describe('stream time adapters', () => {
     yield* h;
   });
 
+  test('return_elapsed_errors_only_once: a silent source gives one Elapsed per gap, then the next item', {
+    startPaused: true,
+  }, function* () {
+    const t0 = Instant.now();
+    const [tx, rx] = mpsc.unboundedChannel<number>();
+    const h = spawn(function* () {
+      yield* sleep(500);
+      tx.send(1);
+      tx.close();
+    });
+    const s = Stream.from(rx).timeout(100);
+    const got: [string, number][] = [];
+    for (let v: number | Elapsed | undefined; (v = yield* s.next()) !== undefined; )
+      got.push([v instanceof Elapsed ? 'elapsed' : String(v), since(t0)]);
+    assert.deepEqual(got, [
+      ['elapsed', 100],
+      ['1', 500],
+    ]);
+    yield* h;
+  });
+
   test('throttle: the first item at once, then at least ms apart (Tokio throttle)', {
     startPaused: true,
   }, function* () {
