@@ -22,7 +22,7 @@ import { Semaphore } from '../sync/semaphore.js';
 import { JoinError } from '../task/error.js';
 import { JoinHandle } from '../task/join-handle.js';
 import { checkStream } from './adapters.js';
-import { type Next, noUndefined, Stream } from './stream.js';
+import { type Next, noUndefined, ownerlessDrivers, Stream } from './stream.js';
 
 type Gen<T> = Generator<Suspend, T, unknown>;
 
@@ -73,9 +73,10 @@ class TaskGroup implements TaskObserver {
  * `close()` or the end, so a long-lived task that makes many streams does
  * not keep them all.
  */
-function ownByCurrentTask(group: TaskGroup): Task {
+function ownByCurrentTask(group: TaskGroup): Task | null {
   let t = currentTask();
   while (t.parent !== null) t = t.parent;
+  if (ownerlessDrivers.has(t)) return null; // for await: the stream's end or close() ends them
   let d = t.deferred;
   if (d === null) d = t.deferred = [];
   d.push(group.cleanup);

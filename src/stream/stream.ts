@@ -35,7 +35,9 @@ import type { Future, Suspend } from '../future/future.js';
 import type { Lines } from '../io/buf-reader.js';
 import type { TcpListener, TcpStream } from '../net/tcp.js';
 import type { UnixListener, UnixStream } from '../net/unix.js';
+import { currentTask } from '../runtime/context.js';
 import { Runtime } from '../runtime/runtime.js';
+import type { Task } from '../runtime/task.js';
 import type { Signal } from '../signal/signal.js';
 import type { SignalKind } from '../signal/signal-kind.js';
 import type { BroadcastReceiver } from '../sync/broadcast.js';
@@ -147,6 +149,8 @@ export abstract class Stream<T> implements AsyncIterable<T> {
   /**
    * Iterates from plain async code, driving each `next()` on the current
    * runtime (`for await (const v of stream)`); breaking out closes the stream.
+   * Tasks the stream owns (`merge`, `buffered`) then live until the end of
+   * the stream or `close()`.
    *
    * @example
    * ```ts
@@ -160,7 +164,7 @@ export abstract class Stream<T> implements AsyncIterable<T> {
     const rt = Runtime.current(); // before any await: the caller's runtime
     try {
       for (;;) {
-        const v = await rt.blockOn(this.next());
+        const v = await rt.blockOn(drive(this));
         if (v === undefined) return;
         yield v;
       }
@@ -675,6 +679,18 @@ export abstract class Peekable<T> extends Stream<T> {
    * As cancel safe as the source's `next()`.
    */
   abstract nextIf(p: (item: T) => boolean): Future<T | undefined>;
+}
+
+/**
+ * The tasks that drive one `next()` each for plain async code (`for await`):
+ * a stream first polled by one of them must not hand its own tasks (merge,
+ * buffered) to it, or they would end with that one item. @internal
+ */
+export const ownerlessDrivers = new WeakSet<Task>();
+
+function* drive<T>(s: Stream<T>): Next<T> {
+  ownerlessDrivers.add(currentTask());
+  return yield* s.next();
 }
 
 /** Where `Stream.from` is implemented (sources.ts sets it). @internal */

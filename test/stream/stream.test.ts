@@ -259,6 +259,16 @@ describe('stream adapters', () => {
     assert.equal(tx.isClosed(), true, 'breaking out closed the receiver');
   });
 
+  test('for await over a merged stream gets every item (its tasks are not owned by the per-item driver)', function* () {
+    const m = merge(iter([1, 2]), iter([3, 4])).map((x) => x * 10);
+    const got = yield* call(async () => {
+      const out: number[] = [];
+      for await (const v of m) out.push(v);
+      return out;
+    });
+    assert.deepEqual(got.sort(), [10, 20, 30, 40]);
+  });
+
   test('take(n) stops pulling the source after n items', function* () {
     let pulled = 0;
     const src = iter([1, 2, 3, 4]).map((x) => {
