@@ -27,7 +27,10 @@ type Gen<T> = Generator<Suspend, T, unknown>;
 
 /** Options of `toNodeReadable` / `toNodeDuplex`. */
 export interface ToNodeOptions {
-  /** Node's buffer size in bytes (its `highWaterMark`; default Node's, 64 KiB for the duplex). */
+  /**
+   * Node's buffer size in bytes (its `highWaterMark`; default 64 KiB, the
+   * size of one chunk the tokio-ts side typically hands over).
+   */
   highWaterMark?: number;
   /** Bytes per read when the reader has no `readChunk` (default 64 KiB). */
   chunkSize?: number;
@@ -193,7 +196,7 @@ function checkWrite(w: unknown, what: string): void {
 class AsyncReadable extends Readable {
   readonly #pump: ReadPump;
   constructor(r: AsyncRead, sched: Scheduler, opts: ToNodeOptions) {
-    super(opts.highWaterMark === undefined ? {} : { highWaterMark: opts.highWaterMark });
+    super({ highWaterMark: opts.highWaterMark ?? DEFAULT_CHUNK });
     this.#pump = new ReadPump(r, sched, this, opts.chunkSize ?? DEFAULT_CHUNK);
   }
   override _read(): void {
@@ -208,7 +211,7 @@ class AsyncReadable extends Readable {
 class AsyncWritable extends Writable {
   readonly #pump: WritePump;
   constructor(w: AsyncWrite, sched: Scheduler, opts: ToNodeOptions) {
-    super(opts.highWaterMark === undefined ? {} : { highWaterMark: opts.highWaterMark });
+    super({ highWaterMark: opts.highWaterMark ?? DEFAULT_CHUNK });
     this.#pump = new WritePump(w, sched);
   }
   override _write(chunk: Uint8Array, _enc: string, cb: (err?: Error | null) => void): void {
@@ -230,7 +233,7 @@ class AsyncDuplex extends Duplex {
   readonly #in: ReadPump;
   readonly #out: WritePump;
   constructor(s: AsyncRead & AsyncWrite, sched: Scheduler, opts: ToNodeOptions) {
-    super(opts.highWaterMark === undefined ? {} : { highWaterMark: opts.highWaterMark });
+    super({ highWaterMark: opts.highWaterMark ?? DEFAULT_CHUNK });
     this.#in = new ReadPump(s, sched, this, opts.chunkSize ?? DEFAULT_CHUNK);
     this.#out = new WritePump(s, sched);
   }
