@@ -215,11 +215,15 @@ function* copyGen(r: AsyncRead, w: AsyncWrite): Generator<Suspend, number, unkno
   const chunked = r as { readChunk?: () => Future<Uint8Array | undefined> };
   let total = 0;
   if (typeof chunked.readChunk === 'function') {
-    // Zero-copy on the read side: Node's chunks go straight to the writer.
+    // Zero-copy on the read side: Node's chunks go straight to the writer,
+    // handed over whole to a writer that takes ownership (`writeChunk`).
+    const owned = w as { writeChunk?: (c: Uint8Array) => Future<void> };
+    const give = typeof owned.writeChunk === 'function';
     for (;;) {
       const c = yield* chunked.readChunk();
       if (c === undefined) break;
-      yield* writeAllGen(w, c);
+      if (give) yield* owned.writeChunk!(c);
+      else yield* writeAllGen(w, c);
       total += c.length;
     }
   } else {
