@@ -2,7 +2,8 @@
  * `select`, `race`, `join`, `tryJoin`: run futures concurrently inside one task.
  *
  * How and why: each branch runs as a lightweight child task of the current
- * task (its own wait record, budget and cancellation), but it is never queued
+ * task (its own wait record and cancellation; it spends the task's coop
+ * budget, as in Tokio), but it is never queued
  * on its own: on the first poll the combinator polls every branch inline, and
  * a branch that is woken later wakes the parent, whose next poll polls it
  * (`pollWoken`), as Tokio's `select!` polls its branches when it is polled.
@@ -268,7 +269,7 @@ class CombinatorFuture
     for (let k = 0; k < n; k++) {
       const c = woken[(start + k) % n]!;
       // (a decided select has cancelled the others: they are no longer Scheduled)
-      if (c.state === State.Scheduled && !c.inQueue) sched.pollNow(c);
+      if (c.state === State.Scheduled && !c.inQueue) sched.pollBranch(c);
       if (stopEarly && this.#decided !== null) break;
     }
     woken.splice(0, n);
@@ -294,7 +295,7 @@ class CombinatorFuture
     const stopEarly = this.#mode === Mode.Select || this.#mode === Mode.Race;
     for (let k = 0; k < n; k++) {
       const child = children[(start + k) % n]!;
-      if (child.state !== State.Done) sched.pollNow(child);
+      if (child.state !== State.Done) sched.pollBranch(child);
       if (stopEarly && this.#decided !== null) break;
       if (this.#mode === Mode.TryJoin && this.#decided !== null) break;
     }

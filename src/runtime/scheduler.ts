@@ -10,7 +10,8 @@
  *   between batches: a task spinning on `yieldNow()` delays a socket reply by
  *   at most one batch.
  * - A poll resets the coop budget (128, Tokio's `Budget::initial()`); leaves that
- *   complete without suspending spend it and force a yield at zero.
+ *   complete without suspending spend it and force a yield at zero. Branches
+ *   polled inline by their combinator (`pollBranch`) spend their task's budget.
  * - Cancellation runs the parked leaf's cancel hook (which gives back what was
  *   granted but not consumed), drives the Future the hook may return, then
  *   `return()`s the generator so its `finally` blocks run, then the task's
@@ -241,19 +242,39 @@ export class Scheduler {
     this.pollNow(task);
   }
 
-  /** Polls `task` now, nested inside the current poll if any. */
+  /**
+   * Polls a combinator branch or a scope body inline, inside the poll of the
+   * task that owns it: it spends that task's coop budget instead of starting
+   * from a fresh one (Tokio: one budget per task, and a `select!` branch is
+   * polled within its task's poll). Without this, a loop of `select` over
+   * ready channels never ran out of budget and starved every other task.
+   * An `unconstrained` branch still gets its own unconstrained budget.
+   */
+  pollBranch(task: Task): void {
+    if (ctx.current === null || task.unconstrained > 0) this.pollNow(task);
+    else this.#poll(task);
+  }
+
+  /** Polls `task` now with a fresh budget, nested inside the current poll if any. */
   pollNow(task: Task): void {
-    const prevTask = ctx.current;
     const prevBudget = getBudget();
-    ctx.current = task;
     setBudget(task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET);
+    try {
+      this.#poll(task);
+    } finally {
+      setBudget(prevBudget);
+    }
+  }
+
+  #poll(task: Task): void {
+    const prevTask = ctx.current;
+    ctx.current = task;
     task.state = State.Running;
     this.polls++;
     try {
       this.#run(task);
     } finally {
       ctx.current = prevTask;
-      setBudget(prevBudget);
     }
   }
 
