@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { type Future, join, race, select, spawn, tryJoin, yieldNow } from 'tokio-ts';
-import { pending, ready, suspend, type Waker } from 'tokio-ts/future';
-import { mpsc } from 'tokio-ts/sync';
+import { defer, pending, ready, suspend, type Waker } from 'tokio-ts/future';
+import { CancellationToken, mpsc } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
+import { sleep } from 'tokio-ts/time';
 
 /** A tiny channel built on suspend(): the receiver's cancel hook gives a handed-over value back. */
 class TinyChannel<T> {
@@ -350,6 +351,56 @@ describe('race', () => {
       assert.fail('should throw');
     } catch (e) {
       assert.equal((e as Error).message, 'fast error');
+    }
+  });
+});
+
+describe('whatever cancels a future finishes its cleanup before it returns', () => {
+  /** A future that registers async cleanup (1 ms) and never finishes. */
+  function loser(log: string[]): Future<never> {
+    return (function* () {
+      yield* defer(function* () {
+        yield* sleep(1);
+        log.push('loser cleaned up');
+      });
+      return yield* pending<never>();
+    })();
+  }
+
+  test("select, race, tryJoin and CancellationToken.runUntilCancelled run a cancelled future's defer cleanup before returning", {
+    startPaused: true,
+  }, function* () {
+    const cases: [string, (log: string[]) => Future<unknown>][] = [
+      ['select', (log) => select({ a: loser(log), b: sleep(5) })],
+      ['race', (log) => race(loser(log), sleep(5))],
+      [
+        'tryJoin',
+        (log) =>
+          tryJoin(loser(log), function* () {
+            yield* sleep(5);
+            throw new Error('fail');
+          }),
+      ],
+      [
+        'runUntilCancelled',
+        (log) => {
+          const token = new CancellationToken();
+          return join(token.runUntilCancelled(loser(log)), function* () {
+            yield* sleep(5);
+            token.cancel();
+          });
+        },
+      ],
+    ];
+    for (const [name, make] of cases) {
+      const log: string[] = [];
+      try {
+        yield* make(log);
+      } catch (e) {
+        assert.equal((e as Error).message, 'fail', name);
+      }
+      log.push('returned');
+      assert.deepEqual(log, ['loser cleaned up', 'returned'], name);
     }
   });
 });
