@@ -53,7 +53,11 @@ export class Scheduler {
   eventInterval: number;
   unhandled: UnhandledErrorPolicy;
   captureSpawnLocation = false;
-  /** called when the run queue becomes empty (time driver: auto-advance) */
+  /**
+   * Called when the run queue becomes empty (time driver: auto-advance; the
+   * multi-thread executor: start more work). Drivers add to it with
+   * {@link addIdleHook}, never by wrapping it themselves.
+   */
   onIdle: (() => void) | null = null;
   /** the runtime's time driver, created by the time module on first use */
   time: { entries(): number } | null = null;
@@ -78,6 +82,23 @@ export class Scheduler {
   constructor(eventInterval: number, unhandled: UnhandledErrorPolicy) {
     this.eventInterval = eventInterval;
     this.unhandled = unhandled;
+  }
+
+  /**
+   * Adds `hook` to what runs when the run queue becomes empty, after the hooks
+   * added before it. (Two drivers that each wrapped `onIdle` through an
+   * accessor called each other forever: timers on worker threads overflowed
+   * the stack.)
+   */
+  addIdleHook(hook: () => void): void {
+    const prev = this.onIdle;
+    this.onIdle =
+      prev === null
+        ? hook
+        : () => {
+            prev();
+            hook();
+          };
   }
 
   /**
