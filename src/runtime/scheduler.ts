@@ -420,6 +420,12 @@ export class Scheduler {
       if (n !== undefined) task.name = n;
     }
     task.gen = null;
+    const owned = task.owned;
+    if (owned !== null) {
+      // what the task owned is dropped with its future (a JoinSet aborts its tasks)
+      task.owned = null;
+      for (const o of owned) o.ownerEnded(task);
+    }
     if (task.deferred !== null && task.deferred.length > 0) {
       task.phase = Phase.Cleanup;
       task.aux = runDeferred(task, this);
