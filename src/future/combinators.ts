@@ -117,10 +117,25 @@ export type JoinTuple<T extends readonly unknown[]> = { -readonly [K in keyof T]
 /** The result record of {@link join} / {@link tryJoin}. */
 export type JoinRecord<R> = { [K in keyof R]: Output<R[K]> };
 
+/** Options of {@link join} and {@link tryJoin}, passed as the last argument. */
+export interface JoinOptions {
+  /**
+   * Poll branches in declaration order every time (Tokio's `join!(biased; …)`)
+   * instead of starting one branch further each poll.
+   */
+  biased: boolean;
+}
+
 /**
  * Runs all futures concurrently and returns all their values, as a tuple (or a
  * record for `join({ a, b })`). If one throws, the others still run to the
  * end; then the first error is thrown.
+ *
+ * ## Fairness
+ * As Tokio's `join!`, each poll starts at the next branch (the first poll at
+ * the first, the next at the second, …), so no branch is always polled
+ * first; pass `{ biased: true }` as the last argument to poll in declaration
+ * order every time: `join(a, b, { biased: true })`.
  *
  * @example
  * ```ts
@@ -139,8 +154,12 @@ export type JoinRecord<R> = { [K in keyof R]: Output<R[K]> };
 export function join<const T extends readonly FutureLike<unknown>[]>(
   ...futures: T
 ): Future<JoinTuple<T>>;
+export function join<const T extends readonly FutureLike<unknown>[]>(
+  ...args: [...futures: T, opts: JoinOptions]
+): Future<JoinTuple<T>>;
 export function join<R extends Record<string, FutureLike<unknown>>>(
   record: R,
+  opts?: JoinOptions,
 ): Future<JoinRecord<R>>;
 export function join(...args: unknown[]): Future<unknown> {
   return makeJoin(Mode.Join, args);
@@ -148,7 +167,8 @@ export function join(...args: unknown[]): Future<unknown> {
 
 /**
  * Like {@link join}, but the first error cancels the other branches (their
- * cleanup is awaited) and is thrown.
+ * cleanup is awaited) and is thrown. Polls branches as {@link join} does
+ * (rotating, or in order with `{ biased: true }` as the last argument).
  *
  * @example
  * ```ts
@@ -169,31 +189,50 @@ export function join(...args: unknown[]): Future<unknown> {
 export function tryJoin<const T extends readonly FutureLike<unknown>[]>(
   ...futures: T
 ): Future<JoinTuple<T>>;
+export function tryJoin<const T extends readonly FutureLike<unknown>[]>(
+  ...args: [...futures: T, opts: JoinOptions]
+): Future<JoinTuple<T>>;
 export function tryJoin<R extends Record<string, FutureLike<unknown>>>(
   record: R,
+  opts?: JoinOptions,
 ): Future<JoinRecord<R>>;
 export function tryJoin(...args: unknown[]): Future<unknown> {
   return makeJoin(Mode.TryJoin, args);
 }
 
+/** True for a `{ biased }` options object (a record of futures has futures as values). */
+function isJoinOptions(x: unknown): x is JoinOptions {
+  if (x === null || typeof x !== 'object' || isIterable(x)) return false;
+  const keys = Object.keys(x);
+  return (
+    keys.length === 1 && keys[0] === 'biased' && typeof (x as JoinOptions).biased === 'boolean'
+  );
+}
+
+function isIterable(x: object): boolean {
+  return typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
 function makeJoin(mode: Mode, args: unknown[]): Future<unknown> {
+  let n = args.length;
+  let biased = false;
+  if (n > 0 && isJoinOptions(args[n - 1])) {
+    biased = (args[n - 1] as JoinOptions).biased;
+    n--;
+  }
   const one = args[0];
-  if (
-    args.length === 1 &&
-    one !== null &&
-    typeof one === 'object' &&
-    typeof (one as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function'
-  ) {
+  if (n === 1 && one !== null && typeof one === 'object' && !isIterable(one)) {
     const rec = one as Record<string, FutureLike<unknown>>;
     const keys = Object.keys(rec);
     return new CombinatorFuture(
       mode,
       keys.map((k) => rec[k]!),
       keys,
-      true,
+      biased,
     );
   }
-  return new CombinatorFuture(mode, args as FutureLike<unknown>[], null, true);
+  const items = n === args.length ? args : args.slice(0, n);
+  return new CombinatorFuture(mode, items as FutureLike<unknown>[], null, biased);
 }
 
 class CombinatorFuture
@@ -213,6 +252,8 @@ class CombinatorFuture
   #starting = false;
   /** branches woken since the parent's last poll, polled by the next one */
   #woken: Task[] = [];
+  /** join/tryJoin: the branch index the next poll starts at (Tokio's join! rotation) */
+  #rotate = 0;
 
   constructor(
     mode: Mode,
@@ -262,9 +303,15 @@ class CombinatorFuture
     const stopEarly = this.#mode === Mode.Select || this.#mode === Mode.Race;
     const wasStarting = this.#starting;
     this.#starting = true; // the parent is running: taskDone must not wake it
-    // not biased: start at a random one of them, as Tokio's select starts at a
-    // random branch each poll
-    const start = this.#biased || n === 1 ? 0 : Math.floor(sched.random() * n);
+    let start = 0;
+    if (!stopEarly) {
+      // join/tryJoin: in branch order from this poll's start (0 when biased)
+      if (n > 1) this.#orderWoken(woken);
+    } else if (!this.#biased && n > 1) {
+      // select: start at a random one of them, as Tokio's select starts at a
+      // random branch each poll
+      start = Math.floor(sched.random() * n);
+    }
     for (let k = 0; k < n; k++) woken[k]!.inQueue = false;
     for (let k = 0; k < n; k++) {
       const c = woken[(start + k) % n]!;
@@ -274,6 +321,22 @@ class CombinatorFuture
     }
     woken.splice(0, n);
     this.#starting = wasStarting;
+  }
+
+  /**
+   * join/tryJoin: sorts the woken branches by index, counted from the index
+   * this poll starts at, which moves one further each poll unless biased (as
+   * Tokio's `join!` polls from a rotating start).
+   */
+  #orderWoken(woken: Task[]): void {
+    if (this.#biased) {
+      woken.sort(byIndex);
+      return;
+    }
+    const total = this.#children.length;
+    const from = this.#rotate;
+    this.#rotate = from + 1 === total ? 0 : from + 1;
+    woken.sort((a, b) => ((a.index - from + total) % total) - ((b.index - from + total) % total));
   }
 
   #start(): IteratorResult<Suspend, unknown> {
@@ -291,8 +354,13 @@ class CombinatorFuture
     this.#remaining = n;
     this.#state = S.Waiting;
     this.#starting = true;
-    const start = this.#biased || n === 1 ? 0 : Math.floor(sched.random() * n);
     const stopEarly = this.#mode === Mode.Select || this.#mode === Mode.Race;
+    // select: a random start unless biased; join: the first branch, then the
+    // next one at each later poll (Tokio's join!)
+    let start = 0;
+    if (stopEarly) {
+      if (!this.#biased && n > 1) start = Math.floor(sched.random() * n);
+    } else if (!this.#biased && n > 1) this.#rotate = 1;
     for (let k = 0; k < n; k++) {
       const child = children[(start + k) % n]!;
       if (child.state !== State.Done) sched.pollBranch(child);
@@ -383,6 +451,10 @@ class CombinatorFuture
     const inner = keys !== null ? keys.join(', ') : `${this.#children.length} branches`;
     return `${MODE_NAMES[this.#mode]}(${inner})`;
   }
+}
+
+function byIndex(a: Task, b: Task): number {
+  return a.index - b.index;
 }
 
 /** Parks the cancelled parent until its branches' cleanup has finished. */

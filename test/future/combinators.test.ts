@@ -404,3 +404,45 @@ describe('whatever cancels a future finishes its cleanup before it returns', () 
     }
   });
 });
+
+describe('join and tryJoin rotate which branch they poll first (Tokio join!)', () => {
+  function branches(order: number[]): Future<void>[] {
+    return [1, 2, 3].map((x) =>
+      (function* () {
+        for (let i = 0; i < 4; i++) {
+          order.push(x);
+          yield* yieldNow();
+        }
+      })(),
+    );
+  }
+
+  test('a_different_future_is_polled_first_every_time_poll_fn_is_polled (macros_join.rs)', function* () {
+    for (const combine of [join, tryJoin] as const) {
+      const order: number[] = [];
+      const [a, b, c] = branches(order);
+      yield* combine(a!, b!, c!);
+      assert.deepEqual(order, [1, 2, 3, 2, 3, 1, 3, 1, 2, 1, 2, 3], combine.name);
+    }
+  });
+
+  test('{ biased: true } polls in declaration order every time, for tuples and records', function* () {
+    for (const combine of [join, tryJoin] as const) {
+      const order: number[] = [];
+      const [a, b, c] = branches(order);
+      yield* combine(a!, b!, c!, { biased: true });
+      assert.deepEqual(order, [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3], combine.name);
+      const rec: number[] = [];
+      const [x, y, z] = branches(rec);
+      const r = yield* combine({ x: x!, y: y!, z: z! }, { biased: true });
+      assert.deepEqual(Object.keys(r), ['x', 'y', 'z']);
+      assert.deepEqual(rec, [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3], combine.name);
+    }
+  });
+
+  test('a record whose value is named biased is still a record of futures', function* () {
+    const r = yield* join({ biased: ready(1) });
+    assert.deepEqual(r, { biased: 1 });
+    assert.deepEqual(yield* join(ready(1), ready(2), { biased: false }), [1, 2]);
+  });
+});
