@@ -41,10 +41,22 @@ export type SelectResult<B> = {
   [K in keyof B & string]: { key: K; value: Output<B[K]> };
 }[keyof B & string];
 
+/** A {@link select} branch: a future, or `undefined`/`null`/`false` for a disabled one. */
+export type SelectBranch = FutureLike<unknown> | undefined | null | false;
+
 /** Options of {@link select}. */
 export interface SelectOptions {
   /** Poll branches in declaration order instead of a random start (Tokio's `biased;`). */
   biased?: boolean;
+}
+
+/** Options of {@link select} with an `else` branch. */
+export interface SelectElseOptions<E> extends SelectOptions {
+  /**
+   * Runs instead when every branch is disabled (Tokio's `else =>`); the select
+   * then returns `{ key: 'else', value }`.
+   */
+  else: FutureLike<E>;
 }
 
 /**
@@ -52,6 +64,26 @@ export interface SelectOptions {
  * the result is `{ key, value }`, a union discriminated on `key`. The other
  * branches are cancelled and their cleanup has finished when it returns. A
  * branch that throws finishes the select by throwing.
+ *
+ * ## Disabled branches and `else`
+ * A branch whose value is `undefined`, `null` or `false` is disabled (Tokio's
+ * `, if condition` precondition): `select({ msg: open && rx.recv(), … })`.
+ * When every branch is disabled, the `else` option runs instead and the
+ * select returns `{ key: 'else', value }` (Tokio's `else =>` branch); without
+ * `else` that is an `Error`, as Tokio panics. Tokio's pattern branches
+ * (`Some(v) = rx.recv()`) have no equivalent: test the value in the result.
+ *
+ * @example
+ * ```ts
+ * import { main, select } from 'tokio-ts';
+ * import { ready } from 'tokio-ts/future';
+ *
+ * main(function* () {
+ *   const open = false;
+ *   const r = yield* select({ msg: open && ready('hi') }, { else: ready('all disabled') });
+ *   console.log(r.key, r.value); // else all disabled
+ * });
+ * ```
  *
  * @example
  * ```ts
@@ -72,19 +104,44 @@ export interface SelectOptions {
  * Cancel safe when every branch is: the losers' cancel hooks give back
  * messages, permits and locks they were granted but did not consume.
  */
-export function select<B extends Record<string, FutureLike<unknown>>>(
+export function select<B extends Record<string, SelectBranch>, E>(
+  branches: B,
+  opts: SelectElseOptions<E>,
+): Future<SelectResult<B> | { key: 'else'; value: E }>;
+export function select<B extends Record<string, SelectBranch>>(
   branches: B,
   opts?: SelectOptions,
-): Future<SelectResult<B>> {
+): Future<SelectResult<B>>;
+export function select(
+  branches: Record<string, SelectBranch>,
+  opts?: SelectOptions & { else?: FutureLike<unknown> },
+): Future<unknown> {
   if (branches === null || typeof branches !== 'object') {
     throw new TypeError('select() expects a record of futures: select({ a: futA, b: futB })');
   }
-  const keys = Object.keys(branches);
-  if (keys.length === 0) throw new RangeError('select() needs at least one branch');
-  const items = keys.map((k) => branches[k] as FutureLike<unknown>);
-  return new CombinatorFuture(Mode.Select, items, keys, opts?.biased === true) as Future<
-    SelectResult<B>
-  >;
+  const all = Object.keys(branches);
+  if (all.length === 0 && opts?.else === undefined)
+    throw new RangeError('select() needs at least one branch');
+  const keys: string[] = [];
+  const items: FutureLike<unknown>[] = [];
+  for (const k of all) {
+    const b = branches[k];
+    if (b === undefined || b === null || b === false) continue; // disabled
+    keys.push(k);
+    items.push(b);
+  }
+  if (keys.length === 0) return selectElse(opts?.else);
+  return new CombinatorFuture(Mode.Select, items, keys, opts?.biased === true);
+}
+
+/** Every branch is disabled: the `else` branch, or Tokio's panic as an error. */
+function* selectElse(
+  orElse: FutureLike<unknown> | undefined,
+): Generator<Suspend, { key: 'else'; value: unknown }, unknown> {
+  if (orElse === undefined)
+    throw new Error('tokio-ts: every select() branch is disabled and there is no else branch');
+  const it = toIterator(orElse, 'select else');
+  return { key: 'else', value: yield* { [Symbol.iterator]: () => it } };
 }
 
 /**

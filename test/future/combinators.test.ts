@@ -446,3 +446,39 @@ describe('join and tryJoin rotate which branch they poll first (Tokio join!)', (
     assert.deepEqual(yield* join(ready(1), ready(2), { biased: false }), [1, 2]);
   });
 });
+
+describe('select: disabled branches and else (Tokio select! preconditions and else)', () => {
+  test('a branch that is undefined, null or false is disabled; the others race', function* () {
+    const open = false;
+    const r = yield* select({ a: open && ready(1), b: null, c: undefined, d: ready('d') });
+    assert.deepEqual(r, { key: 'd', value: 'd' });
+  });
+
+  test('the else branch runs when every branch is disabled', function* () {
+    const r = yield* select(
+      { a: false, b: undefined },
+      {
+        else: function* () {
+          yield* yieldNow();
+          return 'else ran';
+        },
+      },
+    );
+    assert.deepEqual(r, { key: 'else', value: 'else ran' });
+    // with an enabled branch, else does not run
+    const s = yield* select({ a: ready(1) }, { else: ready(2) });
+    assert.deepEqual(s, { key: 'a', value: 1 });
+  });
+
+  test('every branch disabled and no else is an error (Tokio panics)', function* () {
+    try {
+      yield* select({ a: false, b: null });
+      assert.fail('should throw');
+    } catch (e) {
+      assert.match(
+        (e as Error).message,
+        /every select\(\) branch is disabled and there is no else/,
+      );
+    }
+  });
+});
