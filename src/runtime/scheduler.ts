@@ -272,30 +272,26 @@ export class Scheduler {
    * An `unconstrained` branch still gets its own unconstrained budget.
    */
   pollBranch(task: Task): void {
-    if (ctx.current === null || task.unconstrained > 0) this.pollNow(task);
-    else this.#poll(task);
+    this.pollNow(task, ctx.current !== null && task.unconstrained === 0);
   }
 
-  /** Polls `task` now with a fresh budget, nested inside the current poll if any. */
-  pollNow(task: Task): void {
-    const prevBudget = getBudget();
-    setBudget(task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET);
-    try {
-      this.#poll(task);
-    } finally {
-      setBudget(prevBudget);
-    }
-  }
-
-  #poll(task: Task): void {
+  /**
+   * Polls `task` now, nested inside the current poll if any: with a fresh
+   * budget, or (`shared`, {@link pollBranch}) with the budget of the poll it
+   * is nested in, which keeps what the task spent.
+   */
+  pollNow(task: Task, shared = false): void {
     const prevTask = ctx.current;
+    const prevBudget = getBudget();
     ctx.current = task;
+    if (!shared) setBudget(task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET);
     task.state = State.Running;
     this.polls++;
     try {
       this.#run(task);
     } finally {
       ctx.current = prevTask;
+      if (!shared) setBudget(prevBudget);
     }
   }
 
