@@ -44,8 +44,11 @@ export function spawnArgsError(what: string, problem: string): TypeError {
 
 /**
  * A tokio-ts runtime. Most programs never build one: `main` does, and the free
- * functions (`spawn`, `sleep`, …) use the runtime of the current task, or the
- * thread's default runtime outside any task.
+ * functions (`spawn`, `sleep`, …) use the runtime of the current task. Outside
+ * any task (a Node callback) they use the runtime `main` runs while it runs,
+ * else the thread's default runtime, built on first use (Tokio would panic
+ * with "no reactor running"; a Node program has callbacks outside any task
+ * everywhere, so tokio-ts gives them a runtime instead).
  *
  * @example
  * ```ts
@@ -87,7 +90,10 @@ export class Runtime {
     return new Builder();
   }
 
-  /** The current task's runtime, else this thread's default runtime. */
+  /**
+   * The current task's runtime; outside any task, the runtime `main` (or a
+   * `tokio-ts/test` test) is running, else this thread's default runtime.
+   */
   static current(): Runtime {
     return currentScheduler().owner as Runtime;
   }
@@ -215,12 +221,38 @@ export function defaultRuntime(): Runtime {
   return defaultRt;
 }
 
-/** The scheduler of the current task, else of the default runtime. @internal */
+/**
+ * The runtimes that `main` (and `test`/`runTest`) made this thread's runtime
+ * while they run, the last entered on top. Code outside any task — a Node
+ * callback (an `http` handler, a timer, an EventEmitter listener) — spawns
+ * onto the top one, so its tasks are cancelled with main's and see a test's
+ * paused clock, instead of landing on a second, default runtime.
+ */
+const threadRuntimes: Runtime[] = [];
+
+/**
+ * Makes `rt` the thread's runtime until the returned function is called
+ * (`main`, `runTest`). @internal
+ */
+export function enterThreadRuntime(rt: Runtime): () => void {
+  threadRuntimes.push(rt);
+  return () => {
+    const i = threadRuntimes.lastIndexOf(rt);
+    if (i >= 0) threadRuntimes.splice(i, 1);
+  };
+}
+
+/**
+ * The scheduler of the current task; outside any task, of the runtime `main`
+ * (or a test) runs, else of the thread's default runtime. @internal
+ */
 export function currentScheduler(): Scheduler {
   const e = ctx.entered;
   if (e !== null) return e;
   const t = ctx.current;
-  return t !== null ? t.sched : defaultRuntime().sched;
+  if (t !== null) return t.sched;
+  const n = threadRuntimes.length;
+  return n > 0 ? threadRuntimes[n - 1]!.sched : defaultRuntime().sched;
 }
 
 const runtimeHooks: ((rt: Runtime) => void)[] = [];

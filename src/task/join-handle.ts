@@ -51,9 +51,13 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
   }
 
   /**
-   * Cancels the task at its next suspension point: its `finally` blocks and
-   * deferred cleanups run, and joining it then throws a cancelled `JoinError`.
-   * Aborting a finished task changes nothing.
+   * Cancels the task at its next suspension point: what it was granted but did
+   * not take (a message, a permit) goes back, its `finally` blocks run, the
+   * tasks of the `JoinSet`s it owns are aborted, its `defer`red cleanups run
+   * (which kill its `killOnDrop` child processes), and joining it then throws
+   * a cancelled `JoinError`. Nothing else closes: JS has no drop, so a socket
+   * or file the task opened stays open unless one of those closes it (`using`
+   * or `finally`). Aborting a finished task changes nothing.
    */
   abort(): void {
     this.task.sched.cancel(this.task);

@@ -106,6 +106,13 @@ class YieldNow implements Future<void>, Iterator<Suspend, void, unknown>, Waitin
  * Spends one unit of the task's coop budget, yielding only if it is used up.
  * Put it in loops that do work without ever waiting.
  *
+ * The budget is Tokio's: 128 units per poll of a task, spent by every leaf
+ * that completes without waiting (a channel with a message, a free lock, a
+ * finished join). It is one budget per task: `select`/`join`/`race`/`tryJoin`
+ * branches and a `timeout`'s future spend the budget of the task that polls
+ * them. A task that runs out yields to the other tasks; yielding to Node's
+ * event loop is the scheduler's batch rule (see `Builder.eventInterval`).
+ *
  * @example
  * ```ts
  * import { main, consumeBudget } from 'tokio-ts';

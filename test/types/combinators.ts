@@ -16,6 +16,14 @@ export function* checks(): Future<void> {
   if (s.key === 'b') expectType<Equal<typeof s.value, string>>();
   expectType<Equal<typeof s.key, 'a' | 'b' | 'c'>>();
 
+  const e = yield* select({ a: Math.random() > 0.5 && num(), b: undefined }, { else: ready('e') });
+  if (e.key === 'a') expectType<Equal<typeof e.value, number>>();
+  if (e.key === 'else') expectType<Equal<typeof e.value, string>>();
+  expectType<Equal<typeof e.key, 'a' | 'b' | 'else'>>();
+
+  const jb = yield* join(num(), ready('s'), { biased: true });
+  expectType<Equal<typeof jb, [number, string]>>();
+
   const j = yield* join(num(), ready('s'), () => ready(true));
   expectType<Equal<typeof j, [number, string, boolean]>>();
 
