@@ -1,6 +1,7 @@
 /** `BufReader`: an internal buffer over a reader, with line and delimiter reads. */
 import type { Future, Suspend } from '../future/future.js';
 import { ReadBase } from './bases.js';
+import { probeRead, readReady } from './probe.js';
 import type { AsyncBufRead, AsyncRead } from './traits.js';
 import { decodeUtf8 } from './util.js';
 
@@ -181,6 +182,11 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
   /** The lines of the stream, without their `\n` / `\r\n`. */
   lines(): Lines {
     return new Lines(this);
+  }
+
+  /** @internal */
+  [readReady](): boolean | undefined {
+    return this.#pos < this.#end ? true : probeRead(this.#inner);
   }
 }
 

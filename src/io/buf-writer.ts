@@ -2,6 +2,7 @@
 import type { Future, Suspend } from '../future/future.js';
 import { WriteBase } from './bases.js';
 import { IoError } from './error.js';
+import { flushPending, probeFlush } from './probe.js';
 import type { AsyncWrite } from './traits.js';
 
 const DEFAULT_CAPACITY = 8 * 1024;
@@ -113,5 +114,10 @@ export class BufWriter<W extends AsyncWrite = AsyncWrite> extends WriteBase {
   *#shutdown(): Generator<Suspend, void, unknown> {
     yield* this.#flushBuf();
     yield* this.#inner.shutdown();
+  }
+
+  /** @internal */
+  [flushPending](): boolean | undefined {
+    return this.#off < this.#len ? true : probeFlush(this.#inner);
   }
 }

@@ -6,6 +6,7 @@ import { ready } from '../future/basic.js';
 import type { Future } from '../future/future.js';
 import { ReadWriteBase } from './bases.js';
 import { Pipe, PipeLeaf } from './pipe.js';
+import { flushPending, readReady } from './probe.js';
 import { type ReadHalf, split, type WriteHalf } from './split.js';
 
 function checkMaxBuf(maxBuf: unknown, what: string): number {
@@ -89,6 +90,16 @@ export class DuplexStream extends ReadWriteBase {
   close(): void {
     this.#out.closeWrite();
     this.#in.closeRead();
+  }
+
+  /** @internal */
+  [readReady](): boolean {
+    return this.#in.canRead();
+  }
+
+  /** @internal */
+  [flushPending](): boolean {
+    return false;
   }
 
   /** Same as {@link close}. */
@@ -182,6 +193,16 @@ export class SimplexStream extends ReadWriteBase {
   shutdown(): Future<void> {
     this.#pipe.closeWrite();
     return ready(undefined);
+  }
+
+  /** @internal */
+  [readReady](): boolean {
+    return this.#pipe.canRead();
+  }
+
+  /** @internal */
+  [flushPending](): boolean {
+    return false;
   }
 }
 

@@ -1,6 +1,6 @@
 /** Pull-based I/O: the read/write interfaces, helpers, buffered readers/writers, in-memory pipes. */
 
-export { ReadBase, ReadWriteBase, WriteBase } from './bases.js';
+export { ReadBase, ReadWriteBase, Take, WriteBase } from './bases.js';
 export { BufReader, Lines } from './buf-reader.js';
 export { BufWriter } from './buf-writer.js';
 export { DuplexStream, duplex, SimplexStream, simplex } from './duplex.js';

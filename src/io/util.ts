@@ -2,9 +2,12 @@
  * The `AsyncReadExt`/`AsyncWriteExt` helpers as functions over any reader or
  * writer. Every concrete stream also carries them as methods.
  */
-import { tryJoin } from '../future/combinators.js';
+import { select, tryJoin } from '../future/combinators.js';
 import type { Future, Suspend } from '../future/future.js';
+import { coopProceed } from '../runtime/context.js';
+import { consumeBudget } from '../task/spawn.js';
 import { IoError, UnexpectedEof } from './error.js';
+import { probeFlush, probeRead } from './probe.js';
 import type { AsyncRead, AsyncWrite } from './traits.js';
 
 /** Chunk size of `readToEnd` when the size is unknown; 64 KiB matches a pipe's buffer. */
@@ -189,6 +192,16 @@ function* writeAllGen(w: AsyncWrite, buf: Uint8Array): Generator<Suspend, void, 
  * Copies everything from `r` to `w` until `r` ends, then flushes `w`.
  * Returns the number of bytes copied.
  *
+ * Whenever bytes were written since the last flush and a read of `r` would
+ * wait, `w` is flushed first (Tokio's `need_flush`): a buffering writer such
+ * as `BufWriter` never holds back bytes the reader's peer is waiting
+ * for. Built-in readers say synchronously whether a read would wait; for any
+ * other reader the read is raced against the flush, and a read that loses
+ * that race is cancelled and issued again, so such a reader's `read` must be
+ * cancel safe (as every `read` in this library is). Each round spends one
+ * unit of coop budget, so a copy between streams that never wait still lets
+ * other tasks run.
+ *
  * @example
  * ```ts
  * import { main } from 'tokio-ts';
@@ -213,26 +226,58 @@ export function copy(r: AsyncRead, w: AsyncWrite): Future<number> {
 
 function* copyGen(r: AsyncRead, w: AsyncWrite): Generator<Suspend, number, unknown> {
   const chunked = r as { readChunk?: () => Future<Uint8Array | undefined> };
+  // Zero-copy on the read side when the reader has Node's chunks to hand over.
+  const buf = typeof chunked.readChunk === 'function' ? null : new Uint8Array(COPY_BUF);
+  const read = (): Future<number | Uint8Array | undefined> =>
+    buf === null ? chunked.readChunk!() : r.read(buf);
   let total = 0;
-  if (typeof chunked.readChunk === 'function') {
-    // Zero-copy on the read side: Node's chunks go straight to the writer.
-    for (;;) {
-      const c = yield* chunked.readChunk();
-      if (c === undefined) break;
-      yield* writeAllGen(w, c);
-      total += c.length;
+  // Bytes were written since the last flush (Tokio's `need_flush`).
+  let needFlush = false;
+  for (;;) {
+    // One unit of coop budget per round, as Tokio's copy spends one per poll:
+    // a copy between streams that never wait still lets other tasks run.
+    if (!coopProceed()) yield* consumeBudget();
+    let got: number | Uint8Array | undefined | null = null;
+    if (needFlush) {
+      const flushed = yield* flushIfReadWaits(r, w);
+      if (flushed === true) needFlush = false;
+      else if (flushed === undefined) {
+        // The reader cannot say whether it would wait: race it against the flush.
+        const first = yield* select({ got: read(), flushed: w.flush() }, { biased: true });
+        if (first.key === 'got') got = first.value;
+        else needFlush = false;
+      }
     }
-  } else {
-    const buf = new Uint8Array(COPY_BUF);
-    for (;;) {
-      const n = yield* r.read(buf);
-      if (n === 0) break;
-      yield* writeAllGen(w, n === buf.length ? buf : buf.subarray(0, n));
-      total += n;
-    }
+    if (got === null) got = yield* read();
+    let data: Uint8Array;
+    if (typeof got === 'number') {
+      if (got === 0) break;
+      data = got === buf!.length ? buf! : buf!.subarray(0, got);
+    } else if (got === undefined) break;
+    else data = got;
+    yield* writeAllGen(w, data);
+    total += data.length;
+    needFlush = true;
   }
   yield* w.flush();
   return total;
+}
+
+/**
+ * Flushes `w` if it holds bytes back and a read of `r` would wait (so the
+ * reader may be waiting for those very bytes). Returns true when nothing is
+ * left to flush, false when the read would not wait, and undefined when `r`
+ * cannot tell (the caller races the read against the flush).
+ */
+function* flushIfReadWaits(
+  r: AsyncRead,
+  w: AsyncWrite,
+): Generator<Suspend, boolean | undefined, unknown> {
+  if (probeFlush(w) === false) return true;
+  const ready = probeRead(r);
+  if (ready !== false) return ready === true ? false : undefined;
+  yield* w.flush();
+  return true;
 }
 
 function* copyThenShutdown(r: AsyncRead, w: AsyncWrite): Generator<Suspend, number, unknown> {

@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { Future } from '../future/future.js';
 import { ReadBase, ReadWriteBase, WriteBase } from '../io/bases.js';
+import { flushPending, readReady } from '../io/probe.js';
 import { PullReader } from '../runtime/io/pull-reader.js';
 import { PushWriter } from '../runtime/io/push-writer.js';
 
@@ -186,6 +187,16 @@ export abstract class SocketStreamBase extends ReadWriteBase {
   [Symbol.dispose](): void {
     this.close();
   }
+
+  /** @internal */
+  [readReady](): boolean {
+    return this.io.r.isReady();
+  }
+
+  /** @internal Node sends what `write` accepted without a flush. */
+  [flushPending](): boolean {
+    return false;
+  }
 }
 
 /**
@@ -242,6 +253,10 @@ export class OwnedReadHalf extends ReadBase {
   /** As the stream's `readable`. Cancel safe. */
   readable(): Future<void> {
     return this.io.r.readable();
+  }
+  /** @internal */
+  [readReady](): boolean {
+    return this.io.r.isReady();
   }
   /** True if `w` comes from the same stream. */
   isPairOf(w: OwnedWriteHalf): boolean {
@@ -311,5 +326,10 @@ export class OwnedWriteHalf extends WriteBase {
   /** Same as {@link close}. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** @internal Node sends what `write` accepted without a flush. */
+  [flushPending](): boolean {
+    return false;
   }
 }

@@ -269,7 +269,9 @@ class WriteLeaf implements Iterator<Suspend, unknown, unknown>, Waiting, ListNod
     }
     const op = this.#op;
     if (op === Op.Write && this.#buf!.length === 0) return { done: true, value: 0 };
-    if (op === Op.Write && !coopProceed()) return parkForBudget(this);
+    // A write or a writable() that completes without waiting spends coop
+    // budget (Tokio's registration does), so such a loop still yields.
+    if ((op === Op.Write || op === Op.Writable) && !coopProceed()) return parkForBudget(this);
     const t = currentTask();
     this.task = t;
     const v =
