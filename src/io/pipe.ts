@@ -63,12 +63,17 @@ export class Pipe {
     return n;
   }
 
-  /** Copies in as much of buf as fits. @internal */
-  writeFrom(buf: Uint8Array): number {
+  /** Throws the broken-pipe error a write gets once either end closed. @internal */
+  checkWritable(): void {
     if (this.readClosed)
       throw new IoError('broken-pipe', 'the reading end of the pipe is closed', { code: 'EPIPE' });
     if (this.writeClosed)
       throw new IoError('broken-pipe', 'write after shutdown', { code: 'EPIPE' });
+  }
+
+  /** Copies in as much of buf as fits. @internal */
+  writeFrom(buf: Uint8Array): number {
+    this.checkWritable();
     const ring = this.#ring;
     const n = Math.min(buf.length, ring.length - this.#len);
     if (n === 0) return 0;
@@ -118,7 +123,12 @@ export class PipeLeaf extends LazyTakeLeaf<number> {
   }
 
   override next(): IteratorResult<Suspend, number> {
-    if (this.list === null && this.#buf.length === 0) return { done: true, value: 0 };
+    if (this.list === null && this.#buf.length === 0) {
+      // Empty reads and writes complete at once, but an empty write to a
+      // closed pipe still fails (Tokio's zero_length_writes_to_closed_stream).
+      if (this.#write) this.#pipe.checkWritable();
+      return { done: true, value: 0 };
+    }
     return super.next();
   }
 

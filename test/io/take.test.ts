@@ -4,6 +4,7 @@ import type { Future } from 'tokio-ts';
 import { select, yieldNow } from 'tokio-ts';
 import { duplex, IoError, ReadBase, Take } from 'tokio-ts/io';
 import { test } from 'tokio-ts/test';
+import { errorOf } from './helpers.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -46,7 +47,7 @@ describe('take', () => {
         return 10;
       }
     }
-    const e = yield* captureError(new Bad().take(10).read(new Uint8Array(4)));
+    const e = yield* errorOf(new Bad().take(10).read(new Uint8Array(4)));
     assert.ok(e instanceof IoError);
     assert.equal(e.kind, 'invalid-data');
   });
@@ -68,12 +69,3 @@ describe('take', () => {
     assert.equal(yield* t.readToString(), 'abcde');
   });
 });
-
-function* captureError(f: Future<unknown>): Future<unknown> {
-  try {
-    yield* f;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
