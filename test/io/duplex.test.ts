@@ -1,7 +1,6 @@
 /** Ports of tokio/tests/io_duplex.rs and io_mem_stream.rs cases. */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import type { Future } from 'tokio-ts';
 import { duplex, IoError, simplex } from 'tokio-ts/io';
 import { test } from 'tokio-ts/test';
 import { errorOf } from './helpers.js';
