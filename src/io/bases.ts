@@ -7,7 +7,7 @@ import type { Future, Suspend } from '../future/future.js';
 import { IoError } from './error.js';
 import { probeRead, readReady } from './probe.js';
 import type { AsyncRead, AsyncWrite } from './traits.js';
-import { readExact, readToEnd, readToString, writeAll } from './util.js';
+import { checkBufs, readExact, readToEnd, readToString, writeAll, writeFirst } from './util.js';
 
 /**
  * A reader with the read helpers as methods.
@@ -184,6 +184,20 @@ export abstract class WriteBase implements AsyncWrite {
   writeAll(buf: Uint8Array): Future<void> {
     return writeAll(this, buf);
   }
+
+  /**
+   * Writes from several buffers in order; returns the bytes taken in all.
+   * This default writes the first non-empty buffer (Tokio's default); streams
+   * that can do better override it. Cancel safe when `write` is.
+   */
+  writeVectored(bufs: Uint8Array[]): Future<number> {
+    return writeFirst(this, checkBufs(bufs, 'writeVectored(bufs)'));
+  }
+
+  /** True when {@link writeVectored} takes from more than one buffer at a time. */
+  isWriteVectored(): boolean {
+    return false;
+  }
 }
 
 /**
@@ -208,5 +222,19 @@ export abstract class ReadWriteBase extends ReadBase implements AsyncWrite {
   /** Writes all of `buf`; `buf` may be reused when it returns. Not cancel safe. */
   writeAll(buf: Uint8Array): Future<void> {
     return writeAll(this, buf);
+  }
+
+  /**
+   * Writes from several buffers in order; returns the bytes taken in all.
+   * This default writes the first non-empty buffer (Tokio's default); streams
+   * that can do better override it. Cancel safe when `write` is.
+   */
+  writeVectored(bufs: Uint8Array[]): Future<number> {
+    return writeFirst(this, checkBufs(bufs, 'writeVectored(bufs)'));
+  }
+
+  /** True when {@link writeVectored} takes from more than one buffer at a time. */
+  isWriteVectored(): boolean {
+    return false;
   }
 }

@@ -8,6 +8,9 @@ import { ReadWriteBase } from './bases.js';
 import { Pipe, PipeLeaf } from './pipe.js';
 import { flushPending, readReady } from './probe.js';
 import { type ReadHalf, split, type WriteHalf } from './split.js';
+import { checkBufs } from './util.js';
+
+const NO_BYTES = new Uint8Array(0);
 
 function checkMaxBuf(maxBuf: unknown, what: string): number {
   if (typeof maxBuf !== 'number' || !Number.isInteger(maxBuf) || maxBuf < 1)
@@ -73,6 +76,27 @@ export class DuplexStream extends ReadWriteBase {
   write(buf: Uint8Array): Future<number> {
     checkBuf(buf, 'DuplexStream.write(buf)');
     return new PipeLeaf(this.#out, buf, true);
+  }
+
+  /**
+   * Writes as much of `bufs`, in order, as fits (waits while the pipe is
+   * full); an empty write to a closed pipe is a broken-pipe error.
+   *
+   * ## Cancel safety
+   * Cancel safe: a cancelled write wrote nothing.
+   */
+  override writeVectored(bufs: Uint8Array[]): Future<number> {
+    return new PipeLeaf(
+      this.#out,
+      NO_BYTES,
+      true,
+      checkBufs(bufs, 'DuplexStream.writeVectored(bufs)'),
+    );
+  }
+
+  /** True: a vectored write takes from every buffer that fits. */
+  override isWriteVectored(): boolean {
+    return true;
   }
 
   /** Nothing is buffered beyond the pipe itself: completes at once. */
@@ -183,6 +207,26 @@ export class SimplexStream extends ReadWriteBase {
   write(buf: Uint8Array): Future<number> {
     checkBuf(buf, 'SimplexStream.write(buf)');
     return new PipeLeaf(this.#pipe, buf, true);
+  }
+
+  /**
+   * Writes as much of `bufs`, in order, as fits (waits while full).
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  override writeVectored(bufs: Uint8Array[]): Future<number> {
+    return new PipeLeaf(
+      this.#pipe,
+      NO_BYTES,
+      true,
+      checkBufs(bufs, 'SimplexStream.writeVectored(bufs)'),
+    );
+  }
+
+  /** True. */
+  override isWriteVectored(): boolean {
+    return true;
   }
 
   flush(): Future<void> {

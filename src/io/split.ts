@@ -3,6 +3,7 @@ import type { Future } from '../future/future.js';
 import { ReadBase, WriteBase } from './bases.js';
 import { flushPending, probeFlush, probeRead, readReady } from './probe.js';
 import type { AsyncRead, AsyncWrite } from './traits.js';
+import { isWriteVectored, writeVectored } from './util.js';
 
 /**
  * The read half of a stream made by {@link split}.
@@ -92,6 +93,16 @@ export class WriteHalf<T extends AsyncRead & AsyncWrite> extends WriteBase {
 
   shutdown(): Future<void> {
     return this.inner.shutdown();
+  }
+
+  /** The stream's `writeVectored` (or its first non-empty buffer). */
+  override writeVectored(bufs: Uint8Array[]): Future<number> {
+    return writeVectored(this.inner, bufs);
+  }
+
+  /** The stream's `isWriteVectored`. */
+  override isWriteVectored(): boolean {
+    return isWriteVectored(this.inner);
   }
 
   /** @internal */

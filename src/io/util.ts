@@ -29,6 +29,68 @@ function checkBuf(buf: unknown, what: string): void {
   if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
 }
 
+/** @internal Throws unless `bufs` is an array of Uint8Array. */
+export function checkBufs(bufs: unknown, what: string): Uint8Array[] {
+  if (!Array.isArray(bufs) || !bufs.every((b) => b instanceof Uint8Array))
+    throw new TypeError(`${what}: bufs must be an array of Uint8Array`);
+  return bufs;
+}
+
+/**
+ * Writes from several buffers in order (Tokio's `write_vectored`) and
+ * returns how many bytes were accepted in all: the writer's own
+ * `writeVectored` when it has one, otherwise a write of the first non-empty
+ * buffer (as Tokio's default `poll_write_vectored`). Like `write`, it may
+ * take less than everything; `isWriteVectored(w)` says whether more than one
+ * buffer can go at once.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { duplex, writeVectored } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const [a, b] = duplex(64);
+ *   const enc = new TextEncoder();
+ *   console.log(yield* writeVectored(a, [enc.encode('ab'), enc.encode('cd')])); // 4
+ *   a.close();
+ *   console.log(yield* b.readToString()); // abcd
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * The writer's: cancel safe for every writer of this library (a cancelled
+ * write wrote nothing).
+ */
+export function writeVectored(w: AsyncWrite, bufs: Uint8Array[]): Future<number> {
+  checkWriter(w, 'writeVectored(w, bufs)');
+  checkBufs(bufs, 'writeVectored(w, bufs)');
+  return typeof w.writeVectored === 'function' ? w.writeVectored(bufs) : writeFirst(w, bufs);
+}
+
+/** Tokio's default `poll_write_vectored`: writes the first non-empty buffer. @internal */
+export function writeFirst(w: AsyncWrite, bufs: readonly Uint8Array[]): Future<number> {
+  for (const b of bufs) if (b.length > 0) return w.write(b);
+  return w.write(bufs.length > 0 ? bufs[0]! : EMPTY);
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * True when `w` writes from more than one buffer at a time in
+ * {@link writeVectored} (Tokio's `is_write_vectored`).
+ *
+ * @example
+ * ```ts
+ * import { duplex, isWriteVectored, sink } from 'tokio-ts/io';
+ *
+ * console.log(isWriteVectored(duplex(8)[0]), isWriteVectored(sink())); // true false
+ * ```
+ */
+export function isWriteVectored(w: AsyncWrite): boolean {
+  return typeof w.isWriteVectored === 'function' ? w.isWriteVectored() : false;
+}
+
 /**
  * Reads exactly `buf.length` bytes into `buf`.
  *
