@@ -300,14 +300,22 @@ function* copyGen(r: AsyncRead, w: AsyncWrite): Generator<Suspend, number, unkno
     // a copy between streams that never wait still lets other tasks run.
     if (!coopProceed()) yield* consumeBudget();
     let got: number | Uint8Array | undefined | null = null;
+    // Flush before the reader waits, as the reader's peer may be waiting for
+    // the bytes `w` holds back. Writers that hold nothing back (sockets,
+    // pipes) say so and skip this.
     if (needFlush) {
-      const flushed = yield* flushIfReadWaits(r, w);
-      if (flushed === true) needFlush = false;
-      else if (flushed === undefined) {
-        // The reader cannot say whether it would wait: race it against the flush.
-        const first = yield* select({ got: read(), flushed: w.flush() }, { biased: true });
-        if (first.key === 'got') got = first.value;
-        else needFlush = false;
+      if (probeFlush(w) === false) needFlush = false;
+      else {
+        const wouldNotWait = probeRead(r);
+        if (wouldNotWait === false) {
+          yield* w.flush();
+          needFlush = false;
+        } else if (wouldNotWait === undefined) {
+          // The reader cannot say whether it would wait: race it against the flush.
+          const first = yield* select({ got: read(), flushed: w.flush() }, { biased: true });
+          if (first.key === 'got') got = first.value;
+          else needFlush = false;
+        }
       }
     }
     if (got === null) got = yield* read();
@@ -323,23 +331,6 @@ function* copyGen(r: AsyncRead, w: AsyncWrite): Generator<Suspend, number, unkno
   }
   yield* w.flush();
   return total;
-}
-
-/**
- * Flushes `w` if it holds bytes back and a read of `r` would wait (so the
- * reader may be waiting for those very bytes). Returns true when nothing is
- * left to flush, false when the read would not wait, and undefined when `r`
- * cannot tell (the caller races the read against the flush).
- */
-function* flushIfReadWaits(
-  r: AsyncRead,
-  w: AsyncWrite,
-): Generator<Suspend, boolean | undefined, unknown> {
-  if (probeFlush(w) === false) return true;
-  const ready = probeRead(r);
-  if (ready !== false) return ready === true ? false : undefined;
-  yield* w.flush();
-  return true;
 }
 
 function* copyThenShutdown(r: AsyncRead, w: AsyncWrite): Generator<Suspend, number, unknown> {
