@@ -1,9 +1,12 @@
 /** Ports of tokio/tests/tcp_stream.rs (ready, try_*_vectored, linger) and tcp_socket.rs basic_linger. */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe } from 'node:test';
 import { type Future, select, yieldNow } from 'tokio-ts';
 import { Interest, IoError, Ready } from 'tokio-ts/io';
-import { TcpListener, TcpStream } from 'tokio-ts/net';
+import { TcpListener, TcpStream, UnixListener, UnixStream } from 'tokio-ts/net';
 import { test } from 'tokio-ts/test';
 import { errorOf } from '../io/helpers.js';
 
@@ -177,6 +180,26 @@ describe('TcpStream vectored writes', () => {
   });
 });
 
+describe('TcpStream vectored writes: cancel safety', () => {
+  test('cancel safety: a writeVectored cancelled while the write buffer is full wrote nothing', function* () {
+    const [client, server, l] = yield* createPair();
+    const written = writeUntilPending(client, true);
+    const r = yield* select(
+      { w: client.writeVectored([new Uint8Array([5, 5])]), now: yieldNow() },
+      { biased: true },
+    );
+    assert.equal(r.key, 'now');
+    yield* drain(server, written, true);
+    yield* client.writeAll(new Uint8Array([9]));
+    const next = new Uint8Array(1);
+    yield* server.readExact(next);
+    assert.equal(next[0], 9);
+    client.close();
+    server.close();
+    l.close();
+  });
+});
+
 describe('TcpStream linger', () => {
   test('set_linger / basic_linger: zero linger is reported; a positive linger is unsupported', function* () {
     const [client, server, l] = yield* createPair();
@@ -220,5 +243,33 @@ describe('TcpStream linger', () => {
     assert.deepEqual(yield* client.readToEnd(), Uint8Array.from([7]));
     client.close();
     l.close();
+  });
+});
+
+describe('UnixStream readiness and vectored I/O', () => {
+  test('ready(interest), writeVectored and tryReadVectored work on unix streams too', function* () {
+    const path = join(tmpdir(), `tokio-ts-ready-${process.pid}-${Date.now()}.sock`);
+    rmSync(path, { force: true });
+    const listener = yield* UnixListener.bind(path);
+    try {
+      const client = yield* UnixStream.connect(path);
+      const [server] = yield* listener.accept();
+      assert.ok((yield* client.ready(Interest.WRITABLE)).isWritable());
+      assert.equal(yield* client.writeVectored([new Uint8Array([1]), new Uint8Array([2, 3])]), 3);
+      const r = yield* server.ready(Interest.READABLE);
+      assert.ok(r.isReadable() && !r.isReadClosed());
+      const a = new Uint8Array(1);
+      const b = new Uint8Array(4);
+      let got = server.tryReadVectored([a, b]) ?? 0;
+      while (got < 3) {
+        yield* server.readable();
+        got += server.tryReadVectored([b.subarray(got - 1)]) ?? 0;
+      }
+      assert.deepEqual([a[0], b[0], b[1]], [1, 2, 3]);
+      client.close();
+      server.close();
+    } finally {
+      listener.close();
+    }
   });
 });
