@@ -15,7 +15,7 @@ import {
   LengthDelimitedCodec,
   LinesCodec,
 } from 'tokio-ts/codec';
-import { duplex, IoError, ReadBase } from 'tokio-ts/io';
+import { duplex, IoError, ReadBase, ReadWriteBase } from 'tokio-ts/io';
 import { test } from 'tokio-ts/test';
 import { errorOf } from '../io/helpers.js';
 
@@ -73,19 +73,12 @@ describe('FramedRead (framed_read.rs)', () => {
   });
 
   test('read_multi_frame_in_packet_after_codec_changed', function* () {
-    class U64Decoder implements Decoder<bigint> {
-      decode(buf: BytesMut): bigint | undefined {
-        if (buf.length < 8) return undefined;
-        const b = buf.splitTo(8);
-        return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
-      }
-    }
     const wire = new Uint8Array(12);
     wire.set(u32(4));
     wire[11] = 8;
     const framed = new FramedRead(new Script(wire), new U32Decoder());
     assert.equal(yield* framed.next(), 4);
-    const wide = framed.mapDecoder(() => new U64Decoder());
+    const wide = framed.mapDecoder(() => new U64Codec());
     assert.equal(yield* wide.next(), 8n);
     assert.equal(yield* wide.next(), undefined);
     assert.throws(() => framed.next(), TypeError, 'the old FramedRead was moved');
@@ -358,6 +351,24 @@ describe('Framed parts and codec mapping (framed.rs)', () => {
     assert.equal(yield* b.readToString(), 'x\ny');
   });
 
+  test('can_read_from_existing_buf(_after_codec_changed): no read while readBuf holds frames', function* () {
+    const parts = new FramedParts(new DontReadIntoThis(), new U32Codec());
+    parts.readBuf.extend(Uint8Array.from([0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 84]));
+    const framed = Framed.fromParts(parts);
+    assert.equal(yield* framed.next(), 42);
+    const wide = framed.mapCodec(() => new U64Codec());
+    assert.equal(yield* wide.next(), 84n);
+  });
+
+  test('from_parts_empty_read_buf_does_not_spuriously_decode', function* () {
+    const codec = new U32Codec();
+    const [a, b] = duplex(16);
+    yield* a.writeAll(u32(42));
+    const framed = Framed.fromParts(new FramedParts(b, codec));
+    assert.equal(yield* framed.next(), 42);
+    assert.equal(codec.decodeCount, 1);
+  });
+
   it('fromParts rejects what is not FramedParts', () => {
     assert.throws(() => Framed.fromParts({} as never), TypeError);
   });
@@ -365,10 +376,37 @@ describe('Framed parts and codec mapping (framed.rs)', () => {
 
 class U32Codec implements Decoder<number> {
   readonly #d = new U32Decoder();
+  decodeCount = 0;
   decode(buf: BytesMut): number | undefined {
+    this.decodeCount++;
     return this.#d.decode(buf);
   }
   encode(n: number, dst: BytesMut): void {
     dst.extend(u32(n));
   }
+}
+
+class U64Codec implements Decoder<bigint> {
+  decode(buf: BytesMut): bigint | undefined {
+    if (buf.length < 8) return undefined;
+    const b = buf.splitTo(8);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
+  }
+  encode(n: bigint, dst: BytesMut): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, n);
+    dst.extend(b);
+  }
+}
+
+/** framed.rs's `DontReadIntoThis`: a stream that must not be read or written. */
+class DontReadIntoThis extends ReadWriteBase {
+  read(_buf: Uint8Array): Future<number> {
+    throw new Error('read into something you were not supposed to');
+  }
+  write(_buf: Uint8Array): Future<number> {
+    throw new Error('not supposed to write');
+  }
+  *flush(): Future<void> {}
+  *shutdown(): Future<void> {}
 }
