@@ -561,6 +561,23 @@ export class Framed<
    * A `Framed` from its parts (tokio-util's `Framed::from_parts`): the bytes
    * in `parts.readBuf` are decoded before anything is read, the bytes in
    * `parts.writeBuf` are written before anything fed later.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { Framed, FramedParts, LinesCodec } from 'tokio-ts/codec';
+   * import { duplex } from 'tokio-ts/io';
+   *
+   * main(function* () {
+   *   const [a, b] = duplex(64);
+   *   const parts = new FramedParts(a, new LinesCodec());
+   *   parts.writeBuf.extend(new TextEncoder().encode('queued\n'));
+   *   const framed = Framed.fromParts(parts);
+   *   yield* framed.send('sent');
+   *   yield* framed.close();
+   *   console.log(JSON.stringify(yield* b.readToString())); // "queued\nsent\n"
+   * });
+   * ```
    */
   static fromParts<T, U, S extends AsyncRead & AsyncWrite, C extends Decoder<T> & Encoder<U>>(
     parts: FramedParts<S, C & Decoder<T> & Encoder<U>>,
