@@ -4,7 +4,7 @@ import { WriteBase } from './bases.js';
 import { IoError } from './error.js';
 import { flushPending, probeFlush } from './probe.js';
 import type { AsyncWrite } from './traits.js';
-import { checkBufs, writeVectored } from './util.js';
+import { checkBufs, isWriteVectored, writeVectored } from './util.js';
 
 const DEFAULT_CAPACITY = 8 * 1024;
 
@@ -82,10 +82,13 @@ export class BufWriter<W extends AsyncWrite = AsyncWrite> extends WriteBase {
   }
 
   /**
-   * Buffers all of `bufs` when they fit (writing the buffer out first when
-   * they would overflow it); when they are at least as large as the buffer
-   * they go straight to the inner writer's vectored write. Returns the
-   * bytes taken.
+   * Writes from several buffers in order and returns the bytes taken, as
+   * Tokio's `BufWriter` does. Over a vectored inner writer, all of `bufs` is
+   * buffered when it fits (the buffer is written out first when it would
+   * overflow), and goes straight to the inner writer when it is at least as
+   * large as the buffer. Over any other writer, the buffers that fit are
+   * buffered, in order, starting with the first non-empty one (which goes
+   * straight through when it alone is at least as large as the buffer).
    *
    * ## Cancel safety
    * As {@link write}: nothing is lost.
@@ -95,15 +98,35 @@ export class BufWriter<W extends AsyncWrite = AsyncWrite> extends WriteBase {
   }
 
   *#writeVectored(bufs: Uint8Array[]): Generator<Suspend, number, unknown> {
-    let total = 0;
-    for (const b of bufs) total += b.length;
-    if (this.#len + total > this.#buf.length) yield* this.#flushBuf();
-    if (total >= this.#buf.length) return yield* writeVectored(this.#inner, bufs);
-    for (const b of bufs) {
-      this.#buf.set(b, this.#len);
-      this.#len += b.length;
+    const cap = this.#buf.length;
+    if (isWriteVectored(this.#inner)) {
+      let total = 0;
+      for (const b of bufs) total += b.length;
+      if (total > cap - this.#len) yield* this.#flushBuf();
+      if (total >= cap) return yield* writeVectored(this.#inner, bufs);
+      for (const b of bufs) this.#put(b);
+      return total;
+    }
+    let i = 0;
+    while (i < bufs.length && bufs[i]!.length === 0) i++;
+    if (i === bufs.length) return 0;
+    const first = bufs[i]!;
+    if (first.length > cap - this.#len) yield* this.#flushBuf();
+    if (first.length >= cap) return yield* this.#inner.write(first);
+    this.#put(first);
+    let total = first.length;
+    for (i++; i < bufs.length; i++) {
+      const b = bufs[i]!;
+      if (b.length > cap - this.#len) break;
+      this.#put(b);
+      total += b.length;
     }
     return total;
+  }
+
+  #put(b: Uint8Array): void {
+    this.#buf.set(b, this.#len);
+    this.#len += b.length;
   }
 
   /** True: every buffer of a vectored write is taken. */
