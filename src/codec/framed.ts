@@ -40,24 +40,27 @@ class ReadState<T> {
   }
 
   *next(): Generator<Suspend, T | undefined, unknown> {
-    for (;;) {
-      if (this.errored) {
-        this.errored = false;
-        this.readable = false;
-        return undefined;
-      }
-      if (this.readable) {
-        if (this.eof) {
-          const last = this.#decode(true);
-          if (last === undefined) this.readable = false;
-          return last;
+    if (this.errored) {
+      this.errored = false;
+      this.readable = false;
+      return undefined;
+    }
+    try {
+      for (;;) {
+        if (this.readable) {
+          if (this.eof) {
+            const last =
+              this.decoder.decodeEof !== undefined
+                ? this.decoder.decodeEof(this.buf)
+                : this.#defaultEof();
+            if (last === undefined) this.readable = false;
+            return last;
+          }
+          const item = this.decoder.decode(this.buf);
+          if (item !== undefined) return item;
+          this.readable = false;
         }
-        const item = this.#decode(false);
-        if (item !== undefined) return item;
-        this.readable = false;
-      }
-      let n: number;
-      try {
+        let n: number;
         if (this.chunked !== null) {
           const c = yield* this.chunked.readChunk();
           n = c === undefined ? 0 : c.length;
@@ -66,25 +69,14 @@ class ReadState<T> {
           n = yield* this.r.read(this.buf.spare(READ_CHUNK));
           if (n > 0) this.buf.commit(n);
         }
-      } catch (e) {
-        this.errored = true;
-        throw e;
+        if (n === 0) {
+          if (this.eof) return undefined;
+          this.eof = true;
+        } else this.eof = false;
+        this.readable = true;
       }
-      if (n === 0) {
-        if (this.eof) return undefined;
-        this.eof = true;
-      } else this.eof = false;
-      this.readable = true;
-    }
-  }
-
-  #decode(eof: boolean): T | undefined {
-    try {
-      if (!eof) return this.decoder.decode(this.buf);
-      return this.decoder.decodeEof !== undefined
-        ? this.decoder.decodeEof(this.buf)
-        : this.#defaultEof();
     } catch (e) {
+      // The next call returns undefined once, then reads again.
       this.errored = true;
       throw e;
     }
