@@ -197,6 +197,8 @@ export class OneshotReceiver<T> implements Future<T> {
       c.txTask = null;
       t.wake();
     }
+    // a `yield* rx` parked in another task ends now (with the value if one was sent)
+    c.wakeRx();
   }
 
   [Symbol.dispose](): void {

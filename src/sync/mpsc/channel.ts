@@ -62,7 +62,8 @@ class Chan<T> {
   unreserve(n: number): void {
     this.reserved -= n;
     this.admit();
-    if (this.senders === 0 && this.reserved === 0) this.wakeReceiver();
+    // the last outstanding slot is gone: a closed channel has ended
+    if (this.reserved === 0 && (this.senders === 0 || this.rxClosed)) this.wakeReceiver();
   }
 
   push(v: T): void {
@@ -101,6 +102,8 @@ class Chan<T> {
     for (let w = this.sendWaiters.shift(); w !== null; w = this.sendWaiters.shift()) w.fail();
     for (const t of this.closedWaiters) t.wake();
     this.closedWaiters.clear();
+    // a recv parked in another task re-checks: it ends now unless slots are still reserved
+    this.wakeReceiver();
   }
 }
 
@@ -941,6 +944,10 @@ class RecvLeaf<T>
       return res;
     }
     if (c.ended()) {
+      if (!this.#parked && !coopProceed()) {
+        this.#parked = true;
+        return parkForBudget(this);
+      }
       this.recycle();
       return { done: true, value: undefined };
     }
