@@ -228,7 +228,8 @@ class RecvLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting {
 
   next(): IteratorResult<Suspend, T> {
     const rx = this.#rx;
-    if (rx.position < rx.shared.tail && !this.#parked && !coopProceed()) {
+    const s = rx.shared;
+    if ((rx.position < s.tail || s.closed) && !this.#parked && !coopProceed()) {
       this.#parked = true;
       return parkForBudget(this);
     }

@@ -10,6 +10,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
+import { ClosedWait } from './closed-wait.js';
 import { RecvError, refuseUndefined, SendError } from './error.js';
 
 enum S {
@@ -110,31 +111,15 @@ export class OneshotSender<T> {
   }
 
   /**
-   * Waits until the receiver is closed.
+   * Waits until the receiver is closed. Spends one unit of coop budget when
+   * it completes, as Tokio's `poll_closed`.
    *
    * ## Cancel safety
    * Cancel safe.
    */
   closed(): Future<void> {
     const c = this.#c;
-    return {
-      [Symbol.iterator]: (): Iterator<Suspend, void, unknown> => {
-        const leaf: Iterator<Suspend, void, unknown> & Waiting = {
-          next: () => {
-            if (c.rxClosed) return { done: true, value: undefined };
-            const t = currentTask();
-            c.txTask = t;
-            t.waitingOn = leaf;
-            return SUSPENDED;
-          },
-          cancelWait: () => {
-            c.txTask = null;
-          },
-          describe: () => 'oneshot closed()',
-        };
-        return leaf;
-      },
-    };
+    return { [Symbol.iterator]: () => new ClosedLeaf<T>(c) };
   }
 }
 
@@ -217,18 +202,18 @@ class RecvLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting {
 
   next(): IteratorResult<Suspend, T> {
     const c = this.#c;
-    if (c.state === S.Full) {
+    if (c.state !== S.Empty || c.rxClosed) {
+      // a value, or the end: either completes, and spends budget (Tokio's poll_recv)
       if (!this.#parked && !coopProceed()) {
         this.#parked = true;
         return parkForBudget(this);
       }
+      if (c.state !== S.Full) throw new RecvError('closed');
       c.state = S.Taken;
       const value = c.value as T;
       c.value = undefined;
       return { done: true, value };
     }
-    if (c.state !== S.Empty) throw new RecvError('closed');
-    if (c.rxClosed) throw new RecvError('closed');
     const t = currentTask();
     this.#parked = true;
     this.#task = t;
@@ -243,5 +228,25 @@ class RecvLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting {
 
   describe(): string {
     return 'oneshot recv';
+  }
+}
+
+class ClosedLeaf<T> extends ClosedWait {
+  readonly #c: Cell<T>;
+  constructor(c: Cell<T>) {
+    super();
+    this.#c = c;
+  }
+  protected isClosed(): boolean {
+    return this.#c.rxClosed;
+  }
+  protected register(t: Task): void {
+    this.#c.txTask = t;
+  }
+  protected unregister(): void {
+    this.#c.txTask = null;
+  }
+  describe(): string {
+    return 'oneshot closed()';
   }
 }

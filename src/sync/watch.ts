@@ -12,6 +12,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
+import { ClosedWait } from './closed-wait.js';
 import { RecvError, SendError } from './error.js';
 
 /** @internal */
@@ -416,36 +417,21 @@ class WaitForLeaf<T> extends ChangeWait<T, T> {
   }
 }
 
-class ClosedLeaf<T> implements Iterator<Suspend, void, unknown>, Waiting {
+class ClosedLeaf<T> extends ClosedWait {
   readonly #s: Shared<T>;
-  #task: Task | null = null;
-  #parked = false;
-
   constructor(s: Shared<T>) {
+    super();
     this.#s = s;
   }
-
-  next(): IteratorResult<Suspend, void> {
-    const s = this.#s;
-    if (s.receivers === 0) {
-      if (!this.#parked && !coopProceed()) {
-        this.#parked = true;
-        return parkForBudget(this);
-      }
-      return { done: true, value: undefined };
-    }
-    const t = currentTask();
-    this.#parked = true;
-    this.#task = t;
-    s.closedWaiters.add(t);
-    t.waitingOn = this;
-    return SUSPENDED;
+  protected isClosed(): boolean {
+    return this.#s.receivers === 0;
   }
-
-  cancelWait(): void {
-    if (this.#task !== null) this.#s.closedWaiters.delete(this.#task);
+  protected register(t: Task): void {
+    this.#s.closedWaiters.add(t);
   }
-
+  protected unregister(t: Task): void {
+    this.#s.closedWaiters.delete(t);
+  }
   describe(): string {
     return 'watch closed()';
   }

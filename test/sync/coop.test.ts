@@ -2,7 +2,7 @@
 // budget, as Tokio's do (tokio/tests/sync_*.rs `*_is_cooperative`): a loop
 // over an always-ready leaf lets another task run within one budget.
 import { describe } from 'node:test';
-import { watch } from 'tokio-ts/sync';
+import { broadcast, Mutex, mpsc, oneshot, RwLock, Semaphore, watch } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
 import { assertCooperative } from './coop-helper.js';
 
@@ -40,5 +40,71 @@ describe('watch leaves are cooperative', () => {
     const [tx, rx] = watch.channel(null);
     rx.close();
     yield* assertCooperative('closed()', () => tx.closed());
+  });
+});
+
+describe('channel leaves are cooperative', () => {
+  test('receiver_recv_is_cooperative: broadcast send then recv()', function* () {
+    const [tx, rx] = broadcast.channel<null>(8);
+    yield* assertCooperative('broadcast recv()', () => {
+      tx.send(null);
+      return rx.recv();
+    });
+  });
+
+  test('broadcast recv() on a closed channel', function* () {
+    const [tx, rx] = broadcast.channel<null>(8);
+    tx.close();
+    yield* assertCooperative('broadcast recv() (closed)', () => rx.recv());
+  });
+
+  test('mpsc recv() at the end of the channel', function* () {
+    const [tx, rx] = mpsc.channel<null>(8);
+    tx.close();
+    yield* assertCooperative('mpsc recv() (ended)', () => rx.recv());
+  });
+
+  test('mpsc send() and reserve() on a closed channel', function* () {
+    const [tx, rx] = mpsc.channel<null>(8);
+    rx.close();
+    yield* assertCooperative('mpsc send() (closed)', () => tx.send(null));
+    yield* assertCooperative('mpsc reserve() (closed)', () => tx.reserve());
+  });
+
+  test('mpsc Sender.closed() once the receiver is closed', function* () {
+    const [tx, rx] = mpsc.channel<null>(8);
+    rx.close();
+    yield* assertCooperative('mpsc closed()', () => tx.closed());
+  });
+
+  test('oneshot recv of a closed channel, and Sender.closed()', function* () {
+    const [tx, rx] = oneshot.channel<null>();
+    tx.close();
+    yield* assertCooperative('oneshot recv (closed)', () => rx);
+    const [tx2, rx2] = oneshot.channel<null>();
+    rx2.close();
+    yield* assertCooperative('oneshot closed()', () => tx2.closed());
+  });
+});
+
+describe('lock leaves are cooperative', () => {
+  test('acquire on a closed semaphore fails and still spends budget', function* () {
+    const sem = new Semaphore(1);
+    sem.close();
+    yield* assertCooperative('Semaphore.acquire() (closed)', () => sem.acquire());
+  });
+
+  test('an uncontended Mutex lock/release loop', function* () {
+    const m = new Mutex(0);
+    yield* assertCooperative('Mutex.lock()', function* () {
+      (yield* m.lock()).release();
+    });
+  });
+
+  test('an uncontended RwLock read loop', function* () {
+    const l = new RwLock(0);
+    yield* assertCooperative('RwLock.read()', function* () {
+      (yield* l.read()).release();
+    });
   });
 });

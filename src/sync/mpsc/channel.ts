@@ -20,6 +20,7 @@ import { LinkedList, type ListNode } from '../../runtime/linked-list.js';
 import { RingBuffer } from '../../runtime/ring-buffer.js';
 import type { Task } from '../../runtime/task.js';
 import { timeout } from '../../time/timeout.js';
+import { ClosedWait } from '../closed-wait.js';
 import { refuseUndefined, SendError } from '../error.js';
 
 /** @internal */
@@ -204,7 +205,8 @@ class SenderBase<T> {
   }
 
   /**
-   * Waits until the receiver is closed.
+   * Waits until the receiver is closed. Spends one unit of coop budget when
+   * it completes (Tokio's does not; a loop over it would starve others).
    *
    * ## Cancel safety
    * Cancel safe.
@@ -836,6 +838,8 @@ class SendLeaf<T>
     switch (this.#state) {
       case S.Init: {
         if (c.rxClosed) {
+          // a failure completes too, and spends budget (Tokio's semaphore acquire)
+          if (!coopProceed()) return parkForBudget(this);
           this.#state = S.Done;
           throw new SendError(this.#value);
         }
@@ -970,22 +974,20 @@ class RecvLeaf<T>
   }
 }
 
-class ClosedLeaf<T> implements Iterator<Suspend, void, unknown>, Waiting {
+class ClosedLeaf<T> extends ClosedWait {
   readonly #chan: Chan<T>;
-  #task: Task | null = null;
   constructor(chan: Chan<T>) {
+    super();
     this.#chan = chan;
   }
-  next(): IteratorResult<Suspend, void> {
-    if (this.#chan.rxClosed) return { done: true, value: undefined };
-    const t = currentTask();
-    this.#task = t;
-    this.#chan.closedWaiters.add(t);
-    t.waitingOn = this;
-    return SUSPENDED;
+  protected isClosed(): boolean {
+    return this.#chan.rxClosed;
   }
-  cancelWait(): void {
-    if (this.#task !== null) this.#chan.closedWaiters.delete(this.#task);
+  protected register(t: Task): void {
+    this.#chan.closedWaiters.add(t);
+  }
+  protected unregister(t: Task): void {
+    this.#chan.closedWaiters.delete(t);
   }
   describe(): string {
     return 'mpsc closed()';
