@@ -27,6 +27,8 @@ class Cell<T> {
   state = S.Empty;
   value: T | undefined = undefined;
   rxClosed = false;
+  /** the receiver returned its value or its error: it is spent */
+  rxDone = false;
   rxTask: Task | null = null;
   txTask: Task | null = null;
 
@@ -165,11 +167,57 @@ export class OneshotReceiver<T> implements Future<T> {
     const c = this.#c;
     if (c.state === S.Full) {
       c.state = S.Taken;
+      c.rxDone = true;
       const value = c.value as T;
       c.value = undefined;
       return { ok: true, value };
     }
-    return { ok: false, reason: c.state === S.Empty && !c.rxClosed ? 'empty' : 'closed' };
+    if (c.state === S.Empty && !c.rxClosed) return { ok: false, reason: 'empty' };
+    c.rxDone = true;
+    return { ok: false, reason: 'closed' };
+  }
+
+  /**
+   * True once this receiver returned its value or its `closed` error (by
+   * `yield* rx` or `tryRecv()`): awaiting it again would only fail.
+   * Tokio's `is_terminated`.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { oneshot } from 'tokio-ts/sync';
+   *
+   * main(function* () {
+   *   const [tx, rx] = oneshot.channel<number>();
+   *   tx.send(1);
+   *   console.log(rx.isTerminated()); // false: the value waits
+   *   yield* rx;
+   *   console.log(rx.isTerminated()); // true
+   * });
+   * ```
+   */
+  isTerminated(): boolean {
+    return this.#c.rxDone;
+  }
+
+  /**
+   * True unless a sent value is waiting to be received (before the send,
+   * after the value was taken, or when the sender closed without sending).
+   *
+   * @example
+   * ```ts
+   * import { oneshot } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = oneshot.channel<string>();
+   * console.log(rx.isEmpty()); // true
+   * tx.send('v');
+   * console.log(rx.isEmpty()); // false
+   * rx.tryRecv();
+   * console.log(rx.isEmpty()); // true
+   * ```
+   */
+  isEmpty(): boolean {
+    return this.#c.state !== S.Full;
   }
 
   /** Refuses the value: a later `send` throws `SendError`. A value already sent stays readable. */
@@ -208,6 +256,7 @@ class RecvLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting {
         this.#parked = true;
         return parkForBudget(this);
       }
+      c.rxDone = true;
       if (c.state !== S.Full) throw new RecvError('closed');
       c.state = S.Taken;
       const value = c.value as T;
