@@ -12,7 +12,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
-import { ClosedWait } from './closed-wait.js';
+import { SetClosedWait } from './closed-wait.js';
 import { RecvError, refuseUndefined, SendError } from './error.js';
 
 /** @internal */
@@ -35,6 +35,10 @@ class Shared<T> {
   constructor(cap: number) {
     this.cap = cap;
     this.buf = new Array<T | undefined>(cap).fill(undefined);
+  }
+
+  get rxGone(): boolean {
+    return this.receivers.size === 0;
   }
 
   wakeAll(): void {
@@ -214,7 +218,7 @@ export class BroadcastSender<T> {
    */
   closed(): Future<void> {
     const s = this.#s;
-    return { [Symbol.iterator]: () => new ClosedLeaf<T>(s) };
+    return { [Symbol.iterator]: () => new SetClosedWait(s, 'broadcast closed()') };
   }
 
   /**
@@ -451,23 +455,3 @@ export class WeakBroadcastSender<T> {
 const weakRegistry = new FinalizationRegistry<Shared<unknown>>((s) => {
   s.weak--;
 });
-
-class ClosedLeaf<T> extends ClosedWait {
-  readonly #s: Shared<T>;
-  constructor(s: Shared<T>) {
-    super();
-    this.#s = s;
-  }
-  protected isClosed(): boolean {
-    return this.#s.receivers.size === 0;
-  }
-  protected register(t: Task): void {
-    this.#s.closedWaiters.add(t);
-  }
-  protected unregister(t: Task): void {
-    this.#s.closedWaiters.delete(t);
-  }
-  describe(): string {
-    return 'broadcast closed()';
-  }
-}

@@ -55,3 +55,33 @@ export abstract class ClosedWait implements Iterator<Suspend, void, unknown>, Wa
     }
   }
 }
+
+/** A channel whose senders' `closed()` tasks sit in a set. @internal */
+export interface ClosedSource {
+  /** True once every receiver is gone (or the receiver closed). */
+  readonly rxGone: boolean;
+  readonly closedWaiters: Set<Task>;
+}
+
+/** `closed()` of mpsc, watch and broadcast senders. @internal */
+export class SetClosedWait extends ClosedWait {
+  readonly #src: ClosedSource;
+  readonly #what: string;
+  constructor(src: ClosedSource, what: string) {
+    super();
+    this.#src = src;
+    this.#what = what;
+  }
+  protected isClosed(): boolean {
+    return this.#src.rxGone;
+  }
+  protected register(t: Task): void {
+    this.#src.closedWaiters.add(t);
+  }
+  protected unregister(t: Task): void {
+    this.#src.closedWaiters.delete(t);
+  }
+  describe(): string {
+    return this.#what;
+  }
+}

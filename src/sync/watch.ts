@@ -12,7 +12,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
-import { ClosedWait } from './closed-wait.js';
+import { SetClosedWait } from './closed-wait.js';
 import { RecvError, SendError } from './error.js';
 
 /** @internal */
@@ -27,6 +27,10 @@ class Shared<T> {
 
   constructor(value: T) {
     this.value = value;
+  }
+
+  get rxGone(): boolean {
+    return this.receivers === 0;
   }
 
   get txClosed(): boolean {
@@ -183,7 +187,7 @@ export class WatchSender<T> {
    */
   closed(): Future<void> {
     const s = this.#s;
-    return { [Symbol.iterator]: () => new ClosedLeaf<T>(s) };
+    return { [Symbol.iterator]: () => new SetClosedWait(s, 'watch closed()') };
   }
 
   /**
@@ -414,25 +418,5 @@ class WaitForLeaf<T> extends ChangeWait<T, T> {
 
   describe(): string {
     return 'watch waitFor()';
-  }
-}
-
-class ClosedLeaf<T> extends ClosedWait {
-  readonly #s: Shared<T>;
-  constructor(s: Shared<T>) {
-    super();
-    this.#s = s;
-  }
-  protected isClosed(): boolean {
-    return this.#s.receivers === 0;
-  }
-  protected register(t: Task): void {
-    this.#s.closedWaiters.add(t);
-  }
-  protected unregister(t: Task): void {
-    this.#s.closedWaiters.delete(t);
-  }
-  describe(): string {
-    return 'watch closed()';
   }
 }

@@ -21,7 +21,7 @@ import { RingBuffer } from '../../runtime/ring-buffer.js';
 import type { Task } from '../../runtime/task.js';
 import { Elapsed } from '../../time/error.js';
 import { timeout } from '../../time/timeout.js';
-import { ClosedWait } from '../closed-wait.js';
+import { SetClosedWait } from '../closed-wait.js';
 import { refuseUndefined, SendError, SendTimeoutError } from '../error.js';
 
 /** @internal */
@@ -40,6 +40,11 @@ class Chan<T> {
 
   constructor(cap: number) {
     this.cap = cap;
+  }
+
+  /** @internal for `closed()` */
+  get rxGone(): boolean {
+    return this.rxClosed;
   }
 
   hasSlot(): boolean {
@@ -217,7 +222,7 @@ class SenderBase<T> {
    * Cancel safe.
    */
   closed(): Future<void> {
-    return { [Symbol.iterator]: () => new ClosedLeaf(this.chan) };
+    return { [Symbol.iterator]: () => new SetClosedWait(this.chan, 'mpsc closed()') };
   }
 
   /** @internal */
@@ -1193,25 +1198,5 @@ class RecvLeaf<T>
 
   describe(): string {
     return 'mpsc recv';
-  }
-}
-
-class ClosedLeaf<T> extends ClosedWait {
-  readonly #chan: Chan<T>;
-  constructor(chan: Chan<T>) {
-    super();
-    this.#chan = chan;
-  }
-  protected isClosed(): boolean {
-    return this.#chan.rxClosed;
-  }
-  protected register(t: Task): void {
-    this.#chan.closedWaiters.add(t);
-  }
-  protected unregister(t: Task): void {
-    this.#chan.closedWaiters.delete(t);
-  }
-  describe(): string {
-    return 'mpsc closed()';
   }
 }
