@@ -44,6 +44,9 @@ const DONE = 5;
  * - `notifyWaiters()` wakes every `notified()` future created before the call
  *   (even one not polled yet), and stores nothing.
  *
+ * Like Tokio's, `notified()` spends no coop budget: a loop that stores a
+ * permit and takes it back at once never yields by itself.
+ *
  * @example
  * ```ts
  * import { main } from 'tokio-ts';
