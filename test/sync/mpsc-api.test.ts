@@ -189,6 +189,32 @@ describe('mpsc weak senders close explicitly', () => {
     assert.equal(tx.weakCount(), 0);
   });
 
+  test('downgrade_get_permit_upgrade_no_senders: an owned permit keeps a weak sender upgradable', function* () {
+    const [tx, rx] = mpsc.channel<number>(1);
+    const weak = tx.downgrade();
+    const permit = yield* tx.reserveOwned();
+    const up = weak.upgrade();
+    assert.ok(up !== undefined);
+    up.close();
+    permit.close();
+    assert.equal(weak.upgrade(), undefined, 'the permit was the last strong sender');
+    assert.equal(rx.isClosed(), true);
+    weak.close();
+  });
+
+  test('downgrade_upgrade_get_permit_no_senders', function* () {
+    const [tx] = mpsc.channel<number>(1);
+    const tx2 = tx.clone();
+    const permit = yield* tx.reserveOwned();
+    const weak = tx2.downgrade();
+    tx2.close();
+    const up = weak.upgrade();
+    assert.ok(up !== undefined);
+    up.close();
+    permit.close();
+    weak.close();
+  });
+
   test('unbounded weak senders close too', function* () {
     const [tx, rx] = mpsc.unboundedChannel<number>();
     {
