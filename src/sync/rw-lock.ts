@@ -319,12 +319,14 @@ class WriteGuard<T> extends Acquire<RwLockWriteGuard<T>> implements RwLockWriteG
   }
 
   downgradeMap<U>(fn: (value: T) => U): RwLockReadGuard<U> {
+    checkFn(fn, 'downgradeMap');
     const v = fn(this.value); // still writing: readers wait during fn
     this.#spend();
     return new MappedReadGuard<U>(this.sem, v);
   }
 
   tryDowngradeMap<U>(fn: (value: T) => U | undefined): RwLockReadGuard<U> | undefined {
+    checkFn(fn, 'tryDowngradeMap');
     const v = fn(this.value);
     if (v === undefined) return undefined;
     this.#spend();
@@ -362,4 +364,9 @@ class MappedReadGuard<U> extends Acquire<RwLockReadGuard<U>> implements RwLockRe
   describe(): string {
     return 'rwlock read (mapped)';
   }
+}
+
+function checkFn(fn: unknown, what: string): void {
+  if (typeof fn !== 'function')
+    throw new TypeError(`RwLockWriteGuard.${what}(fn): fn must be a function`);
 }

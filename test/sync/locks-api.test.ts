@@ -63,6 +63,15 @@ describe('RwLock additions', () => {
     r2.release();
   });
 
+  test('bad input: downgradeMap without a function is a TypeError and keeps the write guard', function* () {
+    const lock = new RwLock(1);
+    const w = lock.tryWrite()!;
+    assert.throws(() => w.downgradeMap(null as never), TypeError);
+    assert.throws(() => w.tryDowngradeMap(42 as never), TypeError);
+    w.value = 2;
+    w.release();
+  });
+
   test('a mapped read guard holds a read slot until released', function* () {
     const lock = new RwLock([1, 2, 3]);
     const w = yield* lock.write();
