@@ -248,6 +248,26 @@ describe('mpsc sendTimeout', () => {
     assert.equal(yield* rx.recv(), 'c');
   });
 
+  test('recv_timeout: five sends fit, the sixth times out with its value, then closed with its value', {
+    startPaused: true,
+  }, function* () {
+    const [tx, rx] = mpsc.channel<number>(5);
+    for (const v of [10, 20, 30, 40, 50]) yield* tx.sendTimeout(v, 1000);
+    const start = Instant.now();
+    const failure = function* (v: number): Future<[string, number] | undefined> {
+      try {
+        yield* tx.sendTimeout(v, 1000);
+        return undefined;
+      } catch (e) {
+        return e instanceof SendTimeoutError ? [e.kind, e.value as number] : undefined;
+      }
+    };
+    assert.deepEqual(yield* failure(60), ['timeout', 60]);
+    assert.equal(start.elapsed(), 1000);
+    rx.close();
+    assert.deepEqual(yield* failure(70), ['closed', 70]);
+  });
+
   test('sendTimeout on a closed channel throws SendTimeoutError closed with the value', function* () {
     const [tx, rx] = mpsc.channel<string>(1);
     rx.close();

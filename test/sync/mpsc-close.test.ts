@@ -211,6 +211,46 @@ describe('mpsc: a closed receiver ends when the last permit goes', () => {
   });
 });
 
+describe('mpsc: tryRecv and len around close() (Tokio sync_mpsc.rs)', () => {
+  test('try_recv_after_receiver_close', function* () {
+    const [tx, rx] = mpsc.channel<null>(5);
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'empty' });
+    rx.close();
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'disconnected' });
+    tx.close();
+  });
+
+  test('try_recv_after_receiver_close_with_permit', function* () {
+    const [tx, rx] = mpsc.channel<null>(5);
+    const permit = tx.tryReserve();
+    assert.ok(typeof permit !== 'string');
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'empty' });
+    rx.close();
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'empty' }, 'the permit may still send');
+    permit.release();
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'disconnected' });
+    tx.close();
+  });
+
+  test('test_rx_is_not_closed_when_there_are_permits_but_not_senders', function* () {
+    const [tx, rx] = mpsc.channel<null>(10);
+    const permit = yield* tx.reserveOwned();
+    assert.equal(rx.isClosed(), false);
+    permit.close();
+    assert.equal(rx.isClosed(), true);
+  });
+
+  test('test_rx_len_when_close_is_called_before_dropping_sender', function* () {
+    const [tx, rx] = mpsc.channel<null>(100);
+    yield* tx.send(null);
+    rx.close();
+    tx.close();
+    assert.equal(rx.len(), 1);
+    assert.equal(yield* rx.recv(), null);
+    assert.equal(yield* rx.recv(), undefined);
+  });
+});
+
 describe('oneshot: close() wakes a parked receiver', () => {
   test('a `yield* rx` parked in another task throws RecvError closed when rx.close() is called', function* () {
     const [tx, rx] = oneshot.channel<number>();
