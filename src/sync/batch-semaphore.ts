@@ -157,11 +157,12 @@ export abstract class Acquire<R>
     const st = this.st;
     if (st === IDLE) {
       const sem = this.sem;
+      // Tokio's Acquire spends budget on every completion, a failure included
+      if (!coopProceed()) return parkForBudget(this);
       if (sem.closed) {
         this.st = RELEASED;
         throw new AcquireError();
       }
-      if (!coopProceed()) return parkForBudget(this);
       const n = this.num;
       const free = sem.permits;
       if (free >= n) {
