@@ -30,7 +30,7 @@ const cache =
   process.env.TOKIO_TS_NODE_CACHE ??
   join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokio-ts', 'node');
 const dir = join(cache, line);
-const bin = join(dir, 'node_modules', pkg, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+const bin = join(dir, 'node_modules', pkg, 'bin', 'node');
 
 /** The version the binary reports, or null if it is missing or does not run. */
 function versionOf(path) {
@@ -43,7 +43,7 @@ let version = update ? null : versionOf(bin);
 if (version === null || !version.startsWith(`v${line}.`)) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const npm = 'npm';
   const r = spawnSync(
     npm,
     [
