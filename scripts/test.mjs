@@ -28,7 +28,13 @@ function hasUsing() {
 
 const filters = process.argv.slice(2);
 const candidates = walk('dist/test', [], '.test.js');
-if (existsSync('test/native') && hasUsing()) walk('test/native', candidates, '.test.mjs');
+if (existsSync('test/native')) {
+  if (hasUsing()) walk('test/native', candidates, '.test.mjs');
+  else
+    console.error(
+      `test/native not run: Node ${process.version} does not parse \`using\` (24+ does)`,
+    );
+}
 const files = candidates
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
