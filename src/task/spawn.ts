@@ -35,8 +35,8 @@ import { JoinHandle } from './join-handle.js';
  * arguments (`spawn(work, 1, 2)`, which starts `work(1, 2)` inside the
  * runtime). The last is the fast form for hot loops: no closure per task.
  * An inline `function* () {…}` is a new generator function each time it is
- * evaluated, and V8 gives every one its own prototype object: ~1.2–1.9 µs per
- * spawn on every Node line, several times the cost of the task itself.
+ * evaluated, and V8 gives every one its own prototype object: a spawn+join
+ * of one took 1.9–2.8 µs on Node 20–26, ~11× the fast form (`bench/RESULTS.md`).
  *
  * @example
  * ```ts
