@@ -18,8 +18,9 @@ export interface SpawnOptions {
 
 /**
  * The task name from a `spawn`'s options. Anything but an options object (or
- * nothing) is a `TypeError`: `spawn(fn, 1, 2)` with a plain `function*` would
- * otherwise start `fn()` with no arguments at all. @internal
+ * nothing) is a `TypeError`: `JoinSet.spawn(fn, 1)` or `spawn(fn, 1)` with a
+ * `function*` that declares no parameters would otherwise start `fn()` and
+ * drop the argument. @internal
  */
 export function spawnName(opts: unknown, what: string): string | undefined {
   if (opts === undefined) return undefined;

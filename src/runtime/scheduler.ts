@@ -136,9 +136,14 @@ export class Scheduler {
   /**
    * `spawn(() => fn(...args))` without the closure: the multi-thread executor
    * starts one task per remote task, and the closure and its context were ~9 %
-   * of what a remote task allocates. `fn` is called inside this runtime.
+   * of what a remote task allocates; `spawn(fn, ...args)` is the same for
+   * users' hot loops. `fn` is called inside this runtime.
    */
-  spawnCall(fn: (...args: any[]) => unknown, args: unknown[], observer: TaskObserver): Task {
+  spawnCall(
+    fn: (...args: any[]) => unknown,
+    args: unknown[],
+    observer: TaskObserver | null = null,
+  ): Task {
     return this.#enqueue(this.#callIn(fn, args, 'spawn'), undefined, observer);
   }
 

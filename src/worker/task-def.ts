@@ -43,7 +43,8 @@ const registry = new Map<string, TaskDef<any, any> | BlockingDef<any, any>>();
  * own function: inside `function* fib(n)`, the name `fib` is the generator
  * function itself, so give the definition another name
  * (`export const fibTask = defineTask(url, function* fib(n) { … spawn(fibTask, n - 1) … })`).
- * Spawning the plain function with arguments is a `TypeError`.
+ * Spawning the plain function with arguments (`spawn(fib, n - 1)`) runs it as
+ * a task on the current thread, not on another worker.
  *
  * @example
  * ```ts

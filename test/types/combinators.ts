@@ -48,3 +48,19 @@ export function* bareYieldIsATypeError(): Future<void> {
   // @ts-expect-error a bare yield is not a Suspend
   yield 5;
 }
+
+function* add(a: number, b: string): Future<string> {
+  return `${a}${b}`;
+}
+
+export function* spawnWithArguments(): Future<void> {
+  const h = spawn(add, 1, 'x');
+  const v = yield* h;
+  expectType<Equal<typeof v, string>>();
+  // @ts-expect-error the arguments must match the parameters
+  spawn(add, 'x', 1);
+  // @ts-expect-error a function with parameters needs its arguments
+  spawn(add);
+  const named = yield* spawn(num, { name: 'n' });
+  expectType<Equal<typeof named, number>>();
+}
