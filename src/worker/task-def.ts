@@ -67,7 +67,10 @@ const registry = new Map<string, TaskDef<any, any> | BlockingDef<any, any>>();
  *
  * ## Errors
  * Throws `TypeError` if the function is anonymous or the name is already
- * defined in that module.
+ * defined in that module. Spawning it never throws: joining the handle throws
+ * `JoinError` whose `cause` is a `RemoteError` (the task threw) or a
+ * `WorkerError` (`'uncloneable'` argument or result, `'crashed'` worker,
+ * `'shutdown'`) — the same as `spawnBlocking`.
  */
 export function defineTask<A extends unknown[], R>(
   moduleUrl: string,
