@@ -118,6 +118,7 @@ class ConsoleImpl implements ConsoleHandle {
       this.#recordTimer.unref();
       this.#flushTimer = setInterval(() => this.#flush(), 5000);
       this.#flushTimer.unref();
+      process.once('exit', this.#onExit);
     }
     if (opts.serve === false) {
       this.ready = Promise.resolve();
@@ -150,7 +151,8 @@ class ConsoleImpl implements ConsoleHandle {
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify(this.snapshot()));
     } else if (path === '/api/frames') {
-      res.writeHead(404).end();
+      // live, not a recording: the UI polls /api/snapshot instead of scrubbing frames
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"count":0}');
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
@@ -166,6 +168,12 @@ class ConsoleImpl implements ConsoleHandle {
       this.#frameBytes -= Buffer.byteLength(this.#frames.shift()!);
   }
 
+  /** The process is exiting (main returned, Ctrl-C): keep the last stretch of the run. */
+  readonly #onExit = (): void => {
+    this.#recordFrame();
+    this.#flush();
+  };
+
   #flush(): void {
     if (this.#record === null) return;
     writeFileSync(this.#record.path, this.#frames.join(''));
@@ -177,6 +185,7 @@ class ConsoleImpl implements ConsoleHandle {
     setInstrument(null);
     this.collector.close();
     if (this.#recordTimer !== null) {
+      process.off('exit', this.#onExit);
       clearInterval(this.#recordTimer);
       clearInterval(this.#flushTimer!);
       this.#recordFrame();

@@ -104,7 +104,13 @@ export class Resources {
     if (this.#live.size > 20_000) this.#sweep();
   }
 
+  /** Tracks `r` if it is not tracked yet (a primitive created before the console started). */
+  know(r: object): void {
+    if (!this.#ids.has(r)) this.add(r);
+  }
+
   acquired(acq: Acquire<unknown>, taskId: number): void {
+    if (!this.#ids.has(acq.sem)) this.add(acq.sem); // created before the console started
     this.#holder.set(acq, taskId);
     this.#held.add(new WeakRef(acq));
     if (this.#held.size > 20_000) this.#sweep();
@@ -197,7 +203,10 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
   for (const s of c.tasks.values()) {
     tasks.push(taskSnapshot(s, now));
     const w = s.task.waitingOn;
-    if (w !== null) waitingOn.set(w, s.id);
+    if (w !== null) {
+      waitingOn.set(w, s.id);
+      if (w instanceof Acquire) resources.know(w.sem);
+    }
   }
   const res = resources.snapshot(waitingOn);
   for (const r of res) {

@@ -147,6 +147,7 @@ dl { display:grid; grid-template-columns:8rem 1fr; gap:.2rem .6rem; margin:.5rem
     const f = await fetch('api/frames').then((r) => r.ok ? r.json() : null, () => null);
     if (f && f.count > 0) {
       replay = f;
+      stateFilter = 'all'; // a recording often ends after the tasks did
       $('timeline').style.display = 'flex';
       $('frame').max = String(f.count - 1);
       $('frame').value = String(f.count - 1);

@@ -1,7 +1,7 @@
 /**
  * `Runtime`: owns a scheduler, its time driver and its metrics.
  */
-import type { ConsoleOptions } from '../console/console.js';
+import { type ConsoleOptions, startConsole } from '../console/console.js';
 import type { FutureLike } from '../future/future.js';
 import { JoinError } from '../task/error.js';
 import { JoinHandle, taskPromise } from '../task/join-handle.js';
@@ -82,7 +82,7 @@ export class Runtime {
     };
     for (const hook of runtimeHooks) hook(this);
     const consoleOpts = opts.console ?? consoleFromEnv();
-    if (consoleOpts !== undefined) startConsoleLater(this, consoleOpts, opts.console !== undefined);
+    if (consoleOpts !== undefined) startConsoleNow(this, consoleOpts, opts.console !== undefined);
   }
 
   /** A builder for a new runtime. */
@@ -276,20 +276,18 @@ function consoleFromEnv(): ConsoleOptions | undefined {
 }
 let consoleFromEnvTaken = false;
 
-/** Loads the console module on demand (it is not loaded unless used) and starts it. */
-function startConsoleLater(rt: Runtime, opts: ConsoleOptions, explicit: boolean): void {
-  import('../console/console.js').then(
-    (m) => {
-      try {
-        const c = m.startConsole(rt, opts);
-        c.ready.then(
-          () => process.stderr.write(`tokio-ts console: ${c.url}\n`),
-          (e: Error) => process.stderr.write(`tokio-ts console: cannot listen: ${e.message}\n`),
-        );
-      } catch (e) {
-        if (explicit) process.stderr.write(`tokio-ts console: ${(e as Error).message}\n`);
-      }
-    },
-    (e: Error) => process.stderr.write(`tokio-ts console: ${e.message}\n`),
-  );
+/**
+ * Starts the console for `rt` now, before its first task runs, so that every
+ * task and primitive is seen from the start.
+ */
+function startConsoleNow(rt: Runtime, opts: ConsoleOptions, explicit: boolean): void {
+  try {
+    const c = startConsole(rt, opts);
+    c.ready.then(
+      () => process.stderr.write(`tokio-ts console: ${c.url}\n`),
+      (e: Error) => process.stderr.write(`tokio-ts console: cannot listen: ${e.message}\n`),
+    );
+  } catch (e) {
+    if (explicit) process.stderr.write(`tokio-ts console: ${(e as Error).message}\n`);
+  }
 }
