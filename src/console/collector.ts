@@ -5,8 +5,8 @@
  * How and why: one record per task, created at its first event (so a console
  * attached to a running runtime picks tasks up as they act), updated with a
  * few additions per event: no object per event. Completed tasks are kept for
- * a while (the last {@link RETAIN_DONE}) so a short task can still be looked
- * at. Spawn locations cost a stack trace (~µs), so they are taken for at
+ * a while (the last {@link RETAIN_DONE} that lived at least
+ * {@link SHORT_LIVED_MS}) so a finished task can still be looked at. Spawn locations cost a stack trace (~µs), so they are taken for at
  * most {@link LOCATION_BUDGET} spawns a second: long-lived tasks get theirs,
  * a spawn+join loop stays cheap.
  * @internal
@@ -17,6 +17,8 @@ import type { Scheduler } from '../runtime/scheduler.js';
 import { State, type Task } from '../runtime/task.js';
 import { publishPoll, publishTask } from './tracing.js';
 
+/** Tasks that end sooner than this are not kept once done (see `complete`). */
+export const SHORT_LIVED_MS = 10;
 /** Completed tasks kept for the UI. */
 export const RETAIN_DONE = 1000;
 /** Spawn locations taken per second at most (a stack trace each). */
@@ -56,7 +58,10 @@ export class TaskStats {
   maxSelfWakeRun = 0;
   longPolls = 0;
   maxPollMs = 0;
-  readonly hist = new Uint32Array(HIST_BUCKETS);
+  /** The poll-time histogram, allocated at the second poll (most tasks poll once). */
+  hist: Uint32Array | null = null;
+  /** The bucket of the first poll, until `hist` exists. */
+  firstBucket = -1;
   readonly createdAt: number;
   endedAt = 0;
   lastWakeAt = 0;
@@ -185,7 +190,13 @@ export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
     if (ms > s.maxPollMs) s.maxPollMs = ms;
     const us = ms * 1000;
     const bucket = us < 1 ? 0 : Math.min(HIST_BUCKETS - 1, 1 + Math.floor(Math.log2(us)));
-    s.hist[bucket]!++;
+    if (s.hist !== null) s.hist[bucket]!++;
+    else if (s.firstBucket < 0) s.firstBucket = bucket;
+    else {
+      s.hist = new Uint32Array(HIST_BUCKETS);
+      s.hist[s.firstBucket]!++;
+      s.hist[bucket]!++;
+    }
     if (ms > this.thresholds.longPollMs) {
       s.longPolls++;
       if (this.worstPoll === null || ms > this.worstPoll.ms) this.worstPoll = { taskId: s.id, ms };
@@ -228,6 +239,13 @@ export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
     if (s === undefined || s.task !== task) return;
     s.endedAt = performance.now();
     publishTask('end', s);
+    // A task that lived less than SHORT_LIVED_MS is forgotten at once: keeping
+    // it would carry it past a young-generation GC (a spawn+join loop then
+    // pays for promotions); the runtime's counters still count it.
+    if (s.endedAt - s.createdAt < SHORT_LIVED_MS) {
+      this.tasks.delete(s.id);
+      return;
+    }
     if (this.#done.length < RETAIN_DONE) this.#done.push(s.id);
     else {
       const old = this.#done[this.#doneHead]!;
@@ -257,6 +275,14 @@ export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
       p99Ms: ok ? h.percentile(99) / 1e6 : 0,
     };
   }
+}
+
+/** The poll-time histogram of `s` as an array (see {@link HIST_BUCKETS}). */
+export function histogram(s: TaskStats): number[] {
+  if (s.hist !== null) return Array.from(s.hist);
+  const out = new Array<number>(HIST_BUCKETS).fill(0);
+  if (s.firstBucket >= 0) out[s.firstBucket] = 1;
+  return out;
 }
 
 /** `name (id)` or `id`. */

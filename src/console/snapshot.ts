@@ -7,7 +7,7 @@
 
 import { State } from '../runtime/task.js';
 import { Acquire, type BatchSemaphore, HELD } from '../sync/batch-semaphore.js';
-import { type Collector, label, type TaskStats, type Warning } from './collector.js';
+import { type Collector, histogram, label, type TaskStats, type Warning } from './collector.js';
 
 /** One task as the console shows it. */
 export interface TaskSnapshot {
@@ -85,7 +85,7 @@ function taskSnapshot(s: TaskStats, now: number): TaskSnapshot {
     wakes: s.wakes,
     selfWakes: s.selfWakes,
     maxPollMs: s.maxPollMs,
-    pollHistogram: Array.from(s.hist),
+    pollHistogram: histogram(s),
     waitingOn: t.state === State.Done ? undefined : (t.waitingOn?.describe() ?? undefined),
   };
 }
