@@ -5,6 +5,7 @@
  * @internal
  */
 
+import type { Runtime } from '../runtime/runtime.js';
 import { State } from '../runtime/task.js';
 import { Acquire, type BatchSemaphore, HELD } from '../sync/batch-semaphore.js';
 import { type Collector, histogram, label, type TaskStats, type Warning } from './collector.js';
@@ -53,6 +54,10 @@ export interface Snapshot {
     timers: number;
     eventLoopDelay: { meanMs: number; maxMs: number; p99Ms: number };
     worstPoll: { taskId: number; ms: number } | null;
+    /** The runtime's workers (one on the current-thread runtime), from `metrics()`. */
+    workers: { polls: number; parks: number; steals: number; localQueueDepth: number; busyMs: number }[];
+    /** The blocking pool. */
+    blocking: { threads: number; idle: number; queueDepth: number };
   };
   tasks: TaskSnapshot[];
   resources: ResourceSnapshot[];
@@ -239,6 +244,17 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
   c.warnings.length = 0;
   c.warnings.push(...warnings);
   const m = c.sched;
+  const metrics = (m.owner as Runtime).metrics();
+  const workers: Snapshot['runtime']['workers'] = [];
+  for (let i = 0; i < metrics.numWorkers; i++) {
+    workers.push({
+      polls: metrics.workerPollCount(i),
+      parks: metrics.workerParkCount(i),
+      steals: metrics.workerStealCount(i),
+      localQueueDepth: metrics.workerLocalQueueDepth(i),
+      busyMs: metrics.workerTotalBusyDuration(i),
+    });
+  }
   return {
     at: Date.now(),
     runtime: {
@@ -250,6 +266,12 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
       timers: m.timerEntries(),
       eventLoopDelay: c.loopDelay(),
       worstPoll: c.worstPoll,
+      workers,
+      blocking: {
+        threads: metrics.blockingThreads,
+        idle: metrics.idleBlockingThreads,
+        queueDepth: metrics.blockingQueueDepth,
+      },
     },
     tasks,
     resources: res,
