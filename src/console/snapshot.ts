@@ -55,7 +55,13 @@ export interface Snapshot {
     eventLoopDelay: { meanMs: number; maxMs: number; p99Ms: number };
     worstPoll: { taskId: number; ms: number } | null;
     /** The runtime's workers (one on the current-thread runtime), from `metrics()`. */
-    workers: { polls: number; parks: number; steals: number; localQueueDepth: number; busyMs: number }[];
+    workers: {
+      polls: number;
+      parks: number;
+      steals: number;
+      localQueueDepth: number;
+      busyMs: number;
+    }[];
     /** The blocking pool. */
     blocking: { threads: number; idle: number; queueDepth: number };
   };
