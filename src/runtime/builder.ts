@@ -1,6 +1,7 @@
 /**
  * `Builder`: configures and builds a {@link Runtime}, with Tokio's option names.
  */
+import type { ConsoleOptions } from '../console/console.js';
 import type { BlockingDef } from '../worker/task-def.js';
 import { Runtime } from './runtime.js';
 import type { UnhandledErrorPolicy } from './scheduler.js';
@@ -38,6 +39,12 @@ export interface BuilderOptions {
   scheduleSeed?: number;
   /** Record where each task was spawned, for `dump()` (costs a stack trace per spawn). */
   captureSpawnLocation?: boolean;
+  /**
+   * Start the console (`tokio-ts/console`) for this runtime: its web UI on
+   * loopback, snapshots, a recording. `TOKIO_TS_CONSOLE=host:port` does the
+   * same for the first runtime of the process.
+   */
+  console?: ConsoleOptions;
 }
 
 /**
@@ -233,6 +240,15 @@ export class Builder {
     if (!Number.isInteger(seed))
       throw new RangeError(`scheduleSeed must be an integer, got ${seed}`);
     this.opts.scheduleSeed = seed;
+    return this;
+  }
+
+  /**
+   * See {@link BuilderOptions.console}: the console's web UI for this runtime
+   * (default `http://127.0.0.1:6669/`).
+   */
+  console(opts: ConsoleOptions = {}): this {
+    this.opts.console = opts;
     return this;
   }
 

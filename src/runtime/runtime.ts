@@ -1,6 +1,7 @@
 /**
  * `Runtime`: owns a scheduler, its time driver and its metrics.
  */
+import { type ConsoleOptions, startConsole } from '../console/console.js';
 import type { FutureLike } from '../future/future.js';
 import { JoinError } from '../task/error.js';
 import { JoinHandle, taskPromise } from '../task/join-handle.js';
@@ -84,6 +85,8 @@ export class Runtime {
       void this.shutdown();
     };
     for (const hook of runtimeHooks) hook(this);
+    const consoleOpts = opts.console ?? consoleFromEnv();
+    if (consoleOpts !== undefined) startConsoleNow(this, consoleOpts, opts.console !== undefined);
   }
 
   /** A builder for a new runtime. */
@@ -287,4 +290,37 @@ export function dumpTask(t: Task): TaskDump {
     spawnedAt: t.spawnedAt,
     children: sub.filter((c) => c.state !== State.Done).map(dumpTask),
   };
+}
+
+/** `TOKIO_TS_CONSOLE=host:port` (or `1`) and `TOKIO_TS_CONSOLE_RECORD=path`: the console for the first runtime. */
+function consoleFromEnv(): ConsoleOptions | undefined {
+  const spec = process.env.TOKIO_TS_CONSOLE;
+  if (spec === undefined || spec === '' || spec === '0' || consoleFromEnvTaken) return undefined;
+  consoleFromEnvTaken = true;
+  const opts: ConsoleOptions = {};
+  const m = /^(.*):(\d+)$/.exec(spec);
+  if (m !== null) {
+    if (m[1] !== '') opts.host = m[1]!.replace(/^\[|\]$/g, '');
+    opts.port = Number(m[2]);
+  }
+  const record = process.env.TOKIO_TS_CONSOLE_RECORD;
+  if (record !== undefined && record !== '') opts.record = { path: record };
+  return opts;
+}
+let consoleFromEnvTaken = false;
+
+/**
+ * Starts the console for `rt` now, before its first task runs, so that every
+ * task and primitive is seen from the start.
+ */
+function startConsoleNow(rt: Runtime, opts: ConsoleOptions, explicit: boolean): void {
+  try {
+    const c = startConsole(rt, opts);
+    c.ready.then(
+      () => process.stderr.write(`tokio-ts console: ${c.url}\n`),
+      (e: Error) => process.stderr.write(`tokio-ts console: cannot listen: ${e.message}\n`),
+    );
+  } catch (e) {
+    if (explicit) process.stderr.write(`tokio-ts console: ${(e as Error).message}\n`);
+  }
 }

@@ -19,9 +19,11 @@
  *   resumed: the runtime finishes the return and records the error.
  * @internal
  */
+
 import { type Future, iteratorOf, type Suspend, toIterator } from '../future/future.js';
 import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
 import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
+import { instrument } from './instrument.js';
 import { LinkedList } from './linked-list.js';
 import { RingBuffer } from './ring-buffer.js';
 import { type LocalNode, Outcome, Phase, State, Task, type TaskObserver } from './task.js';
@@ -159,6 +161,7 @@ export class Scheduler {
     task.inQueue = true;
     this.#queue.push(task);
     this.#ensureDrain();
+    if (instrument !== null) instrument.spawn(task);
     return task;
   }
 
@@ -177,6 +180,7 @@ export class Scheduler {
     task.index = index;
     // its wakes go to the observer if it polls woken children (select/join)
     if (observer.childWoken !== undefined) task.branch = true;
+    if (instrument !== null) instrument.spawn(task);
     return task;
   }
 
@@ -193,6 +197,7 @@ export class Scheduler {
     task.inQueue = true;
     this.#queue.push(task);
     this.#ensureDrain();
+    if (instrument !== null) instrument.spawn(task);
     return task;
   }
 
@@ -240,6 +245,7 @@ export class Scheduler {
 
   /** Wakes `task`: queues it if parked, or marks it to be re-queued if running. */
   schedule(task: Task): void {
+    if (instrument !== null) instrument.wake(task, task === ctx.current);
     const s = task.state;
     if (s === State.Parked) {
       task.state = State.Scheduled;
@@ -292,9 +298,12 @@ export class Scheduler {
     if (!shared) setBudget(task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET);
     task.state = State.Running;
     this.polls++;
+    const ins = instrument;
+    if (ins !== null) ins.pollStart(task);
     try {
       this.#run(task);
     } finally {
+      if (ins !== null) ins.pollEnd(task);
       ctx.current = prevTask;
       if (!shared) setBudget(prevBudget);
     }
@@ -494,6 +503,7 @@ export class Scheduler {
 
   #complete(task: Task): void {
     task.markDone();
+    if (instrument !== null) instrument.complete(task);
     if (task.list !== null) this.alive.remove(task);
     if (task.cancelError !== null) this.#report(task, task.cancelError);
     const observer = task.observer;

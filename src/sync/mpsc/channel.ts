@@ -16,6 +16,7 @@ import {
   SUSPENDED,
   type Waiting,
 } from '../../runtime/context.js';
+import { instrument } from '../../runtime/instrument.js';
 import { LinkedList, type ListNode } from '../../runtime/linked-list.js';
 import { RingBuffer } from '../../runtime/ring-buffer.js';
 import type { Task } from '../../runtime/task.js';
@@ -40,6 +41,7 @@ class Chan<T> {
 
   constructor(cap: number) {
     this.cap = cap;
+    if (instrument !== null) instrument.resource(this);
   }
 
   /** @internal for `closed()` */
