@@ -363,15 +363,18 @@ function* runExchange(handler: Handler, ms: number, x: Exchange): Future<void> {
         req[ABORT](e);
         writeError(res, 408, 'Request Timeout');
       } else {
-        process.stderr.write(
-          `tokio-ts/http: handler failed: ${e instanceof Error ? (e.stack ?? e) : String(e)}\n`,
-        );
+        process.stderr.write(`tokio-ts/http: handler failed: ${errorText(e)}\n`);
         writeError(res, 500, 'Internal Server Error');
       }
       complete = true;
       return;
     }
-    yield* writeResponse(x, response);
+    try {
+      yield* writeResponse(x, response);
+    } catch (e) {
+      process.stderr.write(`tokio-ts/http: writing the response failed: ${errorText(e)}\n`);
+      writeError(res, 500, 'Internal Server Error');
+    }
     complete = true;
   } finally {
     if (!complete) {
@@ -380,6 +383,10 @@ function* runExchange(handler: Handler, ms: number, x: Exchange): Future<void> {
       if (!res.writableEnded) res.destroy();
     }
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? String(e)) : String(e);
 }
 
 function describe(v: unknown): string {

@@ -9,7 +9,7 @@ import { describe } from 'node:test';
 import { promisify } from 'node:util';
 import { type Future, spawn, timeout } from 'tokio-ts';
 import { call, defer, pending } from 'tokio-ts/future';
-import { Response, readerBody, serve } from 'tokio-ts/http';
+import { Response, readerBody, readText, serve } from 'tokio-ts/http';
 import { simplex } from 'tokio-ts/io';
 import { mpsc, oneshot } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
@@ -256,7 +256,7 @@ describe('tokio-ts/http serve', () => {
     const server = yield* serve({ port: 0, host: '127.0.0.1' }, function* (req) {
       try {
         tx.send('started');
-        yield* call(req.text());
+        yield* readText(req);
         return new Response('never');
       } catch (e) {
         tx.send(`threw ${(e as Error).message}`);
@@ -483,7 +483,7 @@ describe('tokio-ts/http shutdown', () => {
 describe('tokio-ts/http with curl and wrk', () => {
   test('curl: a GET, a POST body and two requests on one connection', function* () {
     const server = yield* serve({ port: 0, host: '127.0.0.1' }, function* (req) {
-      if (req.method === 'POST') return new Response(`got ${(yield* call(req.text())).length}`);
+      if (req.method === 'POST') return new Response(`got ${(yield* readText(req)).length}`);
       return new Response(`hi ${new URL(req.url).pathname}`);
     });
     try {
