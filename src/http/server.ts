@@ -15,6 +15,7 @@ import type { Socket } from 'node:net';
 import { call } from '../future/call.js';
 import type { Future } from '../future/future.js';
 import { suspend } from '../future/suspend.js';
+import type { AsyncRead } from '../io/traits.js';
 import { fromNode, type SocketAddr } from '../net/addr.js';
 import { LinkedList } from '../runtime/linked-list.js';
 import { currentScheduler } from '../runtime/runtime.js';
@@ -430,17 +431,22 @@ function* writeResponse(x: Exchange, response: Response): Future<void> {
   } else {
     const source = readerOf(body);
     if (source !== undefined) yield* pumpReader(res, source.reader, source.chunkSize);
-    else yield* pumpStream(res, body);
+    else yield* call((signal) => pumpStream(res, body, signal));
     res.end();
   }
   if (x.server.draining && !res.writableFinished) yield* finished(res);
 }
 
-function* pumpReader(
-  res: ServerResponse,
-  reader: import('../io/traits.js').AsyncRead,
-  size: number,
-): Future<void> {
+/** Writes an `AsyncRead` to `res`, zero-copy when the reader hands out its chunks. */
+function* pumpReader(res: ServerResponse, reader: AsyncRead, size: number): Future<void> {
+  const chunked = reader as { readChunk?: () => Future<Uint8Array | undefined> };
+  if (typeof chunked.readChunk === 'function') {
+    for (;;) {
+      const chunk = yield* chunked.readChunk();
+      if (chunk === undefined) return;
+      if (!res.write(chunk)) yield* drained(res);
+    }
+  }
   for (;;) {
     const chunk = yield* readChunk(reader, size);
     if (chunk === null) return;
@@ -448,24 +454,52 @@ function* pumpReader(
   }
 }
 
-function* pumpStream(res: ServerResponse, body: ReadableStream<Uint8Array>): Future<void> {
+/**
+ * Writes a web stream to `res`. The loop runs as a plain promise chain that
+ * the task waits on once (a suspension per chunk cost ~25 % of a 1 MiB
+ * response); cancelling the task aborts `signal`, which cancels the stream.
+ */
+async function pumpStream(
+  res: ServerResponse,
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+): Promise<void> {
   const reader = body.getReader();
-  let done = false;
+  const onAbort = (): void => {
+    reader.cancel().catch(ignore);
+  };
+  signal.addEventListener('abort', onAbort);
   try {
     for (;;) {
-      const r = yield* call(reader.read());
-      if (r.done) {
-        done = true;
+      const r = await reader.read();
+      if (r.done || signal.aborted) return;
+      if (!res.write(r.value) && !(await drainedPromise(res))) {
+        reader.cancel().catch(ignore);
         return;
       }
-      if (!res.write(r.value)) yield* drained(res);
     }
   } finally {
-    if (!done) reader.cancel().catch(ignore);
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
 function ignore(): void {}
+
+/** Resolves true on 'drain', false if `res` closes first. */
+function drainedPromise(res: ServerResponse): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const onDrain = (): void => {
+      res.off('close', onClose);
+      resolve(true);
+    };
+    const onClose = (): void => {
+      res.off('drain', onDrain);
+      resolve(false);
+    };
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}
 
 /** Waits until `res` can take more bytes (or is closed). */
 function drained(res: ServerResponse): Future<void> {
