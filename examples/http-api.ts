@@ -16,6 +16,7 @@ import { type Handler, type HttpServer, Response, readJson, serve } from 'tokio-
 import { SignalKind, signal } from 'tokio-ts/signal';
 import { Mutex } from 'tokio-ts/sync';
 import { sleep } from 'tokio-ts/time';
+import { numArg } from './args.js';
 
 /** One row of the table. */
 export interface Item {
@@ -184,15 +185,6 @@ export function* run(opts: ApiOptions): Future<void> {
   );
   yield* server.shutdown(10_000);
   console.log('bye');
-}
-
-function numArg(argv: string[], name: string, dflt: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return dflt;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v < 0)
-    throw new RangeError(`${name}: expected an integer >= 0, got ${argv[i + 1]}`);
-  return v;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
