@@ -1,6 +1,6 @@
 // examples/crawler: run as its own process against a local site served here.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +10,7 @@ import { mpsc } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
 import { sleep } from 'tokio-ts/time';
 import { linksOf } from '../../examples/crawler.js';
+import { runExample } from './process.js';
 
 const example = fileURLToPath(new URL('../../examples/crawler.js', import.meta.url));
 const PAGES = 40;
@@ -23,25 +24,13 @@ function html(links: string[]): Response {
   );
 }
 
-/** Runs the crawler; resolves with its exit code and output once it exits. */
+/** Runs the crawler; `done` resolves with its exit code and output once it exits. */
 function crawler(args: string[]): {
   child: ChildProcess;
   done: Promise<{ code: number | null; out: string }>;
 } {
-  const child = spawnProcess(process.execPath, [example, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  const done = new Promise<{ code: number | null; out: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, out })),
-  );
-  return { child, done };
+  const { child, exited } = runExample(example, args);
+  return { child, done: exited };
 }
 
 describe('examples/crawler', () => {
@@ -56,7 +45,9 @@ describe('examples/crawler', () => {
     );
   });
 
-  test('crawls a site with 8 in flight, retries a flaky page, times out and aborts a hanging one', function* () {
+  test('crawls a site with 8 in flight, retries a flaky page, times out and aborts a hanging one', {
+    timeout: 60_000,
+  }, function* () {
     let inFlight = 0;
     let maxInFlight = 0;
     let flaky = 0;
@@ -110,7 +101,9 @@ describe('examples/crawler', () => {
     }
   });
 
-  test('Ctrl-C stops the crawl at once with a summary; requests in flight are aborted', function* () {
+  test('Ctrl-C stops the crawl at once with a summary; requests in flight are aborted', {
+    timeout: 60_000,
+  }, function* () {
     const [tx, rx] = mpsc.unboundedChannel<string>();
     const server = yield* serve({ port: 0, host: '127.0.0.1' }, function* (req) {
       const path = new URL(req.url).pathname;

@@ -67,7 +67,9 @@ describe('examples/http-api', () => {
     }
   });
 
-  it('on SIGINT the request in flight is answered, then the process exits 0', async () => {
+  it('on SIGINT the request in flight is answered, then the process exits 0', {
+    timeout: 60_000,
+  }, async () => {
     const child = spawnProcess(process.execPath, [example, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
