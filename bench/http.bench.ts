@@ -17,8 +17,12 @@ const ROUNDS = Number(process.env.HTTP_BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.HTTP_BENCH_SECONDS ?? 3);
 const CONNS = 50;
 const fixture = fileURLToPath(new URL('./fixtures/http-server.js', import.meta.url));
-const KINDS = ['node', 'ours', 'global', 'reader', 'hono'] as const;
-type Kind = (typeof KINDS)[number];
+const ALL = ['node', 'ours', 'global', 'reader', 'hono'] as const;
+type Kind = (typeof ALL)[number];
+/** HTTP_BENCH_KINDS=node,ours picks servers; node (the anchor) always runs. */
+const KINDS: readonly Kind[] = ALL.filter(
+  (k) => k === 'node' || (process.env.HTTP_BENCH_KINDS ?? ALL.join(',')).split(',').includes(k),
+);
 const LABEL: Record<Kind, string> = {
   node: 'node:http handler',
   ours: 'tokio-ts serve (tokio-ts Response)',

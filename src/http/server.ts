@@ -234,6 +234,7 @@ export class HttpServer {
   *listen(port: number, host: string): Future<void> {
     const node = this.#node;
     node.once('close', () => this.#closed.cancel());
+    let listening = false;
     try {
       yield* call(
         () =>
@@ -245,12 +246,17 @@ export class HttpServer {
             });
           }),
       );
-    } catch (e) {
-      this.#closed.cancel();
-      throw e;
+      listening = true;
     } finally {
-      if (!node.listening) node.close();
+      if (!listening) {
+        // failed, or cancelled mid-listen: make sure nothing is left listening
+        if (node.listening) node.close();
+        else node.once('listening', () => node.close());
+        this.#closed.cancel();
+      }
     }
+    // errors after listening (EMFILE on accept…) are reported, not thrown at nobody
+    node.on('error', (e) => process.stderr.write(`tokio-ts/http: server error: ${errorText(e)}\n`));
     const a = node.address();
     if (a === null || typeof a === 'string')
       throw new TypeError('tokio-ts/http: not a TCP address');
@@ -272,6 +278,9 @@ export class HttpServer {
     }
     this.#conns++;
     socket.once('close', this.#onConnectionClosed);
+    // getpeername now, once per connection: Node caches it, so `remoteAddr`
+    // still answers after the client has gone
+    void socket.remoteAddress;
   };
 
   readonly #onConnectionClosed = (): void => {
@@ -287,7 +296,7 @@ export class HttpServer {
     const x = new Exchange(this, req, res);
     this.#inflight.push(x);
     (res as ExchangeResponse)[EXCHANGE] = x;
-    res.once('close', onResponseClose);
+    res.on('close', onResponseClose);
     x.task = this.#sched.spawn(runExchange(this.#handler, this.#requestTimeout, x), undefined, x);
   };
 
@@ -371,7 +380,10 @@ function* runExchange(handler: Handler, ms: number, x: Exchange): Future<void> {
       return;
     }
     try {
-      yield* writeResponse(x, response);
+      const body = writeHead(x, response);
+      if (body !== null) yield* writeBody(res, body);
+      // at shutdown, connections are closed once every response is flushed
+      if (x.server.draining && !res.writableFinished) yield* finished(res);
     } catch (e) {
       process.stderr.write(`tokio-ts/http: writing the response failed: ${errorText(e)}\n`);
       writeError(res, 500, 'Internal Server Error');
@@ -407,8 +419,12 @@ function writeError(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-/** Writes `response` to Node's response: headers, then its body with backpressure. */
-function* writeResponse(x: Exchange, response: Response): Future<void> {
+/**
+ * Writes `response`'s status and headers, and its body when it is at hand (a
+ * string, bytes, none): then the response is ended and null is returned.
+ * Otherwise returns the body stream to pump. No generator on the fast path.
+ */
+function writeHead(x: Exchange, response: Response): ReadableStream<Uint8Array> | null {
   const res = x.res;
   if (x.server.draining) res.shouldKeepAlive = false;
   const parts = responseParts(response);
@@ -428,13 +444,17 @@ function* writeResponse(x: Exchange, response: Response): Future<void> {
   }
   if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
     res.end(body ?? undefined);
-  } else {
-    const source = readerOf(body);
-    if (source !== undefined) yield* pumpReader(res, source.reader, source.chunkSize);
-    else yield* call((signal) => pumpStream(res, body, signal));
-    res.end();
+    return null;
   }
-  if (x.server.draining && !res.writableFinished) yield* finished(res);
+  return body;
+}
+
+/** Writes a body stream to `res` with backpressure, then ends it. */
+function* writeBody(res: ServerResponse, body: ReadableStream<Uint8Array>): Future<void> {
+  const source = readerOf(body);
+  if (source !== undefined) yield* pumpReader(res, source.reader, source.chunkSize);
+  else yield* call((signal) => pumpStream(res, body, signal));
+  res.end();
 }
 
 /** Writes an `AsyncRead` to `res`, zero-copy when the reader hands out its chunks. */

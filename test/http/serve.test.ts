@@ -7,8 +7,8 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe } from 'node:test';
 import { promisify } from 'node:util';
-import { type Future, spawn, timeout } from 'tokio-ts';
-import { call, defer, pending } from 'tokio-ts/future';
+import { type Future, select, spawn, timeout } from 'tokio-ts';
+import { call, defer, pending, ready } from 'tokio-ts/future';
 import { Response, readerBody, readText, serve } from 'tokio-ts/http';
 import { simplex } from 'tokio-ts/io';
 import { mpsc, oneshot } from 'tokio-ts/sync';
@@ -343,6 +343,25 @@ describe('tokio-ts/http serve', () => {
     } finally {
       yield* server.shutdown();
     }
+  });
+
+  test('cancel safety: serve cancelled before it listens leaves no listener behind', function* () {
+    const servers = (): number =>
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = servers();
+    const r = yield* select(
+      {
+        server: serve({ port: 0, host: '127.0.0.1' }, function* () {
+          return new Response('');
+        }),
+        first: ready('first'),
+      },
+      { biased: true },
+    );
+    assert.equal(r.key, 'first');
+    for (let i = 0; i < 100 && servers() !== before; i++)
+      yield* call(new Promise((resolve) => setImmediate(resolve)));
+    assert.equal(servers(), before);
   });
 
   test('bad options are typed errors', function* () {
