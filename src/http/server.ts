@@ -11,7 +11,7 @@
  * it in tests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 import { call } from '../future/call.js';
 import type { Future } from '../future/future.js';
 import { suspend } from '../future/suspend.js';
@@ -24,6 +24,7 @@ import type { Task, TaskObserver } from '../runtime/task.js';
 import { CancellationToken } from '../sync/cancellation-token.js';
 import { JoinHandle } from '../task/join-handle.js';
 import { Elapsed } from '../time/error.js';
+import { Instant } from '../time/instant.js';
 import { timeout } from '../time/timeout.js';
 import { ABORT, REAL } from './body.js';
 import { IncomingRequest } from './request.js';
@@ -127,6 +128,7 @@ export class HttpServer {
   readonly #inflight = new LinkedList<Exchange>();
   readonly #drained = new CancellationToken();
   readonly #closed = new CancellationToken();
+  readonly #sockets = new Set<Socket>();
   #addr: SocketAddr | null = null;
   #conns = 0;
   #draining = false;
@@ -178,6 +180,7 @@ export class HttpServer {
     const limit = ms ?? this.#shutdownTimeout;
     if (typeof limit !== 'number' || Number.isNaN(limit) || limit < 0)
       throw new RangeError(`HttpServer.shutdown: ms must be a number >= 0, got ${String(ms)}`);
+    const start = Instant.now();
     this.#beginDrain();
     if (!this.#drained.isCancelled()) {
       try {
@@ -188,9 +191,22 @@ export class HttpServer {
         yield* this.#drained.cancelled();
       }
     }
-    // Every response is written; idle keep-alive connections go now, and any
-    // connection still sending a new request is cut.
-    this.#node.closeIdleConnections();
+    // Every handler is done. Responses written during the shutdown close their
+    // connection when flushed; one finished just before may still be flushing
+    // on a keep-alive connection: close connections as they turn idle, and
+    // cut what is left at the deadline.
+    while (!this.#closed.isCancelled()) {
+      this.#closeIdle();
+      const left = limit - start.elapsed();
+      if (left <= 0) break;
+      try {
+        yield* timeout(Math.min(left, IDLE_POLL_MS), this.#closed.cancelled());
+      } catch (e) {
+        if (!(e instanceof Elapsed)) throw e;
+      }
+    }
+    // http.Server's close now: it also stops its timeout-checking interval
+    this.#node.close(ignore);
     this.#node.closeAllConnections();
     yield* this.#closed.cancelled();
   }
@@ -266,12 +282,24 @@ export class HttpServer {
   #beginDrain(): void {
     if (this.#draining) return;
     this.#draining = true;
-    this.#node.close();
-    this.#node.closeIdleConnections();
+    // net.Server's close: stop accepting. (http.Server's would also run
+    // closeIdleConnections, which cuts a response that is still flushing.)
+    netClose.call(this.#node);
+    this.#closeIdle();
     if (this.#inflight.length === 0) this.#drained.cancel();
   }
 
+  /** Closes the connections with no response on its way (unlike Node's `closeIdleConnections`, not one still flushing). */
+  #closeIdle(): void {
+    for (const socket of this.#sockets) {
+      const msg = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+      if ((msg == null || msg.writableFinished) && socket.writableLength === 0) socket.destroy();
+    }
+  }
+
   readonly #onConnection = (socket: Socket): void => {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
     if (this.#conns >= this.#maxConns) {
       (socket as OverSocket)[OVER] = true;
       return;
@@ -312,6 +340,10 @@ export class HttpServer {
   }
 }
 
+const netClose = NetServer.prototype.close;
+
+/** How often a shutdown looks for connections that turned idle (a rare case; see `shutdown`). */
+const IDLE_POLL_MS = 20;
 const OVER = Symbol('tokio-ts.http.overLimit');
 const EXCHANGE = Symbol('tokio-ts.http.exchange');
 type OverSocket = Socket & { [OVER]?: boolean };

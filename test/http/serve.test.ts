@@ -425,6 +425,41 @@ describe('tokio-ts/http shutdown', () => {
     yield* server.closed();
   });
 
+  test('shutdown does not cut a response still flushing to a slow reader on a keep-alive connection', function* () {
+    const size = 16 * 1024 * 1024;
+    const server = yield* serve({ port: 0, host: '127.0.0.1' }, function* () {
+      return new Response(new Uint8Array(size)); // written at once, flushed as the client reads
+    });
+    const agent = new Agent({ keepAlive: true });
+    const [startedTx, startedRx] = oneshot.channel<IncomingMessage>();
+    const body = new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`http://${server.addr}/`, { agent }, (res) => {
+        let got = 0;
+        res.once('data', (d: Buffer) => {
+          got += d.length;
+          res.pause();
+          startedTx.send(res);
+          res.on('data', (more: Buffer) => {
+            got += more.length;
+          });
+        });
+        res.on('end', () => resolve(got));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const res = yield* startedRx;
+    assert.equal(server.inFlight, 0, 'the handler is done; the bytes are still on their way');
+    const stopping = spawn(server.shutdown(60_000));
+    yield* sleep(50);
+    assert.equal(stopping.isFinished(), false);
+    res.resume();
+    assert.equal(yield* call(body), size);
+    yield* stopping;
+    agent.destroy();
+  });
+
   test('at the shutdown deadline the requests left are cancelled (paused clock)', {
     startPaused: true,
   }, function* () {
