@@ -21,25 +21,7 @@ export interface ResponseParts {
   body: string | Uint8Array | ReadableStream<Uint8Array> | null;
 }
 
-/**
- * A web `Response` (it passes `instanceof Response` and has every member) that
- * the server writes from plain fields: no body stream, no `Headers` object
- * unless the handler asks for one. The global constructor costs about 40 % of
- * a hello-world request; use this one in handlers of {@link serve}. Members
- * other than `status`, `ok`, `statusText` and `headers` build a real
- * `Response` on first use, so it behaves as the standard one everywhere.
- *
- * @example
- * ```ts
- * import { Response } from 'tokio-ts/http';
- *
- * const r = new Response('hello', { status: 201, headers: { 'x-id': '7' } });
- * console.log(r instanceof globalThis.Response, r.status, r.headers.get('content-type'));
- * // true 201 text/plain;charset=UTF-8
- * console.log(await r.text()); // hello
- * console.log(await Response.json({ ok: true }).json()); // { ok: true }
- * ```
- */
+/** The light web `Response` behind {@link Response}. */
 class LightResponse {
   #body: BodyInit | null;
   #status: number;
@@ -161,7 +143,25 @@ class LightResponse {
 forwardRest(LightResponse, GlobalResponse);
 Object.setPrototypeOf(LightResponse, GlobalResponse);
 
-/** The light `Response` class (see {@link LightResponse}); its instances are web `Response`s. */
+/**
+ * A web `Response` (it passes `instanceof Response` and has every member) that
+ * the server writes from plain fields: no body stream, no `Headers` object
+ * unless the handler asks for one. The global constructor costs about 40 % of
+ * a hello-world request; use this one in handlers of {@link serve}. Members
+ * other than `status`, `ok`, `statusText` and `headers` build a real
+ * `Response` on first use, so it behaves as the standard one everywhere.
+ *
+ * @example
+ * ```ts
+ * import { Response } from 'tokio-ts/http';
+ *
+ * const r = new Response('hello', { status: 201, headers: { 'x-id': '7' } });
+ * console.log(r instanceof globalThis.Response, r.status, r.headers.get('content-type'));
+ * // true 201 text/plain;charset=UTF-8
+ * console.log(await r.text()); // hello
+ * console.log(await Response.json({ ok: true }).json()); // { ok: true }
+ * ```
+ */
 export const Response: typeof globalThis.Response =
   LightResponse as unknown as typeof globalThis.Response;
 /** A web `Response`. */

@@ -156,7 +156,7 @@ describe('tokio-ts/http fetch', () => {
     }
   });
 
-  test('cancelling a task in readText aborts the download mid-body', function* () {
+  test('cancel safety: cancelling a task in readText aborts the download mid-body', function* () {
     const [tx, rx] = mpsc.unboundedChannel<string>();
     const [headersTx, headersRx] = mpsc.unboundedChannel<number>();
     const server = yield* hangingServer(tx);
