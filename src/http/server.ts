@@ -196,7 +196,7 @@ export class HttpServer {
     // on a keep-alive connection: close connections as they turn idle, and
     // cut what is left at the deadline.
     while (!this.#closed.isCancelled()) {
-      this.#closeIdle();
+      if (this.#closeIdle() === 0) break; // only closing sockets left: no timer needed
       const left = limit - start.elapsed();
       if (left <= 0) break;
       try {
@@ -289,12 +289,18 @@ export class HttpServer {
     if (this.#inflight.length === 0) this.#drained.cancel();
   }
 
-  /** Closes the connections with no response on its way (unlike Node's `closeIdleConnections`, not one still flushing). */
-  #closeIdle(): void {
+  /**
+   * Closes the connections with no response on its way (unlike Node's
+   * `closeIdleConnections`, not one still flushing); returns how many are left.
+   */
+  #closeIdle(): number {
+    let busy = 0;
     for (const socket of this.#sockets) {
       const msg = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
       if ((msg == null || msg.writableFinished) && socket.writableLength === 0) socket.destroy();
+      else if (!socket.destroyed) busy++;
     }
+    return busy;
   }
 
   readonly #onConnection = (socket: Socket): void => {

@@ -490,6 +490,20 @@ describe('tokio-ts/http shutdown', () => {
     assert.equal(server.inFlight, 0);
   });
 
+  test('shutting down with an idle keep-alive connection takes no time (paused clock)', {
+    startPaused: true,
+  }, function* () {
+    const server = yield* serve({ port: 0, host: '127.0.0.1' }, function* () {
+      return new Response('x');
+    });
+    const agent = new Agent({ keepAlive: true });
+    assert.equal((yield* call(get(`http://${server.addr}/`, agent))).body, 'x');
+    const t0 = Instant.now();
+    yield* server.shutdown();
+    assert.equal(Instant.now().durationSince(t0), 0);
+    agent.destroy();
+  });
+
   test('an idle server shuts down at once and await using disposes it', function* () {
     const t0 = Instant.now();
     const server = yield* serve({ port: 0, host: '127.0.0.1' }, function* () {
