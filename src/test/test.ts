@@ -3,7 +3,7 @@
  */
 import nodeTest from 'node:test';
 import type { Future, FutureLike } from '../future/future.js';
-import { Runtime } from '../runtime/runtime.js';
+import { enterThreadRuntime, Runtime } from '../runtime/runtime.js';
 
 /** Options of {@link test}. */
 export interface TestOptions {
@@ -28,7 +28,9 @@ export interface TestOptions {
  * Declares a `node:test` test whose body runs as a task on a fresh runtime.
  * The test fails if the body throws, or if tasks it spawned are still alive
  * when it returns (they are cancelled, and listed in the failure), unless
- * `allowLeaks` is set.
+ * `allowLeaks` is set. While it runs, the runtime is also the thread's
+ * runtime: a task spawned from a Node callback (a timer, an EventEmitter
+ * listener) lands on it and sees its paused clock.
  *
  * @example
  * ```ts
@@ -81,6 +83,8 @@ export async function runTest<T>(fn: FutureLike<T>, opts: TestOptions = {}): Pro
   const b = Runtime.builder().startPaused(opts.startPaused ?? false);
   if (opts.seed !== undefined) b.scheduleSeed(opts.seed);
   const rt = b.build();
+  // a Node callback in the test (a timer, a listener) spawns onto this runtime
+  const leave = enterThreadRuntime(rt);
   try {
     const value = await rt.blockOn(fn);
     const left = rt.dump();
@@ -98,5 +102,6 @@ export async function runTest<T>(fn: FutureLike<T>, opts: TestOptions = {}): Pro
     return value;
   } finally {
     await rt.shutdown(1000);
+    leave();
   }
 }
