@@ -2,8 +2,8 @@
 // on the same site, with at most 8 requests in flight. Each request has a
 // timeout that really aborts it (the connection is closed, the server sees the
 // client leave); failures (network errors, timeouts, 5xx) are retried with
-// exponential backoff on the runtime clock. It prints a line per page as it
-// goes, and Ctrl-C stops it at once with a summary.
+// exponential backoff on the runtime clock (tokio-ts/time's `retry`). It
+// prints a line per page as it goes, and Ctrl-C stops it at once with a summary.
 //
 //   npm run build && node dist/examples/crawler.js http://127.0.0.1:8080/ \
 //     [--concurrency 8] [--timeout 2000] [--retries 3] [--max-pages 1000]
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type Future, JoinSet, main, select } from 'tokio-ts';
 import { fetch, readText } from 'tokio-ts/http';
 import { ctrlC } from 'tokio-ts/signal';
-import { Elapsed, Instant, sleep, timeout } from 'tokio-ts/time';
+import { Elapsed, Instant, retry, timeout } from 'tokio-ts/time';
 import { numArg } from './args.js';
 
 /** Options of {@link crawl}. */
@@ -45,27 +45,6 @@ class ServerError extends Error {
   }
 }
 
-/**
- * Runs `make()` until it succeeds, `attempts` times at most, sleeping
- * `initialDelay * factor^n` (capped at `maxDelay`) between attempts; throws the
- * last error. (A local helper: tokio-ts/time will have `retry`.)
- */
-export function* retryWithBackoff<T>(
-  make: (attempt: number) => Future<T>,
-  opts: { attempts: number; initialDelay: number; factor: number; maxDelay: number },
-): Future<T> {
-  let delay = opts.initialDelay;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return yield* make(attempt);
-    } catch (e) {
-      if (attempt >= opts.attempts) throw e;
-    }
-    yield* sleep(delay);
-    delay = Math.min(delay * opts.factor, opts.maxDelay);
-  }
-}
-
 const HREF = /href\s*=\s*["']([^"'#]+)/gi;
 
 /** The same-site links of `html`, resolved against `base`. */
@@ -93,9 +72,9 @@ function* visit(
   let status: number | string;
   let links: string[] = [];
   try {
-    [status, links] = yield* retryWithBackoff(
-      function* (attempt) {
-        attempts = attempt;
+    [status, links] = yield* retry(
+      function* () {
+        attempts++;
         // One timeout around the request and its body: when it fires, the
         // fetch is aborted and the connection closed.
         return yield* timeout(opts.timeout, function* (): Future<[number, string[]]> {
@@ -109,7 +88,8 @@ function* visit(
           return [res.status, type.includes('html') ? linksOf(html, new URL(url)) : []];
         });
       },
-      { attempts: opts.retries + 1, initialDelay: 100, factor: 2, maxDelay: 2000 },
+      // exponential backoff with jitter, on the runtime clock
+      { attempts: opts.retries + 1, initialDelay: 100, factor: 2, maxDelay: 2000, jitter: 'equal' },
     );
   } catch (e) {
     status =

@@ -64,7 +64,11 @@ export type Handler = (req: Request, info: RequestInfo) => Future<Response>;
  * `defer`red cleanups run, and `request.signal` aborts — when the client
  * disconnects before the response is complete, when `requestTimeout` passes
  * (the client gets 408), or at the deadline of {@link HttpServer.shutdown}.
- * A handler that throws gets the client a 500 and is logged on stderr. Return
+ * A handler that throws gets the client a 500 and is logged on stderr. The
+ * handler's `defer`red cleanups run when it returns its `Response` (with a
+ * `requestTimeout`, the default), before a streamed body is written: tie
+ * cleanup of a body's producer to `request.signal` or the stream's `cancel`,
+ * which fire if the client leaves mid-body. Return
  * a `Response` from `tokio-ts/http` for speed (any web `Response` works); a
  * body may be a string, bytes, a `ReadableStream` or {@link readerBody}.
  *

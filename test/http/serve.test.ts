@@ -597,11 +597,9 @@ describe('tokio-ts/http with curl and wrk', () => {
           if (endless) tx.send('producer stopped');
         }
       });
-      yield* defer(
-        (function* () {
-          producer.abort();
-        })(),
-      );
+      // the handler's own defers run when it returns; the body outlives it,
+      // and req.signal aborts if the client leaves while it streams
+      req.signal.addEventListener('abort', () => producer.abort());
       return new Response(readerBody(reader));
     });
     try {
