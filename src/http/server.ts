@@ -563,9 +563,21 @@ function drainedPromise(res: ServerResponse): Promise<boolean> {
   });
 }
 
-/** Waits until `res` can take more bytes (or is closed). */
+/**
+ * Waits until `res` can take more bytes. A response closed before it is
+ * complete cancels the task (`onResponseClose`), which unregisters this wait:
+ * one listener per wait, not two, on the hot path of a streamed body.
+ */
 function drained(res: ServerResponse): Future<void> {
-  return untilEvent(res, 'drain', 'http response drain');
+  return suspend<void>((waker) => {
+    const wake = (): void => {
+      waker.wake();
+    };
+    res.once('drain', wake);
+    return () => {
+      res.off('drain', wake);
+    };
+  }, 'http response drain');
 }
 
 /** Waits until `res` is flushed to the OS (or closed). */
