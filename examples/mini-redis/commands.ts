@@ -4,20 +4,6 @@
 import type { Db } from './db.js';
 import { array, bulk, error, type Frame, int, NULL, OK, simple } from './resp.js';
 
-/** The request's words, or an error reply when it is not an array of bulk strings. */
-export function requestArgs(f: Frame): Uint8Array[] | Frame {
-  if (f.t !== 'array' || f.v.length === 0)
-    return error('ERR Protocol error: expected an array of bulk strings');
-  const args: Uint8Array[] = [];
-  for (const x of f.v) {
-    if (x.t === 'bulk') args.push(x.v);
-    else if (x.t === 'simple') args.push(Buffer.from(x.v));
-    else if (x.t === 'int') args.push(Buffer.from(String(x.v)));
-    else return error('ERR Protocol error: expected an array of bulk strings');
-  }
-  return args;
-}
-
 const str = (b: Uint8Array): string =>
   Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
 
@@ -32,6 +18,17 @@ export function commandName(b: Uint8Array): string {
   return s;
 }
 const upper = commandName;
+
+/** Redis 7's reply to an unknown command: its name and the first arguments, 128 bytes of arguments. */
+function unknownCommand(args: Uint8Array[]): Frame {
+  let shown = '';
+  for (let i = 1; i < args.length && shown.length < 128; i++)
+    shown += `'${str(args[i]!.subarray(0, 128 - shown.length))}' `;
+  const name = str(args[0]!.subarray(0, 128));
+  return error(
+    `ERR unknown command '${name}', with args beginning with: ${shown}`.replace(/[\r\n]/g, ' '),
+  );
+}
 
 const wrongArgs = (cmd: string): Frame =>
   error(`ERR wrong number of arguments for '${cmd.toLowerCase()}' command`);
@@ -132,6 +129,6 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
     case 'DBSIZE':
       return int(db.size);
     default:
-      return error(`ERR unknown command '${str(args[0]!).slice(0, 64)}'`);
+      return unknownCommand(args);
   }
 }

@@ -12,8 +12,9 @@ import { TcpListener, type TcpStream } from 'tokio-ts/net';
 import { SignalKind, signal } from 'tokio-ts/signal';
 import { type broadcast, CancellationToken, mpsc, RecvError, Semaphore } from 'tokio-ts/sync';
 import type { AbortHandle } from 'tokio-ts/task';
-import { apply, commandName, requestArgs } from './commands.js';
+import { apply, commandName } from './commands.js';
 import { Db } from './db.js';
+import { RequestParser } from './request.js';
 import {
   array,
   bulk,
@@ -96,7 +97,8 @@ function* handle(
 ): Future<void> {
   // Bulk strings as views into the read buffer: every request in it is
   // handled before more bytes are read, and the Db copies what it keeps.
-  const codec = new RespCodec({ ...limits, views: true });
+  const parser = new RequestParser({ ...limits, views: true });
+  const codec = new RespCodec();
   const rbuf = new BytesMut();
   const wbuf = new BytesMut();
   const subs = new Map<string, JoinHandle<void>>();
@@ -106,21 +108,16 @@ function* handle(
     for (;;) {
       // Every complete request in the buffer (pipelining), replies batched.
       for (;;) {
-        let frame: Frame | undefined;
+        let args: Uint8Array[] | undefined;
         try {
-          frame = codec.decode(rbuf);
+          args = parser.parse(rbuf);
         } catch (e) {
           if (!(e instanceof RespError)) throw e;
           codec.encode(error(`ERR Protocol error: ${e.message}`), wbuf);
           yield* socket.writeAll(wbuf.chunk());
           return; // Redis closes the connection after a protocol error
         }
-        if (frame === undefined) break;
-        const args = requestArgs(frame);
-        if (!Array.isArray(args)) {
-          codec.encode(args, wbuf);
-          continue;
-        }
+        if (args === undefined) break;
         const cmd = commandName(args[0]!);
         if (cmd === 'SUBSCRIBE' || cmd === 'UNSUBSCRIBE') {
           if (messages === null) {

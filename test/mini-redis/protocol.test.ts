@@ -132,7 +132,10 @@ describe('commands and expiry', () => {
     assert.deepEqual(cmd(db, 'EXISTS', 'x', 'y', 'nope'), { t: 'int', v: 2 });
     assert.deepEqual(cmd(db, 'DEL', 'x', 'y', 'nope'), { t: 'int', v: 2 });
     assert.deepEqual(cmd(db, 'ECHO', 'hi'), bulk('hi'));
-    assert.deepEqual(cmd(db, 'FOO'), { t: 'error', v: "ERR unknown command 'FOO'" });
+    assert.deepEqual(cmd(db, 'FOO'), {
+      t: 'error',
+      v: "ERR unknown command 'FOO', with args beginning with: ",
+    });
     db.close();
   });
 });

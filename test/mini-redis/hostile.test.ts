@@ -1,0 +1,128 @@
+// mini-redis against hostile clients, each case as redis-server 7 answers it
+// (the replies were recorded side by side with redis-server 7.0.15): bad
+// framing, requests cut into tiny pieces, floods. Loopback, bounded in time
+// and bytes.
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { test } from 'tokio-ts/test';
+import { raw, turn, until, withServer } from './util.js';
+
+/** Counts the byte searches (`indexOf`) made while `body` runs: the parser's line scans. */
+function* countingSearches<T>(
+  body: () => Generator<any, T, any>,
+): Generator<any, { calls: number; scanned: number; value: T }, any> {
+  const protos = [Buffer.prototype, Uint8Array.prototype] as { indexOf: any }[];
+  const saved = protos.map((p) => p.indexOf);
+  let calls = 0;
+  let scanned = 0;
+  protos.forEach((p, i) => {
+    const orig = saved[i];
+    p.indexOf = function (this: Uint8Array, v: number, from = 0, ...rest: unknown[]) {
+      const r = orig.call(this, v, from, ...rest);
+      calls++;
+      scanned += (r === -1 ? this.length : r + 1) - from;
+      return r;
+    };
+  });
+  try {
+    const value = yield* body();
+    return { calls, scanned, value };
+  } finally {
+    protos.forEach((p, i) => {
+      p.indexOf = saved[i];
+    });
+  }
+}
+
+describe('mini-redis against hostile clients', () => {
+  test('a 20,000-element request cut into 1,400-byte segments, then trickled byte by byte, costs work linear in its size', function* () {
+    yield* withServer(function* (port) {
+      const n = 20_000;
+      const wire = Buffer.from(`*${n + 1}\r\n$3\r\nDEL\r\n${'$1\r\nx\r\n'.repeat(n)}`);
+      const c = raw(port);
+      const other = raw(port);
+      yield* until(() => c.sock.readyState === 'open', 'the connection');
+      const { calls, scanned } = yield* countingSearches(function* () {
+        const tail = 200;
+        let off = 0;
+        for (; off < wire.length - tail; off += 1400) {
+          c.sock.write(wire.subarray(off, Math.min(off + 1400, wire.length - tail)));
+          yield* turn();
+          yield* turn();
+        }
+        off = wire.length - tail;
+        for (; off < wire.length; off++) {
+          c.sock.write(wire.subarray(off, off + 1));
+          yield* turn();
+        }
+        yield* until(() => c.data() === ':0\r\n', 'the DEL reply');
+        return undefined;
+      });
+      // Each element's header is found once: the searches and the bytes they
+      // look at are bounded by the request's size, not by its size times the reads.
+      assert.ok(calls < 3 * n, `${calls} searches for ${n} elements`);
+      assert.ok(scanned < 3 * wire.length, `${scanned} bytes searched for ${wire.length} sent`);
+      other.sock.write('PING\r\n');
+      yield* until(() => other.data() === '+PONG\r\n', 'the other client');
+      c.sock.destroy();
+      other.sock.destroy();
+    });
+  });
+
+  test('framing as redis-server: array elements must be bulk strings; *0, *-1 and blank lines are skipped; inline requests take LF line ends and quotes', function* () {
+    yield* withServer(function* (port) {
+      const cases: [string, string, boolean][] = [
+        // request, reply, closed afterwards
+        ['*1\r\n+PING\r\n', "-ERR Protocol error: expected '$', got '+'\r\n", true],
+        ['*2\r\n$4\r\nECHO\r\n:1\r\n', "-ERR Protocol error: expected '$', got ':'\r\n", true],
+        ['*0\r\n*-1\r\n*-5\r\n\r\n\r\nPING\n', '+PONG\r\n', false],
+        [
+          "ECHO \"a b\\x41\\n\" 'c\\'d'\r\nPING\r\r\n",
+          "-ERR wrong number of arguments for 'echo' command\r\n+PONG\r\n",
+          false,
+        ],
+        ['ECHO "a b\\x41\\n"\r\n', '$5\r\na bA\n\r\n', false],
+        ["ECHO 'c\\'d'\n", "$3\r\nc'd\r\n", false],
+        [
+          'ECHO "unbalanced\r\nPING\r\n',
+          '-ERR Protocol error: unbalanced quotes in request\r\n',
+          true,
+        ],
+        ['ECHO "a"b\r\n', '-ERR Protocol error: unbalanced quotes in request\r\n', true],
+        ['*1\r\n$4\r\nPINGxxPING\r\n', '+PONG\r\n+PONG\r\n', false],
+        ['*1\r\n$-1\r\n', '-ERR Protocol error: invalid bulk length\r\n', true],
+        ['*01\r\n$4\r\nPING\r\n', '-ERR Protocol error: invalid multibulk length\r\n', true],
+        ['*1\r\n$04\r\nPING\r\n', '-ERR Protocol error: invalid bulk length\r\n', true],
+        [`*1\r\n${'$'.repeat(70_000)}`, '-ERR Protocol error: too big bulk count string\r\n', true],
+        [`*${'1'.repeat(70_000)}`, '-ERR Protocol error: too big mbulk count string\r\n', true],
+        [`PING ${'x'.repeat(70_000)}`, '-ERR Protocol error: too big inline request\r\n', true],
+        [
+          'FOO a b\r\n',
+          "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n",
+          false,
+        ],
+      ];
+      for (const [req, reply, closes] of cases) {
+        const c = raw(port);
+        c.sock.write(req);
+        if (closes) {
+          yield* until(c.isClosed, `the close after ${JSON.stringify(req.slice(0, 40))}`);
+        } else {
+          yield* until(
+            () => c.data().length >= reply.length,
+            `the reply to ${JSON.stringify(req)}`,
+          );
+          // a PING proves the connection is still open and nothing else was sent
+          c.sock.write('PING\r\n');
+          yield* until(() => c.data().length >= reply.length + 7, 'a PONG');
+        }
+        assert.equal(
+          c.data(),
+          closes ? reply : `${reply}+PONG\r\n`,
+          JSON.stringify(req.slice(0, 40)),
+        );
+        c.sock.destroy();
+      }
+    });
+  });
+});
