@@ -64,6 +64,9 @@ export function* run(
         break;
       }
       const [socket] = a.value;
+      // Replies leave at once: with Nagle's algorithm a small write after a
+      // large one waits for the peer's delayed ACK (40 ms per pipelined batch).
+      socket.setNodelay(true);
       const conn: Conn = { task: null, idle: false };
       live.add(conn);
       conn.task = conns.spawn(function* () {

@@ -4,7 +4,11 @@
 // and bytes.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import { spawn } from 'tokio-ts';
+import { TcpListener, type TcpStream } from 'tokio-ts/net';
+import { CancellationToken } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
+import { run } from '../../examples/mini-redis/server.js';
 import { raw, turn, until, withServer } from './util.js';
 
 /** Counts the byte searches (`indexOf`) made while `body` runs: the parser's line scans. */
@@ -124,5 +128,26 @@ describe('mini-redis against hostile clients', () => {
         c.sock.destroy();
       }
     });
+  });
+
+  test('accepted connections have TCP_NODELAY set: a pipelined batch is not held back by Nagle and delayed ACKs', function* () {
+    const listener = yield* TcpListener.bind('127.0.0.1:0');
+    const accepted: TcpStream[] = [];
+    const accept = listener.accept.bind(listener);
+    listener.accept = function* () {
+      const r = yield* accept();
+      accepted.push(r[0]);
+      return r;
+    };
+    const token = new CancellationToken();
+    const server = spawn(run(listener, token));
+    const c = raw(listener.localAddr().port);
+    c.sock.write('PING\r\n');
+    yield* until(() => c.data() === '+PONG\r\n', 'a PONG');
+    assert.equal(accepted.length, 1);
+    assert.equal(accepted[0]!.nodelay(), true);
+    c.sock.destroy();
+    token.cancel();
+    yield* server;
   });
 });
