@@ -113,6 +113,8 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
     }
     case 'PUBLISH':
       return n === 3 ? int(db.publish(str(args[1]!), args[2]!)) : wrongArgs(cmd);
+    case 'PUBSUB':
+      return pubsub(db, args);
     case 'COMMAND':
       return array([]);
     case 'CLIENT':
@@ -132,3 +134,53 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
       return unknownCommand(args);
   }
 }
+
+/** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT (no pattern subscriptions here). */
+function pubsub(db: Db, args: Uint8Array[]): Frame {
+  if (args.length < 2) return wrongArgs('pubsub');
+  const sub = upper(args[1]!);
+  const n = args.length;
+  if (sub === 'CHANNELS' && n <= 3) {
+    const match = n === 3 ? globToRegExp(str(args[2]!)) : null;
+    const names: Frame[] = [];
+    for (const name of db.channels())
+      if (match === null || match.test(name)) names.push(bulk(name));
+    return array(names);
+  }
+  if (sub === 'NUMSUB') {
+    const out: Frame[] = [];
+    for (let i = 2; i < n; i++) out.push(bulk(args[i]!), int(db.subscribers(str(args[i]!))));
+    return array(out);
+  }
+  if (sub === 'NUMPAT') return n === 2 ? int(0) : wrongArgs('pubsub|numpat');
+  if (sub === 'CHANNELS')
+    return error(
+      "ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP.",
+    );
+  return error(`ERR unknown subcommand '${str(args[1]!).slice(0, 128)}'. Try PUBSUB HELP.`);
+}
+
+/** Redis's glob (stringmatchlen): `*`, `?`, `[a-z]`, `[^x]`, `\\x`. */
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else if (c === '\\' && i + 1 < glob.length) re += escapeRe(glob[++i]!);
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end === -1) re += '\\[';
+      else {
+        let body = glob.slice(i + 1, end);
+        const neg = body.startsWith('^');
+        if (neg) body = body.slice(1);
+        re += `[${neg ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+        i = end;
+      }
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`);
+}
+
+const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

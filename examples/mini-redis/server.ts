@@ -1,26 +1,27 @@
 // mini-redis: Tokio's tutorial server on tokio-ts. A task per connection, a
 // Semaphore limiting connections, the Db shared by all of them (one thread:
 // no lock needed), key expiry by a background task on the timing wheel,
-// pub/sub on broadcast channels, and a graceful shutdown on SIGINT/SIGTERM
+// pub/sub with bounded per-client output, and a graceful shutdown on SIGINT/SIGTERM
 // (CancellationToken + JoinSet: commands in flight finish, then exit 0).
 //   npm start                       (127.0.0.1:6379)
 //   node dist/examples/mini-redis/server.js --port 6380 --host 127.0.0.1 --max-connections 250
 import { fileURLToPath } from 'node:url';
-import { type Future, type JoinHandle, JoinSet, main, select, spawn } from 'tokio-ts';
+import { type Future, JoinSet, main, select, spawn } from 'tokio-ts';
 import { BytesMut } from 'tokio-ts/codec';
 import { TcpListener, type TcpStream } from 'tokio-ts/net';
 import { SignalKind, signal } from 'tokio-ts/signal';
-import { type broadcast, CancellationToken, mpsc, RecvError, Semaphore } from 'tokio-ts/sync';
+import { CancellationToken, Semaphore } from 'tokio-ts/sync';
 import type { AbortHandle } from 'tokio-ts/task';
 import { apply, commandName } from './commands.js';
 import { Db } from './db.js';
+import { Outbox, type OutputLimit, PUBSUB_LIMIT } from './outbox.js';
 import { RequestParser } from './request.js';
 import {
   array,
   bulk,
   error,
-  type Frame,
   int,
+  NULL,
   RespCodec,
   RespError,
   type RespLimits,
@@ -32,6 +33,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** Protocol limits (bulk size, array length, nesting). */
   limits?: Partial<RespLimits>;
+  /** Output limit of subscribed clients (default Redis's `client-output-buffer-limit pubsub 32mb 8mb 60`). */
+  pubsubLimit?: OutputLimit;
 }
 
 /** A live connection, as the shutdown sees it. */
@@ -50,7 +53,6 @@ export function* run(
   const db = new Db();
   const purge = spawn(db.purgeTask(), { name: 'mini-redis purge' });
   const limit = new Semaphore(opts.maxConnections ?? 250);
-  const codecLimits = opts.limits ?? {};
   const conns = new JoinSet<void>();
   const live = new Set<Conn>();
   try {
@@ -71,7 +73,7 @@ export function* run(
       live.add(conn);
       conn.task = conns.spawn(function* () {
         try {
-          yield* handle(socket, db, conn, shutdown, codecLimits);
+          yield* handle(socket, db, conn, shutdown, opts);
         } finally {
           socket.close();
           live.delete(conn);
@@ -96,20 +98,25 @@ function* handle(
   db: Db,
   conn: Conn,
   shutdown: CancellationToken,
-  limits: Partial<RespLimits>,
+  opts: ServerOptions,
 ): Future<void> {
   // Bulk strings as views into the read buffer: every request in it is
   // handled before more bytes are read, and the Db copies what it keeps.
-  const parser = new RequestParser({ ...limits, views: true });
+  const parser = new RequestParser({ ...opts.limits, views: true });
   const codec = new RespCodec();
   const rbuf = new BytesMut();
   const wbuf = new BytesMut();
-  const subs = new Map<string, JoinHandle<void>>();
-  let messages: mpsc.UnboundedSender<Frame> | null = null;
-  let inbox: mpsc.Receiver<Frame> | null = null;
+  // Created by the first SUBSCRIBE: from then on every reply and message
+  // goes through it, in order, under the pub/sub output limit.
+  let outbox: Outbox | null = null;
+  const unsubscribeAll = (o: Outbox) => {
+    for (const name of o.channels) db.unsubscribe(name, o);
+    o.channels.clear();
+  };
   try {
     for (;;) {
       // Every complete request in the buffer (pipelining), replies batched.
+      let quit = false;
       for (;;) {
         let args: Uint8Array[] | undefined;
         try {
@@ -117,19 +124,20 @@ function* handle(
         } catch (e) {
           if (!(e instanceof RespError)) throw e;
           codec.encode(error(`ERR Protocol error: ${e.message}`), wbuf);
-          yield* socket.writeAll(wbuf.chunk());
-          return; // Redis closes the connection after a protocol error
+          quit = true; // Redis closes the connection after a protocol error
+          break;
         }
         if (args === undefined) break;
         const cmd = commandName(args[0]!);
+        const subscribed = outbox !== null && outbox.channels.size > 0;
         if (cmd === 'SUBSCRIBE' || cmd === 'UNSUBSCRIBE') {
-          if (messages === null) {
-            const [tx, rx] = mpsc.unboundedChannel<Frame>();
-            messages = tx;
-            inbox = rx as unknown as mpsc.Receiver<Frame>;
-          }
-          subscription(cmd, args, subs, db, messages, codec, wbuf);
-        } else if (subs.size > 0 && cmd !== 'PING' && cmd !== 'QUIT') {
+          outbox ??= new Outbox(opts.pubsubLimit ?? PUBSUB_LIMIT, (o) => {
+            // Over its output limit: gone from every channel now, closed by its task.
+            unsubscribeAll(o);
+            conn.task?.abort();
+          });
+          subscription(cmd, args, db, outbox, codec, wbuf);
+        } else if (subscribed && cmd !== 'PING' && cmd !== 'QUIT') {
           codec.encode(
             error(
               `ERR Can't execute '${cmd.toLowerCase()}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT are allowed in this context`,
@@ -138,30 +146,38 @@ function* handle(
           );
         } else if (cmd === 'QUIT') {
           codec.encode(simple('OK'), wbuf);
-          yield* socket.writeAll(wbuf.chunk());
-          return;
-        } else if (cmd === 'PING' && subs.size > 0) {
+          quit = true;
+          break;
+        } else if (cmd === 'PING' && subscribed) {
           codec.encode(array([bulk('pong'), bulk(args[1] ?? '')]), wbuf);
         } else {
           codec.encode(apply(db, args, cmd), wbuf);
         }
       }
-      if (wbuf.length > 0) {
-        yield* socket.writeAll(wbuf.chunk());
-        wbuf.clear();
+      if (outbox === null) {
+        if (wbuf.length > 0) {
+          yield* socket.writeAll(wbuf.chunk());
+          wbuf.clear();
+        }
+      } else {
+        if (wbuf.length > 0) {
+          outbox.push(Buffer.from(wbuf.chunk()), outbox.channels.size > 0);
+          wbuf.clear();
+        }
+        yield* drain(socket, outbox);
+        if (outbox.killed) return;
       }
-      if (shutdown.isCancelled()) return;
+      if (quit || shutdown.isCancelled()) return;
       // Wait for the next request (or a published message). Nothing is in
       // flight here, so the shutdown may cancel this wait.
       conn.idle = true;
       let chunk: Uint8Array | undefined;
-      if (inbox === null || subs.size === 0) {
+      if (outbox === null || outbox.channels.size === 0) {
         chunk = yield* socket.readChunk();
       } else {
-        const r = yield* select({ data: socket.readChunk(), msg: inbox.recv() });
-        if (r.key === 'msg') {
+        const r = yield* select({ data: socket.readChunk(), out: outbox.ready.notified() });
+        if (r.key === 'out') {
           conn.idle = false;
-          if (r.value !== undefined) codec.encode(r.value, wbuf);
           continue;
         }
         chunk = r.value;
@@ -171,63 +187,47 @@ function* handle(
       rbuf.extend(chunk);
     }
   } finally {
-    for (const t of subs.values()) t.abort();
-    messages?.close();
+    if (outbox !== null) unsubscribeAll(outbox);
   }
 }
 
-/** SUBSCRIBE / UNSUBSCRIBE: a forwarding task per channel feeds the connection's inbox. */
+/** Writes what the outbox holds; published messages may arrive meanwhile. */
+function* drain(socket: TcpStream, out: Outbox): Future<void> {
+  for (let c = out.peek(); c !== undefined; c = out.peek()) out.consume(yield* socket.write(c));
+}
+
+/** SUBSCRIBE / UNSUBSCRIBE: the connection's outbox joins or leaves the channels. */
 function subscription(
   cmd: string,
   args: Uint8Array[],
-  subs: Map<string, JoinHandle<void>>,
   db: Db,
-  messages: mpsc.UnboundedSender<Frame>,
+  out: Outbox,
   codec: RespCodec,
   wbuf: BytesMut,
 ): void {
   const names = args
     .slice(1)
     .map((a) => Buffer.from(a.buffer, a.byteOffset, a.length).toString('utf8'));
+  const subs = out.channels;
   if (cmd === 'SUBSCRIBE') {
     if (names.length === 0) {
       codec.encode(error(`ERR wrong number of arguments for 'subscribe' command`), wbuf);
       return;
     }
     for (const name of names) {
-      if (!subs.has(name)) subs.set(name, spawn(forward(name, db.subscribe(name), messages)));
+      if (!subs.has(name)) {
+        subs.add(name);
+        db.subscribe(name, out);
+      }
       codec.encode(array([bulk('subscribe'), bulk(name), int(subs.size)]), wbuf);
     }
     return;
   }
-  const which = names.length > 0 ? names : [...subs.keys()];
-  if (which.length === 0) codec.encode(array([bulk('unsubscribe'), { t: 'null' }, int(0)]), wbuf);
+  const which = names.length > 0 ? names : [...subs];
+  if (which.length === 0) codec.encode(array([bulk('unsubscribe'), NULL, int(0)]), wbuf);
   for (const name of which) {
-    subs.get(name)?.abort();
-    subs.delete(name);
+    if (subs.delete(name)) db.unsubscribe(name, out);
     codec.encode(array([bulk('unsubscribe'), bulk(name), int(subs.size)]), wbuf);
-  }
-}
-
-function* forward(
-  name: string,
-  rx: broadcast.BroadcastReceiver<Uint8Array>,
-  out: mpsc.UnboundedSender<Frame>,
-): Future<void> {
-  const channel = bulk(name);
-  try {
-    for (;;) {
-      let msg: Uint8Array;
-      try {
-        msg = yield* rx.recv();
-      } catch (e) {
-        if (e instanceof RecvError && e.kind === 'lagged') continue; // a slow subscriber loses messages, as in Redis
-        return;
-      }
-      out.send(array([bulk('message'), channel, bulk(msg)]));
-    }
-  } finally {
-    rx.close();
   }
 }
 

@@ -4,12 +4,59 @@
 // and bytes.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { spawn } from 'tokio-ts';
+import { type Future, spawn } from 'tokio-ts';
+import { BytesMut } from 'tokio-ts/codec';
 import { TcpListener, type TcpStream } from 'tokio-ts/net';
 import { CancellationToken } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
+import { sleep } from 'tokio-ts/time';
+import { RespCodec } from '../../examples/mini-redis/resp.js';
 import { run } from '../../examples/mini-redis/server.js';
-import { raw, turn, until, withServer } from './util.js';
+import { type Raw, raw, turn, until, withServer } from './util.js';
+
+/** A request as a multibulk of bulk strings. */
+function multibulk(...args: (string | Uint8Array)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = Buffer.from(a);
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Sends one request on `c` and returns its whole reply (a request at a time: nothing else is pending). */
+function* ask(c: Raw, req: Uint8Array | string): Future<string> {
+  const before = c.data().length;
+  c.sock.write(req);
+  const whole = () => {
+    const b = new BytesMut();
+    b.extend(Buffer.from(c.data().slice(before), 'latin1'));
+    return new RespCodec().decode(b) !== undefined;
+  };
+  yield* until(whole, `the reply to ${String(req).slice(0, 40)}`);
+  return c.data().slice(before);
+}
+
+/** Subscribes a raw client to `channel`, then stops reading from it. */
+function* stalledSubscriber(port: number, channel: string): Future<Raw> {
+  const sub = raw(port);
+  yield* ask(sub, `SUBSCRIBE ${channel}\r\n`);
+  sub.sock.pause();
+  return sub;
+}
+
+/** Publishes 64 KB messages until nobody receives them (or `maxBytes` went out); returns the bytes published while someone did. */
+function* publishUntilNobodyListens(pub: Raw, channel: string, maxBytes: number): Future<number> {
+  const msg = Buffer.alloc(64 * 1024, 120);
+  let sent = 0;
+  while (sent < maxBytes) {
+    const r = yield* ask(pub, multibulk('PUBLISH', channel, msg));
+    if (r === ':0\r\n') return sent;
+    assert.equal(r, ':1\r\n');
+    sent += msg.length;
+  }
+  return sent;
+}
 
 /** Counts the byte searches (`indexOf`) made while `body` runs: the parser's line scans. */
 function* countingSearches<T>(
@@ -38,116 +85,223 @@ function* countingSearches<T>(
   }
 }
 
+/** Every case is bounded in real time too: a server that hangs fails the test. */
+const BOUND = { timeout: 30_000 };
+
 describe('mini-redis against hostile clients', () => {
-  test('a 20,000-element request cut into 1,400-byte segments, then trickled byte by byte, costs work linear in its size', function* () {
-    yield* withServer(function* (port) {
-      const n = 20_000;
-      const wire = Buffer.from(`*${n + 1}\r\n$3\r\nDEL\r\n${'$1\r\nx\r\n'.repeat(n)}`);
-      const c = raw(port);
-      const other = raw(port);
-      yield* until(() => c.sock.readyState === 'open', 'the connection');
-      const { calls, scanned } = yield* countingSearches(function* () {
-        const tail = 200;
-        let off = 0;
-        for (; off < wire.length - tail; off += 1400) {
-          c.sock.write(wire.subarray(off, Math.min(off + 1400, wire.length - tail)));
-          yield* turn();
-          yield* turn();
-        }
-        off = wire.length - tail;
-        for (; off < wire.length; off++) {
-          c.sock.write(wire.subarray(off, off + 1));
-          yield* turn();
-        }
-        yield* until(() => c.data() === ':0\r\n', 'the DEL reply');
-        return undefined;
-      });
-      // Each element's header is found once: the searches and the bytes they
-      // look at are bounded by the request's size, not by its size times the reads.
-      assert.ok(calls < 3 * n, `${calls} searches for ${n} elements`);
-      assert.ok(scanned < 3 * wire.length, `${scanned} bytes searched for ${wire.length} sent`);
-      other.sock.write('PING\r\n');
-      yield* until(() => other.data() === '+PONG\r\n', 'the other client');
-      c.sock.destroy();
-      other.sock.destroy();
-    });
-  });
-
-  test('framing as redis-server: array elements must be bulk strings; *0, *-1 and blank lines are skipped; inline requests take LF line ends and quotes', function* () {
-    yield* withServer(function* (port) {
-      const cases: [string, string, boolean][] = [
-        // request, reply, closed afterwards
-        ['*1\r\n+PING\r\n', "-ERR Protocol error: expected '$', got '+'\r\n", true],
-        ['*2\r\n$4\r\nECHO\r\n:1\r\n', "-ERR Protocol error: expected '$', got ':'\r\n", true],
-        ['*0\r\n*-1\r\n*-5\r\n\r\n\r\nPING\n', '+PONG\r\n', false],
-        [
-          "ECHO \"a b\\x41\\n\" 'c\\'d'\r\nPING\r\r\n",
-          "-ERR wrong number of arguments for 'echo' command\r\n+PONG\r\n",
-          false,
-        ],
-        ['ECHO "a b\\x41\\n"\r\n', '$5\r\na bA\n\r\n', false],
-        ["ECHO 'c\\'d'\n", "$3\r\nc'd\r\n", false],
-        [
-          'ECHO "unbalanced\r\nPING\r\n',
-          '-ERR Protocol error: unbalanced quotes in request\r\n',
-          true,
-        ],
-        ['ECHO "a"b\r\n', '-ERR Protocol error: unbalanced quotes in request\r\n', true],
-        ['*1\r\n$4\r\nPINGxxPING\r\n', '+PONG\r\n+PONG\r\n', false],
-        ['*1\r\n$-1\r\n', '-ERR Protocol error: invalid bulk length\r\n', true],
-        ['*01\r\n$4\r\nPING\r\n', '-ERR Protocol error: invalid multibulk length\r\n', true],
-        ['*1\r\n$04\r\nPING\r\n', '-ERR Protocol error: invalid bulk length\r\n', true],
-        [`*1\r\n${'$'.repeat(70_000)}`, '-ERR Protocol error: too big bulk count string\r\n', true],
-        [`*${'1'.repeat(70_000)}`, '-ERR Protocol error: too big mbulk count string\r\n', true],
-        [`PING ${'x'.repeat(70_000)}`, '-ERR Protocol error: too big inline request\r\n', true],
-        [
-          'FOO a b\r\n',
-          "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n",
-          false,
-        ],
-      ];
-      for (const [req, reply, closes] of cases) {
+  test(
+    'a 20,000-element request cut into 1,400-byte segments, then trickled byte by byte, costs work linear in its size',
+    BOUND,
+    function* () {
+      yield* withServer(function* (port) {
+        const n = 20_000;
+        const wire = Buffer.from(`*${n + 1}\r\n$3\r\nDEL\r\n${'$1\r\nx\r\n'.repeat(n)}`);
         const c = raw(port);
-        c.sock.write(req);
-        if (closes) {
-          yield* until(c.isClosed, `the close after ${JSON.stringify(req.slice(0, 40))}`);
-        } else {
-          yield* until(
-            () => c.data().length >= reply.length,
-            `the reply to ${JSON.stringify(req)}`,
-          );
-          // a PING proves the connection is still open and nothing else was sent
-          c.sock.write('PING\r\n');
-          yield* until(() => c.data().length >= reply.length + 7, 'a PONG');
-        }
-        assert.equal(
-          c.data(),
-          closes ? reply : `${reply}+PONG\r\n`,
-          JSON.stringify(req.slice(0, 40)),
-        );
+        const other = raw(port);
+        yield* until(() => c.sock.readyState === 'open', 'the connection');
+        const { calls, scanned } = yield* countingSearches(function* () {
+          const tail = 200;
+          let off = 0;
+          for (; off < wire.length - tail; off += 1400) {
+            c.sock.write(wire.subarray(off, Math.min(off + 1400, wire.length - tail)));
+            yield* turn();
+            yield* turn();
+          }
+          off = wire.length - tail;
+          for (; off < wire.length; off++) {
+            c.sock.write(wire.subarray(off, off + 1));
+            yield* turn();
+          }
+          yield* until(() => c.data() === ':0\r\n', 'the DEL reply');
+          return undefined;
+        });
+        // Each element's header is found once: the searches and the bytes they
+        // look at are bounded by the request's size, not by its size times the reads.
+        assert.ok(calls < 3 * n, `${calls} searches for ${n} elements`);
+        assert.ok(scanned < 3 * wire.length, `${scanned} bytes searched for ${wire.length} sent`);
+        other.sock.write('PING\r\n');
+        yield* until(() => other.data() === '+PONG\r\n', 'the other client');
         c.sock.destroy();
-      }
-    });
+        other.sock.destroy();
+      });
+    },
+  );
+
+  test(
+    'framing as redis-server: array elements must be bulk strings; *0, *-1 and blank lines are skipped; inline requests take LF line ends and quotes',
+    BOUND,
+    function* () {
+      yield* withServer(function* (port) {
+        const cases: [string, string, boolean][] = [
+          // request, reply, closed afterwards
+          ['*1\r\n+PING\r\n', "-ERR Protocol error: expected '$', got '+'\r\n", true],
+          ['*2\r\n$4\r\nECHO\r\n:1\r\n', "-ERR Protocol error: expected '$', got ':'\r\n", true],
+          ['*0\r\n*-1\r\n*-5\r\n\r\n\r\nPING\n', '+PONG\r\n', false],
+          [
+            "ECHO \"a b\\x41\\n\" 'c\\'d'\r\nPING\r\r\n",
+            "-ERR wrong number of arguments for 'echo' command\r\n+PONG\r\n",
+            false,
+          ],
+          ['ECHO "a b\\x41\\n"\r\n', '$5\r\na bA\n\r\n', false],
+          ["ECHO 'c\\'d'\n", "$3\r\nc'd\r\n", false],
+          [
+            'ECHO "unbalanced\r\nPING\r\n',
+            '-ERR Protocol error: unbalanced quotes in request\r\n',
+            true,
+          ],
+          ['ECHO "a"b\r\n', '-ERR Protocol error: unbalanced quotes in request\r\n', true],
+          ['*1\r\n$4\r\nPINGxxPING\r\n', '+PONG\r\n+PONG\r\n', false],
+          ['*1\r\n$-1\r\n', '-ERR Protocol error: invalid bulk length\r\n', true],
+          ['*01\r\n$4\r\nPING\r\n', '-ERR Protocol error: invalid multibulk length\r\n', true],
+          ['*1\r\n$04\r\nPING\r\n', '-ERR Protocol error: invalid bulk length\r\n', true],
+          [
+            `*1\r\n${'$'.repeat(70_000)}`,
+            '-ERR Protocol error: too big bulk count string\r\n',
+            true,
+          ],
+          [`*${'1'.repeat(70_000)}`, '-ERR Protocol error: too big mbulk count string\r\n', true],
+          [`PING ${'x'.repeat(70_000)}`, '-ERR Protocol error: too big inline request\r\n', true],
+          [
+            'FOO a b\r\n',
+            "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n",
+            false,
+          ],
+        ];
+        for (const [req, reply, closes] of cases) {
+          const c = raw(port);
+          c.sock.write(req);
+          if (closes) {
+            yield* until(c.isClosed, `the close after ${JSON.stringify(req.slice(0, 40))}`);
+          } else {
+            yield* until(
+              () => c.data().length >= reply.length,
+              `the reply to ${JSON.stringify(req)}`,
+            );
+            // a PING proves the connection is still open and nothing else was sent
+            c.sock.write('PING\r\n');
+            yield* until(() => c.data().length >= reply.length + 7, 'a PONG');
+          }
+          assert.equal(
+            c.data(),
+            closes ? reply : `${reply}+PONG\r\n`,
+            JSON.stringify(req.slice(0, 40)),
+          );
+          c.sock.destroy();
+        }
+      });
+    },
+  );
+
+  test(
+    'accepted connections have TCP_NODELAY set: a pipelined batch is not held back by Nagle and delayed ACKs',
+    BOUND,
+    function* () {
+      const listener = yield* TcpListener.bind('127.0.0.1:0');
+      const accepted: TcpStream[] = [];
+      const accept = listener.accept.bind(listener);
+      listener.accept = function* () {
+        const r = yield* accept();
+        accepted.push(r[0]);
+        return r;
+      };
+      const token = new CancellationToken();
+      const server = spawn(run(listener, token));
+      const c = raw(listener.localAddr().port);
+      c.sock.write('PING\r\n');
+      yield* until(() => c.data() === '+PONG\r\n', 'a PONG');
+      assert.equal(accepted.length, 1);
+      assert.equal(accepted[0]!.nodelay(), true);
+      c.sock.destroy();
+      token.cancel();
+      yield* server;
+    },
+  );
+
+  test(
+    'a subscriber that does not read is disconnected at the pub/sub hard output limit',
+    BOUND,
+    function* () {
+      const limit = { hardBytes: 1024 * 1024, softBytes: 0, softSeconds: 0 };
+      yield* withServer(
+        function* (port) {
+          const sub = yield* stalledSubscriber(port, 'news');
+          const pub = raw(port);
+          const cap = 32 * 1024 * 1024;
+          const sent = yield* publishUntilNobodyListens(pub, 'news', cap);
+          assert.ok(sent < cap, 'the subscriber was never disconnected');
+          assert.ok(sent >= limit.hardBytes, `disconnected after ${sent} bytes, below the limit`);
+          assert.equal(yield* ask(pub, 'PUBSUB NUMSUB news\r\n'), '*2\r\n$4\r\nnews\r\n:0\r\n');
+          sub.sock.destroy();
+          pub.sock.destroy();
+        },
+        { pubsubLimit: limit },
+      );
+    },
+  );
+
+  test('a subscriber over the soft output limit for longer than its period is disconnected at the next message', {
+    ...BOUND,
+    startPaused: true,
+  }, function* () {
+    const limit = { hardBytes: 1024 * 1024 * 1024, softBytes: 1024 * 1024, softSeconds: 10 };
+    yield* withServer(
+      function* (port) {
+        const sub = yield* stalledSubscriber(port, 'news');
+        const pub = raw(port);
+        // More than the socket buffers hold: the rest waits in the server, over the soft limit.
+        const cap = 24 * 1024 * 1024;
+        assert.equal(yield* publishUntilNobodyListens(pub, 'news', cap), cap);
+        yield* sleep(10_000);
+        assert.equal(
+          yield* ask(pub, multibulk('PUBLISH', 'news', 'x')),
+          ':1\r\n',
+          'still within the period',
+        );
+        yield* sleep(1);
+        // Past the period: this message is the last one it is sent (Redis counts it), then it is gone.
+        assert.equal(yield* ask(pub, multibulk('PUBLISH', 'news', 'x')), ':1\r\n');
+        assert.equal(yield* ask(pub, multibulk('PUBLISH', 'news', 'x')), ':0\r\n');
+        sub.sock.destroy();
+        pub.sock.destroy();
+      },
+      { pubsubLimit: limit },
+    );
   });
 
-  test('accepted connections have TCP_NODELAY set: a pipelined batch is not held back by Nagle and delayed ACKs', function* () {
-    const listener = yield* TcpListener.bind('127.0.0.1:0');
-    const accepted: TcpStream[] = [];
-    const accept = listener.accept.bind(listener);
-    listener.accept = function* () {
-      const r = yield* accept();
-      accepted.push(r[0]);
-      return r;
-    };
-    const token = new CancellationToken();
-    const server = spawn(run(listener, token));
-    const c = raw(listener.localAddr().port);
-    c.sock.write('PING\r\n');
-    yield* until(() => c.data() === '+PONG\r\n', 'a PONG');
-    assert.equal(accepted.length, 1);
-    assert.equal(accepted[0]!.nodelay(), true);
-    c.sock.destroy();
-    token.cancel();
-    yield* server;
-  });
+  test(
+    'a channel is freed when its last subscriber unsubscribes or disconnects',
+    BOUND,
+    function* () {
+      yield* withServer(function* (port) {
+        const n = 20_000;
+        const names = Array.from({ length: n }, (_, i) => `channel:${i}`);
+        const c = raw(port);
+        c.sock.write(multibulk('SUBSCRIBE', ...names));
+        const confirmations = names.reduce(
+          (sum, name, i) =>
+            sum + `*3\r\n$9\r\nsubscribe\r\n$${name.length}\r\n${name}\r\n:${i + 1}\r\n`.length,
+          0,
+        );
+        yield* until(() => c.received() === confirmations, 'the confirmations');
+        const probe = raw(port);
+        assert.equal(
+          yield* ask(probe, 'PUBSUB NUMSUB channel:0 channel:19999\r\n'),
+          '*4\r\n$9\r\nchannel:0\r\n:1\r\n$13\r\nchannel:19999\r\n:1\r\n',
+        );
+        const other = raw(port);
+        // (replies of 3 and 2 confirmations: asked one request at a time, the last one is awaited)
+        other.sock.write('SUBSCRIBE a b channel:7\r\nUNSUBSCRIBE a\r\n');
+        yield* ask(other, 'UNSUBSCRIBE b\r\n');
+        c.sock.destroy();
+        let r = '';
+        for (let i = 0; i < 1000 && r !== '*1\r\n$9\r\nchannel:7\r\n'; i++)
+          r = yield* ask(probe, 'PUBSUB CHANNELS\r\n');
+        assert.equal(r, '*1\r\n$9\r\nchannel:7\r\n');
+        yield* ask(other, 'UNSUBSCRIBE\r\n');
+        assert.equal(yield* ask(probe, 'PUBSUB CHANNELS\r\n'), '*0\r\n');
+        other.sock.destroy();
+        probe.sock.destroy();
+      });
+    },
+  );
 });
