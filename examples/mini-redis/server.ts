@@ -1,17 +1,20 @@
-// mini-redis: Tokio's tutorial server on tokio-ts. A task per connection, a
-// Semaphore limiting connections, the Db shared by all of them (one thread:
+// mini-redis: Tokio's tutorial server on tokio-ts. A task per connection (at
+// most `maxConnections`, as Redis's maxclients), the Db shared by all of them (one thread:
 // no lock needed), key expiry by a background task on the timing wheel,
 // pub/sub with bounded per-client output, and a graceful shutdown on SIGINT/SIGTERM
-// (CancellationToken + JoinSet: commands in flight finish, then exit 0).
+// (CancellationToken + JoinSet: commands in flight finish within
+// --shutdown-timeout, then exit 0; a second signal exits at once).
 //   npm start                       (127.0.0.1:6379)
-//   node dist/examples/mini-redis/server.js --port 6380 --host 127.0.0.1 --max-connections 250
+//   node dist/examples/mini-redis/server.js --port 6380 --host 127.0.0.1 --max-connections 250 \
+//     --timeout 0 --shutdown-timeout 5
 import { fileURLToPath } from 'node:url';
 import { type Future, JoinSet, main, select, spawn } from 'tokio-ts';
 import { BytesMut } from 'tokio-ts/codec';
 import { TcpListener, type TcpStream } from 'tokio-ts/net';
 import { SignalKind, signal } from 'tokio-ts/signal';
-import { CancellationToken, Semaphore } from 'tokio-ts/sync';
+import { CancellationToken } from 'tokio-ts/sync';
 import type { AbortHandle } from 'tokio-ts/task';
+import { sleep } from 'tokio-ts/time';
 import { apply, commandName } from './commands.js';
 import { Db } from './db.js';
 import { Outbox, type OutputLimit, PUBSUB_LIMIT } from './outbox.js';
@@ -29,8 +32,15 @@ import {
 } from './resp.js';
 
 export interface ServerOptions {
-  /** Connections served at once; the next one waits in the accept queue (default 250). */
+  /**
+   * Clients served at once (Redis's `maxclients`, default 250): the next one
+   * is told `-ERR max number of clients reached` and closed.
+   */
   maxConnections?: number;
+  /** Seconds a client may stay idle before it is closed (Redis's `timeout`; 0, the default: never). Subscribers are exempt. */
+  timeout?: number;
+  /** How long (ms) a shutdown waits for replies in flight before it closes their connections (default 5000). */
+  shutdownTimeout?: number;
   /** Protocol limits (bulk size, array length, nesting). */
   limits?: Partial<RespLimits>;
   /** Output limit of subscribed clients (default Redis's `client-output-buffer-limit pubsub 32mb 8mb 60`). */
@@ -44,7 +54,13 @@ interface Conn {
   idle: boolean;
 }
 
-/** Serves `listener` until `shutdown` is cancelled, then lets in-flight commands finish. */
+/** What a client past `maxConnections` is told before it is closed (Redis's words). */
+const TOO_MANY = Buffer.from('-ERR max number of clients reached\r\n');
+
+/**
+ * Serves `listener` until `shutdown` is cancelled, then lets in-flight
+ * commands finish for at most `shutdownTimeout` ms before closing the rest.
+ */
 export function* run(
   listener: TcpListener,
   shutdown: CancellationToken,
@@ -52,20 +68,22 @@ export function* run(
 ): Future<void> {
   const db = new Db();
   const purge = spawn(db.purgeTask(), { name: 'mini-redis purge' });
-  const limit = new Semaphore(opts.maxConnections ?? 250);
+  const max = opts.maxConnections ?? 250;
   const conns = new JoinSet<void>();
   const live = new Set<Conn>();
   try {
     for (;;) {
-      const p = yield* select({ permit: limit.acquire(), stop: shutdown.cancelled() });
-      if (p.key === 'stop') break;
-      const permit = p.value;
       const a = yield* select({ conn: listener.accept(), stop: shutdown.cancelled() });
-      if (a.key === 'stop') {
-        permit.release();
-        break;
-      }
+      if (a.key === 'stop') break;
       const [socket] = a.value;
+      while (conns.tryJoinNext() !== undefined) {} // forget finished connections
+      if (live.size >= max) {
+        // As Redis: accept, say why, close. The reply fits any socket buffer,
+        // so nothing waits and no socket is held past the limit.
+        socket.tryWrite(TOO_MANY);
+        socket.close();
+        continue;
+      }
       // Replies leave at once: with Nagle's algorithm a small write after a
       // large one waits for the peer's delayed ACK (40 ms per pipelined batch).
       socket.setNodelay(true);
@@ -77,7 +95,6 @@ export function* run(
         } finally {
           socket.close();
           live.delete(conn);
-          permit.release();
         }
       });
     }
@@ -85,9 +102,19 @@ export function* run(
     listener.close();
   }
   // Graceful shutdown: connections waiting for a request stop now; the others
-  // finish the command they are writing the reply of, then stop.
+  // finish the command they are writing the reply of, then stop — unless a
+  // client does not read its reply: after the deadline, they are closed.
   for (const c of live) if (c.idle) c.task?.abort();
-  while ((yield* conns.joinNext()) !== undefined) {}
+  const deadline = sleep(opts.shutdownTimeout ?? 5000);
+  for (;;) {
+    const r = yield* select({ done: conns.joinNext(), deadline });
+    if (r.key === 'deadline') {
+      conns.abortAll();
+      while ((yield* conns.joinNext()) !== undefined) {}
+      break;
+    }
+    if (r.value === undefined) break;
+  }
   db.close();
   yield* purge;
 }
@@ -106,6 +133,7 @@ function* handle(
   const codec = new RespCodec();
   const rbuf = new BytesMut();
   const wbuf = new BytesMut();
+  const idleMs = (opts.timeout ?? 0) * 1000;
   // Created by the first SUBSCRIBE: from then on every reply and message
   // goes through it, in order, under the pub/sub output limit.
   let outbox: Outbox | null = null;
@@ -172,15 +200,20 @@ function* handle(
       // flight here, so the shutdown may cancel this wait.
       conn.idle = true;
       let chunk: Uint8Array | undefined;
-      if (outbox === null || outbox.channels.size === 0) {
-        chunk = yield* socket.readChunk();
-      } else {
+      if (outbox !== null && outbox.channels.size > 0) {
         const r = yield* select({ data: socket.readChunk(), out: outbox.ready.notified() });
         if (r.key === 'out') {
           conn.idle = false;
           continue;
         }
         chunk = r.value;
+      } else if (idleMs > 0) {
+        // Redis's `timeout`: an idle client (not a subscriber) is closed, silently.
+        const r = yield* select({ data: socket.readChunk(), idle: sleep(idleMs) });
+        if (r.key === 'idle') return;
+        chunk = r.value;
+      } else {
+        chunk = yield* socket.readChunk();
       }
       conn.idle = false;
       if (chunk === undefined) return; // the client closed
@@ -236,19 +269,27 @@ function flag(argv: string[], name: string, fallback: string): string {
   return i === -1 ? fallback : (argv[i + 1] ?? fallback);
 }
 
+const USAGE =
+  'usage: server.js [--host 127.0.0.1] [--port 6379] [--max-connections 250] [--timeout SECS] [--shutdown-timeout SECS]';
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const argv = process.argv;
   const host = flag(argv, '--host', '127.0.0.1');
   const port = Number(flag(argv, '--port', '6379'));
   const maxConnections = Number(flag(argv, '--max-connections', '250'));
+  const timeout = Number(flag(argv, '--timeout', '0'));
+  const shutdownTimeout = Number(flag(argv, '--shutdown-timeout', '5'));
   if (
     !Number.isInteger(port) ||
     port < 0 ||
     port > 65535 ||
     !Number.isInteger(maxConnections) ||
-    maxConnections < 1
+    maxConnections < 1 ||
+    !Number.isInteger(timeout) ||
+    timeout < 0 ||
+    !(shutdownTimeout >= 0)
   ) {
-    console.error('usage: server.js [--host 127.0.0.1] [--port 6379] [--max-connections 250]');
+    console.error(USAGE);
     process.exit(2);
   }
   main(function* () {
@@ -260,9 +301,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`mini-redis listening on ${listener.localAddr()}`);
     const stopper = spawn(function* () {
       yield* select({ int: sigint.recv(), term: sigterm.recv() });
+      console.log('mini-redis: shutting down');
       shutdown.cancel();
+      // A second signal: exit at once (as Redis: "You insist... exiting now").
+      const again = yield* select({ int: sigint.recv(), term: sigterm.recv() });
+      process.exit(again.key === 'int' ? 130 : 143);
     });
-    yield* run(listener, shutdown, { maxConnections });
+    yield* run(listener, shutdown, {
+      maxConnections,
+      timeout,
+      shutdownTimeout: shutdownTimeout * 1000,
+    });
     stopper.abort();
     sigint.close();
     sigterm.close();

@@ -3,13 +3,15 @@
 // framing, requests cut into tiny pieces, floods. Loopback, bounded in time
 // and bytes.
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { describe } from 'node:test';
 import { type Future, spawn } from 'tokio-ts';
 import { BytesMut } from 'tokio-ts/codec';
+import { call } from 'tokio-ts/future';
 import { TcpListener, type TcpStream } from 'tokio-ts/net';
 import { CancellationToken } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
-import { sleep } from 'tokio-ts/time';
+import { Instant, sleep } from 'tokio-ts/time';
 import { RespCodec } from '../../examples/mini-redis/resp.js';
 import { run } from '../../examples/mini-redis/server.js';
 import { type Raw, raw, turn, until, withServer } from './util.js';
@@ -35,6 +37,22 @@ function* ask(c: Raw, req: Uint8Array | string): Future<string> {
   };
   yield* until(whole, `the reply to ${String(req).slice(0, 40)}`);
   return c.data().slice(before);
+}
+
+/**
+ * Runs `body` while a ticker keeps the paused clock from jumping to a far
+ * deadline (the server's idle timeout) while a request is on the wire: the
+ * clock creeps 1 ms per idle turn instead.
+ */
+function* ticking<T>(body: Future<T>): Future<T> {
+  const ticker = spawn(function* () {
+    for (;;) yield* sleep(1);
+  });
+  try {
+    return yield* body;
+  } finally {
+    ticker.abort();
+  }
 }
 
 /** Subscribes a raw client to `channel`, then stops reading from it. */
@@ -304,4 +322,96 @@ describe('mini-redis against hostile clients', () => {
       });
     },
   );
+
+  test(
+    'past maxConnections a client is told -ERR max number of clients reached and closed; no socket is kept for it',
+    BOUND,
+    function* () {
+      yield* withServer(
+        function* (port) {
+          const fds = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+          const base = fds();
+          const served = Array.from({ length: 5 }, () => raw(port));
+          for (const c of served) yield* ask(c, 'PING\r\n');
+          const refused = Array.from({ length: 50 }, () => raw(port));
+          for (const c of refused) c.sock.write('PING\r\n');
+          yield* until(() => refused.every((c) => c.isClosed()), 'the refused clients closed');
+          for (const c of refused) assert.equal(c.data(), '-ERR max number of clients reached\r\n');
+          // The served clients and their server ends, and a few more: not one per refused client.
+          if (base > 0) assert.ok(fds() - base <= 2 * 5 + 5, `${fds() - base} descriptors held`);
+          for (const c of served) assert.equal(yield* ask(c, 'PING\r\n'), '+PONG\r\n');
+          served[0]!.sock.destroy();
+          // A place is free again once a served client leaves.
+          let next = raw(port);
+          for (let i = 0; i < 100; i++) {
+            const r = yield* ask(next, 'PING\r\n');
+            if (r === '+PONG\r\n') break;
+            next.sock.destroy();
+            next = raw(port);
+          }
+          assert.equal(next.data(), '+PONG\r\n');
+          for (const c of [...served, next]) c.sock.destroy();
+        },
+        { maxConnections: 5 },
+      );
+    },
+  );
+
+  test('with timeout, an idle client is closed after that many seconds without a request; a busy client and a subscriber are not', {
+    ...BOUND,
+    startPaused: true,
+  }, function* () {
+    yield* withServer(
+      function* (port) {
+        const sub = raw(port);
+        yield* ticking(ask(sub, 'SUBSCRIBE news\r\n'));
+        const idle = raw(port);
+        const busy = raw(port);
+        yield* ticking(ask(busy, 'PING\r\n'));
+        assert.ok(!idle.isClosed());
+        // The busy client sends a request every 4 s: its idle time never reaches 10 s.
+        for (let t = 4000; t <= 16_000; t += 4000) {
+          yield* sleep(4000);
+          assert.equal(
+            yield* ticking(ask(busy, 'PING\r\n')),
+            '+PONG\r\n',
+            `busy client at ${t} ms`,
+          );
+          if (t === 8000) assert.ok(!idle.isClosed(), 'the idle client is closed before 10 s');
+          if (t === 12_000) assert.ok(idle.isClosed(), 'the idle client is open after 10 s');
+        }
+        yield* sleep(60_000);
+        assert.equal(
+          yield* ticking(ask(sub, 'PING\r\n')),
+          '*2\r\n$4\r\npong\r\n$0\r\n\r\n',
+          'the subscriber is still served',
+        );
+        for (const c of [sub, busy]) c.sock.destroy();
+      },
+      { timeout: 10 },
+    );
+  });
+
+  test('shutdown: a client that does not read its reply is closed at the shutdown deadline', {
+    ...BOUND,
+    startPaused: true,
+  }, function* () {
+    const listener = yield* TcpListener.bind('127.0.0.1:0');
+    const token = new CancellationToken();
+    const server = spawn(run(listener, token, { shutdownTimeout: 5000 }));
+    const port = listener.localAddr().port;
+    const setter = raw(port);
+    const big = Buffer.alloc(32 * 1024 * 1024, 120);
+    assert.equal(yield* ask(setter, multibulk('SET', 'big', big)), '+OK\r\n');
+    const slow = raw(port);
+    slow.sock.write('GET big\r\n');
+    yield* until(() => slow.received() > 0, 'the start of the reply');
+    slow.sock.pause();
+    const start = Instant.now();
+    token.cancel();
+    yield* server;
+    assert.equal(Instant.now().ms - start.ms, 5000, 'the server stopped at the deadline');
+    assert.ok(setter.isClosed() || (yield* call(setter.closed)) === undefined);
+    slow.sock.destroy();
+  });
 });
