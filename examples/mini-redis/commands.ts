@@ -35,6 +35,20 @@ const wrongArgs = (cmd: string): Frame =>
 const NOT_INT = error('ERR value is not an integer or out of range');
 const SYNTAX = error('ERR syntax error');
 
+const LL_MAX = 2n ** 63n - 1n;
+const LL_MIN = -(2n ** 63n);
+
+/** Redis's getLongLongFromObject: a canonical decimal integer in the 64-bit range. */
+function parseLongLong(b: Uint8Array): bigint | undefined {
+  const s = str(b);
+  if (!/^(0|-?[1-9]\d{0,18})$/.test(s)) return undefined;
+  const n = BigInt(s);
+  return n > LL_MAX || n < LL_MIN ? undefined : n;
+}
+
+const badExpire = (cmd: string): Frame =>
+  error(`ERR invalid expire time in '${cmd.toLowerCase()}' command`);
+
 function parseInteger(b: Uint8Array): number | undefined {
   const s = str(b);
   if (!/^-?\d{1,16}$/.test(s)) return undefined;
@@ -70,10 +84,12 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
         else if (o === 'XX') opts.xx = true;
         else if (o === 'EX' || o === 'PX') {
           if (i + 1 >= n || opts.px !== undefined) return SYNTAX;
-          const t = parseInteger(args[++i]!);
+          const t = parseLongLong(args[++i]!);
           if (t === undefined) return NOT_INT;
-          if (t <= 0) return error(`ERR invalid expire time in 'set' command`);
-          opts.px = o === 'EX' ? t * 1000 : t;
+          if (t <= 0n || (o === 'EX' && t > LL_MAX / 1000n)) return badExpire('set');
+          const ms = o === 'EX' ? t * 1000n : t;
+          if (ms > LL_MAX - BigInt(Date.now())) return badExpire('set'); // the deadline overflows
+          opts.px = Number(ms);
         } else return SYNTAX;
       }
       if (opts.nx && opts.xx) return SYNTAX;
@@ -100,9 +116,16 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
     case 'EXPIRE':
     case 'PEXPIRE': {
       if (n !== 3) return wrongArgs(cmd);
-      const t = parseInteger(args[2]!);
+      // As Redis's expireGenericCommand: a 64-bit integer whose deadline
+      // (in ms, from the wall clock's now) does not overflow.
+      let t = parseLongLong(args[2]!);
       if (t === undefined) return NOT_INT;
-      return int(db.expire(str(args[1]!), cmd === 'EXPIRE' ? t * 1000 : t) ? 1 : 0);
+      if (cmd === 'EXPIRE') {
+        if (t > LL_MAX / 1000n || t < LL_MIN / 1000n) return badExpire(cmd);
+        t *= 1000n;
+      }
+      if (t > LL_MAX - BigInt(Date.now())) return badExpire(cmd);
+      return int(db.expire(str(args[1]!), Number(t)) ? 1 : 0);
     }
     case 'TTL':
     case 'PTTL': {

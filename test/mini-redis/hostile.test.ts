@@ -414,4 +414,33 @@ describe('mini-redis against hostile clients', () => {
     assert.ok(setter.isClosed() || (yield* call(setter.closed)) === undefined);
     slow.sock.destroy();
   });
+
+  test(
+    'a key with a TTL over 24.8 days does not make the timer spin: no Node timer is armed past 2^31-1 ms',
+    BOUND,
+    function* () {
+      const delays: number[] = [];
+      const orig = globalThis.setTimeout;
+      globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+        delays.push(ms ?? 0);
+        return orig(fn, ms);
+      }) as typeof setTimeout;
+      try {
+        yield* withServer(function* (port) {
+          const c = raw(port);
+          assert.equal(yield* ask(c, 'SET k v EX 3000000\r\n'), '+OK\r\n');
+          yield* turn();
+          assert.equal(yield* ask(c, 'TTL k\r\n'), ':3000000\r\n');
+          c.sock.destroy();
+        });
+      } finally {
+        globalThis.setTimeout = orig;
+      }
+      assert.ok(
+        delays.some((d) => d > 1_000_000_000),
+        `the expiry armed a timer (${delays})`,
+      );
+      for (const d of delays) assert.ok(d <= 2 ** 31 - 1, `a timer armed for ${d} ms`);
+    },
+  );
 });
