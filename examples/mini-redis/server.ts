@@ -54,6 +54,15 @@ interface Conn {
   idle: boolean;
 }
 
+/**
+ * A connection's read or write buffer above this size is replaced by a fresh
+ * one when the connection waits (1 MB: above what redis-benchmark's largest
+ * pipelines need, so a busy connection does not reallocate per batch).
+ */
+const SHRINK_ABOVE = 1024 * 1024;
+/** A buffer holding more than this of a partial request keeps growing (the request needs it). */
+const KEEP_PARTIAL = 64 * 1024;
+
 /** What a client past `maxConnections` is told before it is closed (Redis's words). */
 const TOO_MANY = Buffer.from('-ERR max number of clients reached\r\n');
 
@@ -127,78 +136,18 @@ function* handle(
   shutdown: CancellationToken,
   opts: ServerOptions,
 ): Future<void> {
-  // Bulk strings as views into the read buffer: every request in it is
-  // handled before more bytes are read, and the Db copies what it keeps.
-  const parser = new RequestParser({ ...opts.limits, views: true });
-  const codec = new RespCodec();
-  const rbuf = new BytesMut();
-  const wbuf = new BytesMut();
+  const s = new Session(socket, db, conn, opts);
   const idleMs = (opts.timeout ?? 0) * 1000;
-  // Created by the first SUBSCRIBE: from then on every reply and message
-  // goes through it, in order, under the pub/sub output limit.
-  let outbox: Outbox | null = null;
-  const unsubscribeAll = (o: Outbox) => {
-    for (const name of o.channels) db.unsubscribe(name, o);
-    o.channels.clear();
-  };
   try {
     for (;;) {
-      // Every complete request in the buffer (pipelining), replies batched.
-      let quit = false;
-      for (;;) {
-        let args: Uint8Array[] | undefined;
-        try {
-          args = parser.parse(rbuf);
-        } catch (e) {
-          if (!(e instanceof RespError)) throw e;
-          codec.encode(error(`ERR Protocol error: ${e.message}`), wbuf);
-          quit = true; // Redis closes the connection after a protocol error
-          break;
-        }
-        if (args === undefined) break;
-        const cmd = commandName(args[0]!);
-        const subscribed = outbox !== null && outbox.channels.size > 0;
-        if (cmd === 'SUBSCRIBE' || cmd === 'UNSUBSCRIBE') {
-          outbox ??= new Outbox(opts.pubsubLimit ?? PUBSUB_LIMIT, (o) => {
-            // Over its output limit: gone from every channel now, closed by its task.
-            unsubscribeAll(o);
-            conn.task?.abort();
-          });
-          subscription(cmd, args, db, outbox, codec, wbuf);
-        } else if (subscribed && cmd !== 'PING' && cmd !== 'QUIT') {
-          codec.encode(
-            error(
-              `ERR Can't execute '${cmd.toLowerCase()}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT are allowed in this context`,
-            ),
-            wbuf,
-          );
-        } else if (cmd === 'QUIT') {
-          codec.encode(simple('OK'), wbuf);
-          quit = true;
-          break;
-        } else if (cmd === 'PING' && subscribed) {
-          codec.encode(array([bulk('pong'), bulk(args[1] ?? '')]), wbuf);
-        } else {
-          codec.encode(apply(db, args, cmd), wbuf);
-        }
-      }
-      if (outbox === null) {
-        if (wbuf.length > 0) {
-          yield* socket.writeAll(wbuf.chunk());
-          wbuf.clear();
-        }
-      } else {
-        if (wbuf.length > 0) {
-          outbox.push(Buffer.from(wbuf.chunk()), outbox.channels.size > 0);
-          wbuf.clear();
-        }
-        yield* drain(socket, outbox);
-        if (outbox.killed) return;
-      }
+      const quit = s.serveBuffered();
+      if (!(yield* s.flush())) return;
       if (quit || shutdown.isCancelled()) return;
+      s.shrink();
       // Wait for the next request (or a published message). Nothing is in
       // flight here, so the shutdown may cancel this wait.
       conn.idle = true;
+      const outbox = s.outbox;
       let chunk: Uint8Array | undefined;
       if (outbox !== null && outbox.channels.size > 0) {
         const r = yield* select({ data: socket.readChunk(), out: outbox.ready.notified() });
@@ -217,11 +166,123 @@ function* handle(
       }
       conn.idle = false;
       if (chunk === undefined) return; // the client closed
-      rbuf.extend(chunk);
+      s.rbuf.extend(chunk);
     }
   } finally {
-    if (outbox !== null) unsubscribeAll(outbox);
+    s.close();
   }
+}
+
+/**
+ * A connection's state. The work is done in plain methods, apart from the
+ * connection's generator: a suspended generator keeps the values its frame
+ * last held, and a request's bytes are views into a read buffer that may be
+ * large and about to be replaced.
+ */
+class Session {
+  // Bulk strings as views into the read buffer: every request in it is
+  // handled before more bytes are read, and the Db copies what it keeps.
+  readonly parser: RequestParser;
+  readonly codec = new RespCodec();
+  rbuf = new BytesMut();
+  wbuf = new BytesMut();
+  /**
+   * Created by the first SUBSCRIBE: from then on every reply and message
+   * goes through it, in order, under the pub/sub output limit.
+   */
+  outbox: Outbox | null = null;
+
+  constructor(
+    readonly socket: TcpStream,
+    readonly db: Db,
+    readonly conn: Conn,
+    readonly opts: ServerOptions,
+  ) {
+    this.parser = new RequestParser({ ...opts.limits, views: true });
+  }
+
+  /** Runs every complete request in the read buffer (pipelining), replies batched; true to close. */
+  serveBuffered(): boolean {
+    const { parser, codec, db, rbuf, wbuf } = this;
+    for (;;) {
+      let args: Uint8Array[] | undefined;
+      try {
+        args = parser.parse(rbuf);
+      } catch (e) {
+        if (!(e instanceof RespError)) throw e;
+        codec.encode(error(`ERR Protocol error: ${e.message}`), wbuf);
+        return true; // Redis closes the connection after a protocol error
+      }
+      if (args === undefined) return false;
+      const cmd = commandName(args[0]!);
+      const subscribed = this.outbox !== null && this.outbox.channels.size > 0;
+      if (cmd === 'SUBSCRIBE' || cmd === 'UNSUBSCRIBE') {
+        this.outbox ??= new Outbox(this.opts.pubsubLimit ?? PUBSUB_LIMIT, () => {
+          // Over its output limit: gone from every channel now, closed by its task.
+          this.close();
+          this.conn.task?.abort();
+        });
+        subscription(cmd, args, db, this.outbox, codec, wbuf);
+      } else if (subscribed && cmd !== 'PING' && cmd !== 'QUIT') {
+        codec.encode(
+          error(
+            `ERR Can't execute '${cmd.toLowerCase()}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT are allowed in this context`,
+          ),
+          wbuf,
+        );
+      } else if (cmd === 'QUIT') {
+        codec.encode(simple('OK'), wbuf);
+        return true;
+      } else if (cmd === 'PING' && subscribed) {
+        codec.encode(array([bulk('pong'), bulk(args[1] ?? '')]), wbuf);
+      } else {
+        codec.encode(apply(db, args, cmd), wbuf);
+      }
+    }
+  }
+
+  /** Writes the replies (and queued messages); false once the client was disconnected. */
+  *flush(): Future<boolean> {
+    const { wbuf, outbox } = this;
+    if (outbox === null) {
+      if (wbuf.length > 0) yield* writeBuf(this.socket, wbuf);
+      return true;
+    }
+    if (wbuf.length > 0) {
+      outbox.push(Buffer.from(wbuf.chunk()), outbox.channels.size > 0);
+      wbuf.clear();
+    }
+    yield* drain(this.socket, outbox);
+    return !outbox.killed;
+  }
+
+  /**
+   * Lets buffers grown for a big request or reply go before the connection
+   * waits: an idle connection keeps no more than a fresh one (plus a partial
+   * request, whose offsets the parser keeps relative to the buffer's start).
+   */
+  shrink(): void {
+    if (this.rbuf.capacity > SHRINK_ABOVE && this.rbuf.length <= KEEP_PARTIAL) {
+      const fresh = new BytesMut();
+      fresh.extend(this.rbuf.chunk());
+      this.rbuf = fresh;
+    }
+    if (this.wbuf.capacity > SHRINK_ABOVE) this.wbuf = new BytesMut();
+  }
+
+  /** Leaves every channel. */
+  close(): void {
+    const o = this.outbox;
+    if (o === null) return;
+    for (const name of o.channels) this.db.unsubscribe(name, o);
+    o.channels.clear();
+  }
+}
+
+/** Writes the buffer out and clears it. */
+function* writeBuf(socket: TcpStream, b: BytesMut): Future<void> {
+  yield* socket.writeAll(b.chunk());
+  b.clear();
 }
 
 /** Writes what the outbox holds; published messages may arrive meanwhile. */

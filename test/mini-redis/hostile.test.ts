@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { describe } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type Future, spawn } from 'tokio-ts';
 import { BytesMut } from 'tokio-ts/codec';
 import { call } from 'tokio-ts/future';
@@ -441,6 +443,39 @@ describe('mini-redis against hostile clients', () => {
         `the expiry armed a timer (${delays})`,
       );
       for (const d of delays) assert.ok(d <= 2 ** 31 - 1, `a timer armed for ${d} ms`);
+    },
+  );
+
+  test(
+    'connections that once moved a big value keep no big buffers once idle',
+    BOUND,
+    function* () {
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const external = () => {
+        gc();
+        return process.memoryUsage().arrayBuffers;
+      };
+      yield* withServer(function* (port) {
+        const size = 4 * 1024 * 1024;
+        const value = Buffer.alloc(size, 120);
+        const before = external();
+        const conns = Array.from({ length: 10 }, () => raw(port));
+        for (const c of conns) {
+          assert.equal(yield* ask(c, multibulk('SET', 'big', value)), '+OK\r\n');
+          const n = c.received();
+          c.sock.write('GET big\r\n');
+          yield* until(() => c.received() === n + `$${size}\r\n`.length + size + 2, 'the value');
+        }
+        yield* turn();
+        // The stored value and a little more: not a read and a write buffer of 4 MB per connection.
+        const grown = external() - before;
+        assert.ok(
+          grown < 3 * size,
+          `${(grown / 2 ** 20).toFixed(1)} MB kept by 10 idle connections`,
+        );
+        for (const c of conns) c.sock.destroy();
+      });
     },
   );
 });
