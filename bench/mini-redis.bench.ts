@@ -74,13 +74,27 @@ function benchmark(
   pid: number,
   port: number,
   test: string,
-  pipeline: number,
+  mode: Mode,
   n: number,
 ): { rps: number; cpuUs: number } {
   const c0 = cpuMs(pid);
   const r = spawnSync(
     'redis-benchmark',
-    ['-p', String(port), '-t', test, '-n', String(n), '-c', '50', '-P', String(pipeline), '-q'],
+    [
+      '-p',
+      String(port),
+      '-t',
+      test,
+      '-n',
+      String(n),
+      '-c',
+      '50',
+      '-P',
+      String(mode.pipeline),
+      '-d',
+      String(mode.dataSize),
+      '-q',
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const c1 = cpuMs(pid);
@@ -111,7 +125,20 @@ if (have('redis-server')) servers.push({ name: 'redis-server', start: startRedis
 // process's own user+system time: steadier than requests/s on a 2-core VM
 // where redis-benchmark itself takes a core.
 const ROUNDS = Number(process.env.MINI_REDIS_BENCH_ROUNDS ?? 3);
-const TESTS = ['ping_inline', 'ping_mbulk', 'set', 'get'];
+/** A redis-benchmark configuration: pipeline depth, value size (-d), the tests run. */
+interface Mode {
+  label: string;
+  pipeline: number;
+  dataSize: number;
+  tests: string[];
+}
+const ALL = ['ping_inline', 'ping_mbulk', 'set', 'get'];
+const MODES: Mode[] = [
+  { label: 'without pipelining', pipeline: 1, dataSize: 3, tests: ALL },
+  { label: '-P 16', pipeline: 16, dataSize: 3, tests: ALL },
+  // Batches over 64 KB: where Nagle's algorithm and delayed ACKs showed (TCP_NODELAY).
+  { label: '-d 4096 -P 32', pipeline: 32, dataSize: 4096, tests: ['set'] },
+];
 const LABEL: Record<string, string> = {
   ping_inline: 'PING_INLINE',
   ping_mbulk: 'PING_MBULK',
@@ -126,7 +153,7 @@ const push = (m: Map<string, number[]>, k: string, v: number) => {
   else a.push(v);
 };
 for (let round = 0; round < ROUNDS; round++) {
-  for (const pipeline of [1, 16]) {
+  for (const mode of MODES) {
     for (const s of servers) {
       const { child, port } = await s.start();
       // An untimed warm-up, the same for every server: V8 compiles the hot paths first.
@@ -140,13 +167,15 @@ for (let round = 0; round < ROUNDS; round++) {
         '-c',
         '50',
         '-P',
-        String(pipeline),
+        String(mode.pipeline),
+        '-d',
+        String(mode.dataSize),
         '-q',
       ]);
-      for (const test of TESTS) {
-        const r = benchmark(child.pid!, port, test, pipeline, N);
-        push(rps, `${s.name}|${pipeline}|${test}`, r.rps);
-        push(cpu, `${s.name}|${pipeline}|${test}`, r.cpuUs);
+      for (const test of mode.tests) {
+        const r = benchmark(child.pid!, port, test, mode, N);
+        push(rps, `${s.name}|${mode.label}|${test}`, r.rps);
+        push(cpu, `${s.name}|${mode.label}|${test}`, r.cpuUs);
       }
       child.kill('SIGINT');
       await once(child, 'exit');
@@ -158,17 +187,17 @@ const fmtK = (x: number) => `${(x / 1000).toFixed(0)} k`;
 console.log(
   `\nredis-benchmark -n ${N} -c 50, ${ROUNDS} rounds: median requests/s [min..max], median server CPU per request\n`,
 );
-for (const pipeline of [1, 16]) {
-  console.log(pipeline === 1 ? 'without pipelining' : `-P ${pipeline}`);
-  for (const test of TESTS) {
+for (const mode of MODES) {
+  console.log(mode.label);
+  for (const test of mode.tests) {
     const cells = servers.map((s) => {
-      const xs = rps.get(`${s.name}|${pipeline}|${test}`) ?? [];
+      const xs = rps.get(`${s.name}|${mode.label}|${test}`) ?? [];
       return {
         name: s.name,
         rps: median(xs),
         lo: Math.min(...xs),
         hi: Math.max(...xs),
-        cpu: median(cpu.get(`${s.name}|${pipeline}|${test}`) ?? []),
+        cpu: median(cpu.get(`${s.name}|${mode.label}|${test}`) ?? []),
       };
     });
     const o = cells[0]!;
@@ -185,9 +214,11 @@ for (const pipeline of [1, 16]) {
         .map(
           (c) =>
             `${(o.rps / c.rps).toFixed(2)}x ${c.name} (per round: ${(
-              rps.get(`tokio-ts mini-redis|${pipeline}|${test}`) ?? []
+              rps.get(`tokio-ts mini-redis|${mode.label}|${test}`) ?? []
             )
-              .map((x, i) => (x / (rps.get(`${c.name}|${pipeline}|${test}`) ?? [])[i]!).toFixed(2))
+              .map((x, i) =>
+                (x / (rps.get(`${c.name}|${mode.label}|${test}`) ?? [])[i]!).toFixed(2),
+              )
               .join(' ')}; CPU/request ${(o.cpu / c.cpu).toFixed(2)}x)`,
         )
         .join(', ')}`,

@@ -4,20 +4,6 @@
 import type { Db } from './db.js';
 import { array, bulk, error, type Frame, int, NULL, OK, simple } from './resp.js';
 
-/** The request's words, or an error reply when it is not an array of bulk strings. */
-export function requestArgs(f: Frame): Uint8Array[] | Frame {
-  if (f.t !== 'array' || f.v.length === 0)
-    return error('ERR Protocol error: expected an array of bulk strings');
-  const args: Uint8Array[] = [];
-  for (const x of f.v) {
-    if (x.t === 'bulk') args.push(x.v);
-    else if (x.t === 'simple') args.push(Buffer.from(x.v));
-    else if (x.t === 'int') args.push(Buffer.from(String(x.v)));
-    else return error('ERR Protocol error: expected an array of bulk strings');
-  }
-  return args;
-}
-
 const str = (b: Uint8Array): string =>
   Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
 
@@ -33,10 +19,35 @@ export function commandName(b: Uint8Array): string {
 }
 const upper = commandName;
 
+/** Redis 7's reply to an unknown command: its name and the first arguments, 128 bytes of arguments. */
+function unknownCommand(args: Uint8Array[]): Frame {
+  let shown = '';
+  for (let i = 1; i < args.length && shown.length < 128; i++)
+    shown += `'${str(args[i]!.subarray(0, 128 - shown.length))}' `;
+  const name = str(args[0]!.subarray(0, 128));
+  return error(
+    `ERR unknown command '${name}', with args beginning with: ${shown}`.replace(/[\r\n]/g, ' '),
+  );
+}
+
 const wrongArgs = (cmd: string): Frame =>
   error(`ERR wrong number of arguments for '${cmd.toLowerCase()}' command`);
 const NOT_INT = error('ERR value is not an integer or out of range');
 const SYNTAX = error('ERR syntax error');
+
+const LL_MAX = 2n ** 63n - 1n;
+const LL_MIN = -(2n ** 63n);
+
+/** Redis's getLongLongFromObject: a canonical decimal integer in the 64-bit range. */
+function parseLongLong(b: Uint8Array): bigint | undefined {
+  const s = str(b);
+  if (!/^(0|-?[1-9]\d{0,18})$/.test(s)) return undefined;
+  const n = BigInt(s);
+  return n > LL_MAX || n < LL_MIN ? undefined : n;
+}
+
+const badExpire = (cmd: string): Frame =>
+  error(`ERR invalid expire time in '${cmd.toLowerCase()}' command`);
 
 function parseInteger(b: Uint8Array): number | undefined {
   const s = str(b);
@@ -73,10 +84,12 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
         else if (o === 'XX') opts.xx = true;
         else if (o === 'EX' || o === 'PX') {
           if (i + 1 >= n || opts.px !== undefined) return SYNTAX;
-          const t = parseInteger(args[++i]!);
+          const t = parseLongLong(args[++i]!);
           if (t === undefined) return NOT_INT;
-          if (t <= 0) return error(`ERR invalid expire time in 'set' command`);
-          opts.px = o === 'EX' ? t * 1000 : t;
+          if (t <= 0n || (o === 'EX' && t > LL_MAX / 1000n)) return badExpire('set');
+          const ms = o === 'EX' ? t * 1000n : t;
+          if (ms > LL_MAX - BigInt(Date.now())) return badExpire('set'); // the deadline overflows
+          opts.px = Number(ms);
         } else return SYNTAX;
       }
       if (opts.nx && opts.xx) return SYNTAX;
@@ -103,9 +116,16 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
     case 'EXPIRE':
     case 'PEXPIRE': {
       if (n !== 3) return wrongArgs(cmd);
-      const t = parseInteger(args[2]!);
+      // As Redis's expireGenericCommand: a 64-bit integer whose deadline
+      // (in ms, from the wall clock's now) does not overflow.
+      let t = parseLongLong(args[2]!);
       if (t === undefined) return NOT_INT;
-      return int(db.expire(str(args[1]!), cmd === 'EXPIRE' ? t * 1000 : t) ? 1 : 0);
+      if (cmd === 'EXPIRE') {
+        if (t > LL_MAX / 1000n || t < LL_MIN / 1000n) return badExpire(cmd);
+        t *= 1000n;
+      }
+      if (t > LL_MAX - BigInt(Date.now())) return badExpire(cmd);
+      return int(db.expire(str(args[1]!), Number(t)) ? 1 : 0);
     }
     case 'TTL':
     case 'PTTL': {
@@ -116,6 +136,8 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
     }
     case 'PUBLISH':
       return n === 3 ? int(db.publish(str(args[1]!), args[2]!)) : wrongArgs(cmd);
+    case 'PUBSUB':
+      return pubsub(db, args);
     case 'COMMAND':
       return array([]);
     case 'CLIENT':
@@ -132,6 +154,56 @@ export function apply(db: Db, args: Uint8Array[], cmd = commandName(args[0]!)): 
     case 'DBSIZE':
       return int(db.size);
     default:
-      return error(`ERR unknown command '${str(args[0]!).slice(0, 64)}'`);
+      return unknownCommand(args);
   }
 }
+
+/** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT (no pattern subscriptions here). */
+function pubsub(db: Db, args: Uint8Array[]): Frame {
+  if (args.length < 2) return wrongArgs('pubsub');
+  const sub = upper(args[1]!);
+  const n = args.length;
+  if (sub === 'CHANNELS' && n <= 3) {
+    const match = n === 3 ? globToRegExp(str(args[2]!)) : null;
+    const names: Frame[] = [];
+    for (const name of db.channels())
+      if (match === null || match.test(name)) names.push(bulk(name));
+    return array(names);
+  }
+  if (sub === 'NUMSUB') {
+    const out: Frame[] = [];
+    for (let i = 2; i < n; i++) out.push(bulk(args[i]!), int(db.subscribers(str(args[i]!))));
+    return array(out);
+  }
+  if (sub === 'NUMPAT') return n === 2 ? int(0) : wrongArgs('pubsub|numpat');
+  if (sub === 'CHANNELS')
+    return error(
+      "ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP.",
+    );
+  return error(`ERR unknown subcommand '${str(args[1]!).slice(0, 128)}'. Try PUBSUB HELP.`);
+}
+
+/** Redis's glob (stringmatchlen): `*`, `?`, `[a-z]`, `[^x]`, `\\x`. */
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else if (c === '\\' && i + 1 < glob.length) re += escapeRe(glob[++i]!);
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end === -1) re += '\\[';
+      else {
+        let body = glob.slice(i + 1, end);
+        const neg = body.startsWith('^');
+        if (neg) body = body.slice(1);
+        re += `[${neg ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+        i = end;
+      }
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`);
+}
+
+const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -1,9 +1,10 @@
 // The database: a Map of keys, expirations ordered by deadline and purged by a
 // background task that sleeps until the next one (woken early by a Notify when
-// an earlier deadline arrives), and pub/sub channels on `broadcast`. All of it
-// runs on the runtime's clock, so tests use the paused clock.
+// an earlier deadline arrives), and pub/sub channels: a set of subscribers per
+// channel name, gone with its last subscriber. All of it runs on the
+// runtime's clock, so tests use the paused clock.
 import { type Future, select } from 'tokio-ts';
-import { broadcast, Notify } from 'tokio-ts/sync';
+import { Notify } from 'tokio-ts/sync';
 import { Instant, sleepUntil } from 'tokio-ts/time';
 
 interface Entry {
@@ -63,13 +64,16 @@ class ExpiryHeap {
   }
 }
 
-/** Capacity of each pub/sub channel: a subscriber further behind loses messages (lagged). */
-const PUBSUB_CAPACITY = 1024;
+/** A subscribed connection, as the Db sees it. */
+export interface Subscriber {
+  /** Queues a published message (its RESP bytes, shared by all subscribers) for the client. */
+  deliver(message: Uint8Array): void;
+}
 
 export class Db {
   readonly #entries = new Map<string, Entry>();
   readonly #expirations = new ExpiryHeap();
-  readonly #pubsub = new Map<string, broadcast.BroadcastSender<Uint8Array>>();
+  readonly #pubsub = new Map<string, Set<Subscriber>>();
   readonly #purge = new Notify();
   #closed = false;
 
@@ -168,24 +172,56 @@ export class Db {
     return Math.max(0, Math.ceil(e.expiresAt - this.#now()));
   }
 
+  /**
+   * Sends `message` to the channel's subscribers; returns how many received
+   * it. The message is encoded once (`*3 message <channel> <message>`) and
+   * the same bytes are queued for each of them, as Redis does.
+   */
   publish(channel: string, message: Uint8Array): number {
-    const tx = this.#pubsub.get(channel);
-    if (tx === undefined) return 0;
-    const n = tx.receiverCount();
-    if (n === 0) {
-      this.#pubsub.delete(channel);
-      return 0;
+    const subs = this.#pubsub.get(channel);
+    if (subs === undefined) return 0;
+    const name = Buffer.from(channel);
+    const head = `*3\r\n$7\r\nmessage\r\n$${name.length}\r\n`;
+    const frame = Buffer.concat([
+      Buffer.from(head),
+      name,
+      Buffer.from(`\r\n$${message.length}\r\n`),
+      message,
+      CRLF,
+    ]);
+    let n = 0;
+    // A subscriber over its output limit is unsubscribed while this runs
+    // (deleting from a Set while iterating it is safe); Redis counts it.
+    for (const s of subs) {
+      s.deliver(frame);
+      n++;
     }
-    tx.send(Buffer.from(message)); // a copy, as in set()
     return n;
   }
 
-  subscribe(channel: string): broadcast.BroadcastReceiver<Uint8Array> {
-    const tx = this.#pubsub.get(channel);
-    if (tx !== undefined) return tx.subscribe();
-    const [sender, rx] = broadcast.channel<Uint8Array>(PUBSUB_CAPACITY);
-    this.#pubsub.set(channel, sender);
-    return rx;
+  /** Subscribes `sub` to `channel`. */
+  subscribe(channel: string, sub: Subscriber): void {
+    const subs = this.#pubsub.get(channel);
+    if (subs === undefined) this.#pubsub.set(channel, new Set([sub]));
+    else subs.add(sub);
+  }
+
+  /** Unsubscribes `sub` from `channel`; the channel is freed with its last subscriber. */
+  unsubscribe(channel: string, sub: Subscriber): void {
+    const subs = this.#pubsub.get(channel);
+    if (subs === undefined) return;
+    subs.delete(sub);
+    if (subs.size === 0) this.#pubsub.delete(channel);
+  }
+
+  /** Names of the channels with subscribers (PUBSUB CHANNELS). */
+  channels(): IterableIterator<string> {
+    return this.#pubsub.keys();
+  }
+
+  /** Subscribers of `channel` (PUBSUB NUMSUB). */
+  subscribers(channel: string): number {
+    return this.#pubsub.get(channel)?.size ?? 0;
   }
 
   /** Removes expired keys; returns the next deadline, if any. */
@@ -214,11 +250,12 @@ export class Db {
     }
   }
 
-  /** Stops the purge task and closes every pub/sub channel. */
+  /** Stops the purge task and forgets every pub/sub channel. */
   close(): void {
     this.#closed = true;
     this.#purge.notifyOne();
-    for (const tx of this.#pubsub.values()) tx.close();
     this.#pubsub.clear();
   }
 }
+
+const CRLF = Buffer.from('\r\n');

@@ -34,7 +34,9 @@ class Shared<T> {
 
   constructor(cap: number) {
     this.cap = cap;
-    this.buf = new Array<T | undefined>(cap).fill(undefined);
+    // Grown as messages arrive (slots are written in order, each before it is
+    // read): a channel of large capacity costs nothing until it is used.
+    this.buf = [];
   }
 
   get rxGone(): boolean {

@@ -132,7 +132,41 @@ describe('commands and expiry', () => {
     assert.deepEqual(cmd(db, 'EXISTS', 'x', 'y', 'nope'), { t: 'int', v: 2 });
     assert.deepEqual(cmd(db, 'DEL', 'x', 'y', 'nope'), { t: 'int', v: 2 });
     assert.deepEqual(cmd(db, 'ECHO', 'hi'), bulk('hi'));
-    assert.deepEqual(cmd(db, 'FOO'), { t: 'error', v: "ERR unknown command 'FOO'" });
+    assert.deepEqual(cmd(db, 'FOO'), {
+      t: 'error',
+      v: "ERR unknown command 'FOO', with args beginning with: ",
+    });
     db.close();
+  });
+
+  test('EXPIRE and SET EX/PX take 64-bit integers whose deadline does not overflow, with Redis errors; a TTL of 34.7 days counts down exactly', {
+    startPaused: true,
+  }, function* () {
+    const db = new Db();
+    const purge = spawn(db.purgeTask());
+    const bad = (c: string) => ({ t: 'error', v: `ERR invalid expire time in '${c}' command` });
+    const notInt = { t: 'error', v: 'ERR value is not an integer or out of range' };
+    cmd(db, 'SET', 'k', 'v');
+    assert.deepEqual(cmd(db, 'EXPIRE', 'k', '9999999999999999'), bad('expire'));
+    assert.deepEqual(cmd(db, 'EXPIRE', 'k', '9223372036854775'), bad('expire'));
+    assert.deepEqual(cmd(db, 'EXPIRE', 'k', '-9223372036854775808'), bad('expire'));
+    assert.deepEqual(cmd(db, 'PEXPIRE', 'k', '9223372036854775807'), bad('pexpire'));
+    assert.deepEqual(cmd(db, 'EXPIRE', 'k', '99999999999999999999'), notInt);
+    assert.deepEqual(cmd(db, 'EXPIRE', 'k', '007'), notInt);
+    assert.deepEqual(cmd(db, 'SET', 'x', 'v', 'EX', '9999999999999999'), bad('set'));
+    assert.deepEqual(cmd(db, 'SET', 'x', 'v', 'PX', '9223372036854775807'), bad('set'));
+    assert.deepEqual(cmd(db, 'SET', 'x', 'v', 'EX', '0'), bad('set'));
+    assert.deepEqual(cmd(db, 'TTL', 'k'), { t: 'int', v: -1 }, 'a refused EXPIRE changes nothing');
+    // Past 2^31-1 ms (24.8 days), where Node's timers stop.
+    assert.deepEqual(cmd(db, 'EXPIRE', 'k', '3000000'), { t: 'int', v: 1 });
+    assert.deepEqual(cmd(db, 'TTL', 'k'), { t: 'int', v: 3_000_000 });
+    yield* advance(3_000_000_000 - 1);
+    assert.deepEqual(cmd(db, 'PTTL', 'k'), { t: 'int', v: 1 });
+    assert.equal(db.size, 1);
+    yield* advance(1);
+    yield* yieldNow();
+    assert.equal(db.size, 0, 'the purge task removed the key at its deadline');
+    db.close();
+    yield* purge;
   });
 });

@@ -27,6 +27,65 @@ function reply(sock: Socket, want: number): Promise<Buffer> {
   });
 }
 
+/** Starts the compiled server on a free port; resolves with the child, its port and its output so far. */
+async function start(...args: string[]) {
+  const child = spawn(process.execPath, [server, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout.setEncoding('utf8');
+  const out = { text: '' };
+  child.stdout.on('data', (d: string) => {
+    out.text += d;
+  });
+  while (!/listening on .*:(\d+)/.test(out.text)) await once(child.stdout, 'data');
+  const port = Number(/listening on .*:(\d+)/.exec(out.text)![1]);
+  return { child, port, out };
+}
+
+/** Stores a 16 MB value, then asks for it on a client that stops reading after the first bytes. */
+async function stalledReader(port: number): Promise<Socket> {
+  const setter = connect({ port, host: '127.0.0.1' });
+  setter.write(`*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$${16 << 20}\r\n`);
+  setter.write(Buffer.alloc(16 << 20, 120));
+  setter.write('\r\n');
+  assert.equal((await reply(setter, 5)).toString(), '+OK\r\n');
+  setter.destroy();
+  const slow = connect({ port, host: '127.0.0.1' });
+  slow.write('GET big\r\n');
+  await once(slow, 'data');
+  slow.pause();
+  return slow;
+}
+
+it('SIGINT while a client does not read its reply: the process exits 0 at --shutdown-timeout', {
+  timeout: 30_000,
+}, async () => {
+  const { child, port } = await start('--shutdown-timeout', '1');
+  const slow = await stalledReader(port);
+  const exited = once(child, 'exit');
+  const t0 = performance.now();
+  child.kill('SIGINT');
+  const [code] = (await exited) as [number | null];
+  const took = performance.now() - t0;
+  assert.equal(code, 0);
+  assert.ok(took >= 900 && took < 10_000, `shutdown took ${took.toFixed(0)} ms`);
+  slow.destroy();
+});
+
+it('a second SIGINT during a graceful shutdown exits at once (130)', {
+  timeout: 30_000,
+}, async () => {
+  const { child, port, out } = await start('--shutdown-timeout', '600');
+  const slow = await stalledReader(port);
+  const exited = once(child, 'exit');
+  child.kill('SIGINT');
+  while (!out.text.includes('shutting down')) await once(child.stdout, 'data');
+  child.kill('SIGINT');
+  const [code] = (await exited) as [number | null];
+  assert.equal(code, 130);
+  slow.destroy();
+});
+
 it('SIGINT with 100 clients connected: in-flight replies are written, then the process exits 0 within 1 s', async () => {
   const child = spawn(process.execPath, [server, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -312,8 +312,10 @@ export class TimeDriver {
     }
     this.#armedFor = tick;
     this.#timerActive = true;
-    // Node fires up to 1 ms early relative to performance.now(); add one
-    const delay = Math.max(0, Math.ceil(tick - this.now())) + 1;
+    // Node fires up to 1 ms early relative to performance.now(); add one.
+    // Node turns a delay above 2^31-1 ms into 1 ms (with a warning): arm at
+    // most that far, the timer then finds nothing due and arms for the rest.
+    const delay = Math.min(Math.max(0, Math.ceil(tick - this.now())) + 1, INT_LIMIT);
     const t = this.#timer;
     if (t !== null && delay === this.#armedDelay) {
       t.refresh();
