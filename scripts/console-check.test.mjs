@@ -5,11 +5,11 @@
 // run replays with a timeline. Screenshots go to test-artifacts/.
 //   npm run build && npm run console:check
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium.mjs';
 
 const ARTIFACTS = 'test-artifacts';
 const RECORDING = join(ARTIFACTS, 'console-mini-redis.jsonl');
@@ -46,20 +46,7 @@ function exited(child) {
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   rmSync(RECORDING, { force: true });
-  const executablePath =
-    process.env.CHROMIUM ?? execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
