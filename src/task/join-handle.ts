@@ -168,27 +168,13 @@ export class AbortHandle {
  * holds the handle in a `using` declaration aborts the task (disposal runs
  * in its cleanup).
  */
-export class AbortOnDropHandle<T> implements Future<T>, PromiseLike<T> {
+export class AbortOnDropHandle<T> extends AbortHandle implements Future<T>, PromiseLike<T> {
   readonly #task: Task;
 
   /** @internal */
   constructor(task: Task) {
+    super(task);
     this.#task = task;
-  }
-
-  /** The task's id. */
-  get id(): TaskId {
-    return this.#task.id;
-  }
-
-  /** Aborts the task (see `JoinHandle.abort`). */
-  abort(): void {
-    this.#task.sched.cancel(this.#task);
-  }
-
-  /** True once the task has completed (including its cleanup). */
-  isFinished(): boolean {
-    return this.#task.state === State.Done;
   }
 
   /** A handle that can abort the task but not join it. */
