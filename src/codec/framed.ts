@@ -5,7 +5,11 @@ import { BytesMut } from './bytes-mut.js';
 import { CodecError } from './error.js';
 import type { Decoder, Encoder } from './traits.js';
 
-const READ_CHUNK = 8 * 1024;
+/**
+ * Spare room offered to a reader without `readChunk` (tokio-util: 8 KiB).
+ * 64 KiB, as Node's read streams: each `File` read is a thread-pool round trip.
+ */
+const READ_CHUNK = 64 * 1024;
 /** tokio-util's backpressure boundary: `feed` writes out once this much is buffered. */
 const DEFAULT_HWM = 8 * 1024;
 
