@@ -1,4 +1,5 @@
 /** `BufReader`: an internal buffer over a reader, with line and delimiter reads. */
+import { isAscii } from 'node:buffer';
 import type { Future, Suspend } from '../future/future.js';
 import { ReadBase } from './bases.js';
 import { probeRead, readReady } from './probe.js';
@@ -13,6 +14,8 @@ import { decodeUtf8Range } from './util.js';
 const DEFAULT_CAPACITY = 64 * 1024;
 const NL = 10;
 const CR = 13;
+/** Buffered bytes from which `Lines` decodes the buffer once rather than line by line. */
+const ASCII_RUN = 4096;
 /** @internal `Lines` reads through this, without the copy `readLine` makes. */
 const nextLine = Symbol('nextLine');
 
@@ -47,6 +50,18 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
   #buf: Buffer;
   #pos = 0;
   #end = 0;
+  /** Bumped whenever the bytes in `#buf[#pos..#end)` may have moved or grown. */
+  #gen = 0;
+  /**
+   * `#buf[#textBase..)` decoded once, when those bytes were all ASCII, for
+   * `#textGen === #gen`: lines are then slices of one string per read (as
+   * `readline` does) instead of a decode per line. Like `readline`'s lines,
+   * such a line may keep the decoded chunk (up to the buffer's size) alive
+   * while it is held.
+   */
+  #text = '';
+  #textBase = 0;
+  #textGen = -1;
   /**
    * A view of `#buf[0..#end)`, so that a search stops at `#end`; rebuilt when
    * `#end` moved (per read, not per line) and reset when `#buf` is replaced.
@@ -93,6 +108,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
     if (this.#pos === this.#end) {
       this.#pos = 0;
       this.#end = 0;
+      this.#gen++;
       const n = yield* this.#inner.read(this.#buf);
       this.#end = n;
     }
@@ -193,8 +209,10 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
         scanned -= this.#pos;
         this.#end = used;
         this.#pos = 0;
+        this.#gen++;
       }
       const n = yield* this.#inner.read(this.#buf.subarray(this.#end));
+      this.#gen++;
       if (n === 0) return this.#end;
       this.#end += n;
     }
@@ -223,10 +241,28 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
    * the buffer; undefined at end of stream.
    */
   *[nextLine](): Generator<Suspend, string | undefined, unknown> {
+    if (this.#textGen === this.#gen) {
+      const text = this.#text;
+      const from = this.#pos - this.#textBase;
+      const j = text.indexOf('\n', from);
+      if (j !== -1) {
+        this.#pos = this.#textBase + j + 1;
+        return text.slice(from, j > from && text.charCodeAt(j - 1) === CR ? j - 1 : j);
+      }
+    }
     const i = this.#find(NL, this.#pos);
     const stop = i !== -1 ? i + 1 : yield* this.#fillUntil(NL);
     const start = this.#pos;
     if (stop === start) return undefined;
+    if (this.#textGen !== this.#gen && this.#end - start >= ASCII_RUN) {
+      const rest = this.#buf.subarray(start, this.#end);
+      if (isAscii(rest)) {
+        this.#text = rest.toString('latin1');
+        this.#textBase = start;
+        this.#textGen = this.#gen;
+        return yield* this[nextLine]();
+      }
+    }
     this.#pos = stop;
     let end = stop;
     if (this.#buf[end - 1] === NL) {
@@ -287,6 +323,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
     const n = yield* inner.seek(target);
     this.#pos = 0;
     this.#end = 0;
+    this.#gen++;
     return n;
   }
 

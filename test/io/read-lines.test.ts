@@ -95,6 +95,42 @@ describe('reading the lines of a file', () => {
 });
 
 describe('BufReader line reads', () => {
+  test('lines() of ASCII text mixed with readLine, readUntil and a non-ASCII part give the right lines', function* () {
+    const ascii = Array.from(
+      { length: 3000 },
+      (_, i) => `${i} a\rb${i % 3 === 0 ? '\r\n' : '\n'}`,
+    ).join('');
+    const p = tmp.path('ascii.txt');
+    writeFileSync(p, `${ascii}é first non-ASCII\n${ascii}end`);
+    const want = `${ascii}é first non-ASCII\n${ascii}end`
+      .split('\n')
+      .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    const f = yield* File.open(p);
+    try {
+      const r = new BufReader(f, 8192);
+      const lines = r.lines();
+      const got: string[] = [];
+      for (let k = 0; ; k++) {
+        if (k % 100 === 1) {
+          const raw = yield* r.readLine();
+          if (raw === '') break;
+          got.push(raw.replace(/\r?\n$/, ''));
+        } else if (k % 100 === 2) {
+          const raw = new TextDecoder().decode(yield* r.readUntil(10));
+          if (raw === '') break;
+          got.push(raw.replace(/\r?\n$/, ''));
+        } else {
+          const l = yield* lines.nextLine();
+          if (l === undefined) break;
+          got.push(l);
+        }
+      }
+      assert.deepEqual(got, want);
+    } finally {
+      f.close();
+    }
+  });
+
   test('readUntil returns bytes the caller owns: later reads into the buffer do not change them', function* () {
     const [a, b] = duplex(64);
     yield* a.writeAll(enc('ab;cd;ef;'));
