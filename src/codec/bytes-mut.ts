@@ -2,6 +2,7 @@
  * `BytesMut`: the growable byte buffer decoders read from and encoders write
  * to (tokio-util's `BytesMut`, reduced to what codecs need).
  */
+import { utf8Slice } from '../io/util.js';
 
 /**
  * A growable byte buffer with a consumed front and a spare tail. Appending is
@@ -130,7 +131,7 @@ export class BytesMut {
    * @internal
    */
   takeUtf8(n: number, trim: number): string | undefined {
-    const s = this.#buf.toString('utf8', this.#start, this.#start + n - trim);
+    const s = utf8Slice.call(this.#buf, this.#start, this.#start + n - trim);
     if (s.includes('\uFFFD') && !validUtf8(this.#buf.subarray(this.#start, this.#start + n - trim)))
       return undefined;
     this.advance(n);

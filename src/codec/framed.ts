@@ -1,11 +1,16 @@
 /** `FramedRead`, `FramedWrite`, `Framed`: streams of frames over byte streams. */
 import type { Future, Suspend } from '../future/future.js';
+import { probeFlush } from '../io/probe.js';
 import type { AsyncRead, AsyncWrite } from '../io/traits.js';
 import { BytesMut } from './bytes-mut.js';
 import { CodecError } from './error.js';
 import type { Decoder, Encoder } from './traits.js';
 
-const READ_CHUNK = 8 * 1024;
+/**
+ * Spare room offered to a reader without `readChunk` (tokio-util: 8 KiB).
+ * 64 KiB, as Node's read streams: each `File` read is a thread-pool round trip.
+ */
+const READ_CHUNK = 64 * 1024;
 /** tokio-util's backpressure boundary: `feed` writes out once this much is buffered. */
 const DEFAULT_HWM = 8 * 1024;
 
@@ -123,10 +128,20 @@ class WriteState<T> {
     yield* this.w.flush();
   }
 
+  /**
+   * feed + flush, as tokio-util's `SinkExt::send`, with Tokio's socket flush:
+   * a writer whose accepted bytes go out by themselves (a socket or pipe,
+   * which say so through `flushPending`) is not flushed, so a `send` that
+   * the writer takes without backpressure costs no event-loop turn (a
+   * socket's `flush()` here waits for Node to hand the bytes to the OS;
+   * Tokio's is a no-op). A writer that holds bytes back (a `BufWriter`) or
+   * cannot tell is flushed. Backpressure stays: the write parks while the
+   * socket's buffer is above its high-water mark.
+   */
   *send(item: T): Generator<Suspend, void, unknown> {
     this.encoder.encode(item, this.buf);
     yield* this.writeOut();
-    yield* this.w.flush();
+    if (probeFlush(this.w) !== false) yield* this.w.flush();
   }
 
   *close(): Generator<Suspend, void, unknown> {
@@ -302,7 +317,8 @@ export class FramedRead<T, R extends AsyncRead = AsyncRead, D extends Decoder<T>
 
 /**
  * Writes frames to a byte stream with an {@link Encoder}. `feed` buffers
- * (writing out once 8 KiB are buffered), `send` is `feed` + `flush`.
+ * (writing out once 8 KiB are buffered), `send` is `feed` + `flush` (no flush
+ * of a socket or pipe, which sends what it accepts by itself).
  *
  * @example
  * ```ts
@@ -345,7 +361,13 @@ export class FramedWrite<T, W extends AsyncWrite = AsyncWrite, E extends Encoder
   }
 
   /**
-   * Encodes `item`, writes everything buffered and flushes the writer.
+   * Encodes `item`, writes everything buffered and flushes the writer —
+   * except a socket or pipe, whose written bytes go out by themselves: it is
+   * not flushed, so a `send` costs no event-loop turn while the socket takes
+   * the bytes (as with Tokio, whose socket flush is a no-op). Call
+   * {@link flush} to wait until Node has handed the bytes to the OS. A
+   * reader that falls behind still slows the sender: the write waits while
+   * the socket's buffer is above its high-water mark.
    *
    * ## Cancel safety
    * Not cancel safe.
@@ -615,7 +637,8 @@ export class Framed<
   }
 
   /**
-   * Encodes `item`, writes out and flushes.
+   * Encodes `item`, writes out and flushes the stream unless it sends what
+   * it accepts by itself (a socket, a pipe: see {@link FramedWrite.send}).
    *
    * ## Cancel safety
    * Not cancel safe.

@@ -1,15 +1,26 @@
 /** `BufReader`: an internal buffer over a reader, with line and delimiter reads. */
+import { isAscii } from 'node:buffer';
 import type { Future, Suspend } from '../future/future.js';
 import { ReadBase } from './bases.js';
 import { probeRead, readReady } from './probe.js';
 import type { AsyncBufRead, AsyncRead, AsyncSeek, SeekFrom } from './traits.js';
-import { decodeUtf8 } from './util.js';
-
-const DEFAULT_CAPACITY = 8 * 1024;
-const NL = 10;
+import { decodeUtf8Range } from './util.js';
 
 /**
- * Wraps a reader with a buffer (8 KiB by default), so that many small reads
+ * 64 KiB (Tokio: 8 KiB): each read of a `File` is a round trip to Node's
+ * thread pool, so reading a file in 8 KiB pieces cost more than splitting it
+ * into lines; Node's read streams read 64 KiB at a time too.
+ */
+const DEFAULT_CAPACITY = 64 * 1024;
+const NL = 10;
+const CR = 13;
+/** Buffered bytes from which `Lines` decodes the buffer once rather than line by line. */
+const ASCII_RUN = 4096;
+/** @internal `Lines` reads through this, without the copy `readLine` makes. */
+const nextLine = Symbol('nextLine');
+
+/**
+ * Wraps a reader with a buffer (64 KiB by default; Tokio's is 8 KiB), so that many small reads
  * cost one read of the inner stream, and adds `readLine`, `readUntil` and
  * `lines`.
  *
@@ -36,9 +47,26 @@ const NL = 10;
  */
 export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase implements AsyncBufRead {
   readonly #inner: R;
-  #buf: Uint8Array;
+  #buf: Buffer;
   #pos = 0;
   #end = 0;
+  /** Bumped whenever the bytes in `#buf[#pos..#end)` may have moved or grown. */
+  #gen = 0;
+  /**
+   * `#buf[#textBase..)` decoded once, when those bytes were all ASCII, for
+   * `#textGen === #gen`: lines are then slices of one string per read (as
+   * `readline` does) instead of a decode per line. Like `readline`'s lines,
+   * such a line may keep the decoded chunk (up to the buffer's size) alive
+   * while it is held.
+   */
+  #text = '';
+  #textBase = 0;
+  #textGen = -1;
+  /**
+   * A view of `#buf[0..#end)`, so that a search stops at `#end`; rebuilt when
+   * `#end` moved (per read, not per line) and reset when `#buf` is replaced.
+   */
+  #filled: Buffer;
   readonly #capacity: number;
 
   constructor(inner: R, capacity = DEFAULT_CAPACITY) {
@@ -51,7 +79,8 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
       );
     this.#inner = inner;
     this.#capacity = capacity;
-    this.#buf = new Uint8Array(capacity);
+    this.#buf = Buffer.allocUnsafe(capacity);
+    this.#filled = this.#buf.subarray(0, 0);
   }
 
   /** The wrapped reader. Reading it directly skips the buffered bytes. */
@@ -61,7 +90,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
 
   /** The bytes buffered and not yet consumed. */
   buffer(): Uint8Array {
-    return this.#buf.subarray(this.#pos, this.#end);
+    return this.#view();
   }
 
   /**
@@ -79,10 +108,11 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
     if (this.#pos === this.#end) {
       this.#pos = 0;
       this.#end = 0;
+      this.#gen++;
       const n = yield* this.#inner.read(this.#buf);
       this.#end = n;
     }
-    return this.#buf.subarray(this.#pos, this.#end);
+    return this.#view();
   }
 
   /** Marks `n` buffered bytes as read. */
@@ -130,14 +160,40 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
   }
 
   *#readUntil(byte: number): Generator<Suspend, Uint8Array, unknown> {
+    const stop = yield* this.#fillUntil(byte);
+    // A copy the caller owns (Buffer#slice would be a view).
+    const out = new Uint8Array(stop - this.#pos);
+    out.set(this.#buf.subarray(this.#pos, stop));
+    this.#pos = stop;
+    return out;
+  }
+
+  /** `#buf[#pos..#end)` as a plain Uint8Array (callers see no Buffer). */
+  #view(): Uint8Array {
+    const b = this.#buf;
+    return new Uint8Array(b.buffer, b.byteOffset + this.#pos, this.#end - this.#pos);
+  }
+
+  /** The index of `byte` in `#buf[from..#end)`, or -1. */
+  #find(byte: number, from: number): number {
+    let filled = this.#filled;
+    if (filled.length !== this.#end) {
+      filled = this.#buf.subarray(0, this.#end);
+      this.#filled = filled;
+    }
+    return filled.indexOf(byte, from);
+  }
+
+  /**
+   * Reads until the buffer holds `byte` (or the stream ended) and returns
+   * where the record ends in `#buf` (after `byte`, or at `#end`); consumes
+   * nothing.
+   */
+  *#fillUntil(byte: number): Generator<Suspend, number, unknown> {
     let scanned = this.#pos;
     for (;;) {
-      const i = this.#buf.indexOf(byte, scanned);
-      if (i !== -1 && i < this.#end) {
-        const out = this.#buf.slice(this.#pos, i + 1);
-        this.#pos = i + 1;
-        return out;
-      }
+      const i = this.#find(byte, scanned);
+      if (i !== -1) return i + 1;
       scanned = this.#end;
       // Make room: compact, then grow.
       if (this.#end === this.#buf.length) {
@@ -145,20 +201,19 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
         if (this.#pos > 0 && used < this.#buf.length / 2) {
           this.#buf.copyWithin(0, this.#pos, this.#end);
         } else {
-          const bigger = new Uint8Array(this.#buf.length * 2);
+          const bigger = Buffer.allocUnsafe(this.#buf.length * 2);
           bigger.set(this.#buf.subarray(this.#pos, this.#end));
           this.#buf = bigger;
+          this.#filled = bigger.subarray(0, 0);
         }
         scanned -= this.#pos;
         this.#end = used;
         this.#pos = 0;
+        this.#gen++;
       }
       const n = yield* this.#inner.read(this.#buf.subarray(this.#end));
-      if (n === 0) {
-        const out = this.#buf.slice(this.#pos, this.#end);
-        this.#pos = this.#end;
-        return out;
-      }
+      this.#gen++;
+      if (n === 0) return this.#end;
       this.#end += n;
     }
   }
@@ -175,8 +230,46 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
   }
 
   *#readLine(): Generator<Suspend, string, unknown> {
-    const bytes = yield* this.#readUntil(NL);
-    return bytes.length === 0 ? '' : decodeUtf8(bytes);
+    const stop = yield* this.#fillUntil(NL);
+    const start = this.#pos;
+    this.#pos = stop;
+    return decodeUtf8Range(this.#buf, start, stop);
+  }
+
+  /**
+   * @internal The next line without its `\n` / `\r\n`, decoded straight from
+   * the buffer; undefined at end of stream.
+   */
+  *[nextLine](): Generator<Suspend, string | undefined, unknown> {
+    if (this.#textGen === this.#gen) {
+      const text = this.#text;
+      const from = this.#pos - this.#textBase;
+      const j = text.indexOf('\n', from);
+      if (j !== -1) {
+        this.#pos = this.#textBase + j + 1;
+        return text.slice(from, j > from && text.charCodeAt(j - 1) === CR ? j - 1 : j);
+      }
+    }
+    const i = this.#find(NL, this.#pos);
+    const stop = i !== -1 ? i + 1 : yield* this.#fillUntil(NL);
+    const start = this.#pos;
+    if (stop === start) return undefined;
+    if (this.#textGen !== this.#gen && this.#end - start >= ASCII_RUN) {
+      const rest = this.#buf.subarray(start, this.#end);
+      if (isAscii(rest)) {
+        this.#text = rest.toString('latin1');
+        this.#textBase = start;
+        this.#textGen = this.#gen;
+        return yield* this[nextLine]();
+      }
+    }
+    this.#pos = stop;
+    let end = stop;
+    if (this.#buf[end - 1] === NL) {
+      end--;
+      if (end > start && this.#buf[end - 1] === CR) end--;
+    }
+    return decodeUtf8Range(this.#buf, start, end);
   }
 
   /**
@@ -230,6 +323,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
     const n = yield* inner.seek(target);
     this.#pos = 0;
     this.#end = 0;
+    this.#gen++;
     return n;
   }
 
@@ -276,17 +370,6 @@ export class Lines {
    * Cancel safe: a cancelled call consumed nothing.
    */
   nextLine(): Future<string | undefined> {
-    return this.#next();
-  }
-
-  *#next(): Generator<Suspend, string | undefined, unknown> {
-    const line = yield* this.#reader.readLine();
-    if (line === '') return undefined;
-    let end = line.length;
-    if (line.charCodeAt(end - 1) === NL) {
-      end--;
-      if (end > 0 && line.charCodeAt(end - 1) === 13) end--;
-    }
-    return end === line.length ? line : line.slice(0, end);
+    return this.#reader[nextLine]();
   }
 }
