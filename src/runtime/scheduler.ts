@@ -22,6 +22,7 @@ import { type Future, iteratorOf, type Suspend, toIterator } from '../future/fut
 import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
 import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
 import { LinkedList } from './linked-list.js';
+import { userLocation } from './location.js';
 import { RingBuffer } from './ring-buffer.js';
 import { type LocalNode, Outcome, Phase, State, Task, type TaskObserver } from './task.js';
 
@@ -523,11 +524,7 @@ function* runDeferred(task: Task, sched: Scheduler): Generator<Suspend, void, un
 }
 
 function spawnLocation(): string | undefined {
-  const stack = new Error().stack;
-  if (stack === undefined) return undefined;
-  const lines = stack.split('\n').slice(1);
-  const user = lines.find((l) => !l.includes('/tokio-ts/') && !l.includes('/dist/src/'));
-  return (user ?? lines[lines.length - 1] ?? '').trim().replace(/^at /, '');
+  return userLocation(new Error().stack);
 }
 
 /** A small, fast seeded PRNG (mulberry32); good enough for schedule shuffling. */
