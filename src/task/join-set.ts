@@ -12,7 +12,7 @@ import {
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import { currentScheduler, type SpawnOptions, spawnName } from '../runtime/runtime.js';
 import { joinErrorOf } from '../runtime/scheduler.js';
-import { Outcome, type Task, type TaskObserver } from '../runtime/task.js';
+import { Outcome, type Task } from '../runtime/task.js';
 import type { JoinError, TaskId } from './error.js';
 import { AbortHandle } from './join-handle.js';
 
@@ -39,7 +39,8 @@ export type JoinResult<T> =
  * });
  * ```
  */
-export class JoinSet<T> implements TaskObserver {
+export class JoinSet<T> {
+  // A TaskObserver, structurally: `implements` would name an internal type in the shipped .d.ts.
   readonly #running = new Set<Task>();
   readonly #done = new RingBuffer<Task>(8);
   #waiter: JoinNextLeaf<T> | null = null;

@@ -5,7 +5,7 @@
  */
 import type { Future } from '../future/future.js';
 
-/** Marks definition objects (what `spawn(def, ...args)` recognises). @internal */
+/** Marks definition objects (what `spawn(def, ...args)` recognises). */
 export const DEF_MARK: unique symbol = Symbol.for('tokio-ts.taskDef');
 
 /**

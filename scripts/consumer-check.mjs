@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Type-checks a user's project against the package as npm ships it: packs the
+// build (`npm pack`), installs the tarball into test/consumer (as a user
+// installs it; the package has no dependencies, so this needs no network), and
+// runs the consumer's strict tsconfig (skipLibCheck: false,
+// exactOptionalPropertyTypes, noUncheckedIndexedAccess) under TypeScript 5.9
+// and TypeScript 7. Run `npm run build` first.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const consumer = join(root, 'test', 'consumer');
+const require = createRequire(join(root, 'package.json'));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const packDir = mkdtempSync(join(tmpdir(), 'tokio-ts-pack-'));
+let failed = 0;
+try {
+  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', packDir], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const tarball = join(packDir, JSON.parse(out)[0].filename);
+  rmSync(join(consumer, 'node_modules'), { recursive: true, force: true });
+  execFileSync(
+    npm,
+    ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--offline', tarball],
+    { cwd: consumer, stdio: 'inherit' },
+  );
+  const compilers = [
+    ['TypeScript 5.9', 'typescript/package.json'],
+    ['TypeScript 7', 'typescript-7/package.json'],
+  ];
+  for (const [label, pkgJson] of compilers) {
+    const pkgPath = require.resolve(pkgJson);
+    const { version } = require(pkgJson);
+    const tsc = join(pkgPath, '..', 'bin', 'tsc');
+    try {
+      execFileSync(process.execPath, [tsc, '-p', consumer], { stdio: 'inherit' });
+      console.log(`consumer type check: ok under ${label} (${version})`);
+    } catch {
+      console.error(`consumer type check: FAILED under ${label} (${version})`);
+      failed++;
+    }
+  }
+} finally {
+  rmSync(packDir, { recursive: true, force: true });
+}
+process.exit(failed === 0 ? 0 : 1);
