@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Type-checks a user's project against the package as npm ships it: packs the
-// build (`npm pack`), installs the tarball into test/consumer (as a user
-// installs it; the package has no dependencies, so this needs no network), and
-// runs the consumer's strict tsconfig (skipLibCheck: false,
-// exactOptionalPropertyTypes, noUncheckedIndexedAccess) under TypeScript 5.9
-// and TypeScript 7. Run `npm run build` first.
+// Type-checks a user's project against the package as npm ships it: installs
+// test/consumer's own devDependencies (TypeScript 5.9 and 7, @types/node, from
+// its lockfile), packs the build (`npm pack`), installs the tarball there as a
+// user installs it, and runs the consumer's strict tsconfig (skipLibCheck:
+// false, exactOptionalPropertyTypes, noUncheckedIndexedAccess; it includes
+// every shipped .d.ts) under both compilers. Run `npm run build` first.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const consumer = join(root, 'test', 'consumer');
-const require = createRequire(join(root, 'package.json'));
+const require = createRequire(join(consumer, 'package.json'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const packDir = mkdtempSync(join(tmpdir(), 'tokio-ts-pack-'));
@@ -26,7 +26,7 @@ try {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const tarball = join(packDir, JSON.parse(out)[0].filename);
-  rmSync(join(consumer, 'node_modules'), { recursive: true, force: true });
+  execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: consumer, stdio: 'inherit' });
   execFileSync(
     npm,
     ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--offline', tarball],
