@@ -218,7 +218,9 @@ export class Builder {
   /** Builds the runtime. */
   build(): Runtime {
     if (this.opts.flavor === 'multi' && multiThreadFactory === null) {
-      throw new Error('tokio-ts: the multi-thread runtime is not available yet');
+      throw new Error(
+        "tokio-ts: Builder.multiThread() needs the multi-thread runtime, which lives in tokio-ts/worker: add `import 'tokio-ts/worker';` to the program (main(fn, { flavor: 'multi' }) imports it by itself)",
+      );
     }
     if (this.opts.flavor === 'multi') return multiThreadFactory!(this.opts);
     return new Runtime(this.opts);
@@ -245,6 +247,11 @@ function threadHook(name: string, hook: ThreadHook): ThreadHook {
 }
 
 let multiThreadFactory: ((opts: BuilderOptions) => Runtime) | null = null;
+
+/** True once the worker module has installed the multi-thread runtime. @internal */
+export function hasMultiThreadFactory(): boolean {
+  return multiThreadFactory !== null;
+}
 
 /** Installed by the worker module. @internal */
 export function setMultiThreadFactory(f: (opts: BuilderOptions) => Runtime): void {

@@ -3,7 +3,7 @@
  */
 import type { FutureLike } from '../future/future.js';
 import { taskPromise } from '../task/join-handle.js';
-import { Builder, type BuilderOptions } from './builder.js';
+import { Builder, type BuilderOptions, hasMultiThreadFactory } from './builder.js';
 import type { Runtime } from './runtime.js';
 import { Outcome, State } from './task.js';
 
@@ -33,6 +33,9 @@ export interface MainOptions extends BuilderOptions {
  * ```
  */
 export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<never> {
+  // `flavor: 'multi'` without `import 'tokio-ts/worker'`: import it here.
+  if (opts.flavor === 'multi' && !hasMultiThreadFactory())
+    return import('../worker/index.js').then(() => main(fn, opts));
   const rt: Runtime = new Builder(opts).build();
   const task = rt.sched.spawn(fn, 'main');
   let signalCode = 0;

@@ -2,7 +2,7 @@
  * `spawn` and the small task utilities: `yieldNow`, `consumeBudget`,
  * `unconstrained`, `currentTaskId`.
  */
-import type { Future, FutureLike, Suspend } from '../future/future.js';
+import type { Future, FutureLike, Output, Suspend } from '../future/future.js';
 import {
   BUDGET,
   coopProceed,
@@ -25,6 +25,25 @@ import type { TaskId } from './error.js';
 import { JoinHandle } from './join-handle.js';
 
 /**
+ * What `spawn` accepts for a Future argument of type `F`: `F` itself when it is a
+ * {@link FutureLike}; otherwise a message type naming the mistake, which is the
+ * first line of the type error ("…is not assignable to parameter of type
+ * 'tokio-ts: …'").
+ */
+export type SpawnArg<F> =
+  F extends PromiseLike<unknown>
+    ? 'tokio-ts: spawn() takes a Future, not a Promise: wrap it with call(), e.g. spawn(call(() => fetch(url)))'
+    : F extends FutureLike<unknown>
+      ? F
+      : F extends (() => Iterator<unknown>) | Iterator<unknown>
+        ? 'tokio-ts: this generator yields something that is not a Future step: use yield* (not yield) to wait for a Future'
+        : FutureLike<unknown>;
+
+/** Spawns a task definition (`tokio-ts/worker`'s `defineTask`) on a worker thread. */
+export function spawn<A extends unknown[], R>(def: TaskDef<A, R>, ...args: A): JoinHandle<R>;
+// (The Future overload comes last: when no overload matches, TypeScript 7
+// reports only the last one's error, and that is the one with the message.)
+/**
  * Spawns a new task: it starts on the next turn of the scheduler (never inside
  * `spawn`) and runs detached, as in Tokio: it outlives the task that spawned it,
  * and dropping the handle does not stop it. Use `handle.abort()`, a `JoinSet`
@@ -43,9 +62,10 @@ import { JoinHandle } from './join-handle.js';
  * ## Errors
  * Throws `TypeError` if `fut` is not a Future (a Promise must be wrapped in `call`).
  */
-export function spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T>;
-/** Spawns a task definition (`tokio-ts/worker`'s `defineTask`) on a worker thread. */
-export function spawn<A extends unknown[], R>(def: TaskDef<A, R>, ...args: A): JoinHandle<R>;
+export function spawn<T = unknown, F = FutureLike<T>>(
+  fut: SpawnArg<F>,
+  opts?: SpawnOptions,
+): JoinHandle<Output<F>>;
 export function spawn(fut: unknown, ...rest: unknown[]): JoinHandle<unknown> {
   if (defSpawner !== null && typeof fut === 'object' && fut !== null && DEF_KEY in fut)
     return defSpawner(fut, rest);

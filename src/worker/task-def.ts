@@ -109,7 +109,11 @@ function define(kind: 'task' | 'blocking', moduleUrl: string, fn: unknown): unkn
   if (typeof fn !== 'function') throw new TypeError('tokio-ts: a task definition needs a function');
   const name = fn.name;
   if (name === '' || name === 'anonymous')
-    throw new TypeError('tokio-ts: a task definition needs a named function (function* name() {})');
+    throw new TypeError(
+      kind === 'task'
+        ? 'tokio-ts: defineTask needs a named generator function, defineTask(import.meta.url, function* name(…) {…}): workers find it by its name'
+        : 'tokio-ts: defineBlocking needs a named function, defineBlocking(import.meta.url, function name(…) {…}), not an arrow function: workers find it by its name',
+    );
   const key = `${moduleUrl}#${name}`;
   if (registry.has(key)) throw new TypeError(`tokio-ts: task definition ${key} is defined twice`);
   const def = Object.freeze({ [DEF_MARK]: kind, moduleUrl, name, fn });
