@@ -4,6 +4,7 @@
 import type { FutureLike } from '../future/future.js';
 import { taskPromise } from '../task/join-handle.js';
 import { Builder, type BuilderOptions, hasMultiThreadFactory } from './builder.js';
+import { dumpText } from './dump-text.js';
 import type { Runtime } from './runtime.js';
 import { Outcome, State } from './task.js';
 
@@ -49,15 +50,8 @@ export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<neve
   };
   const onBeforeExit = () => {
     if (task.state === State.Done) return;
-    const dump = rt
-      .dump()
-      .map(
-        (t) =>
-          `  task ${t.id}${t.name ? ` '${t.name}'` : ''}: ${t.state}${t.waitingOn ? `, waiting on ${t.waitingOn}` : ''}`,
-      )
-      .join('\n');
     process.stderr.write(
-      `tokio-ts: the main task can never finish: nothing is left that could wake it (deadlock)\n${dump}\n`,
+      `tokio-ts: the main task can never finish: nothing is left that could wake it (deadlock)\n${dumpText(rt.dump())}\n`,
     );
     process.exit(1);
   };

@@ -3,6 +3,8 @@
  */
 import nodeTest from 'node:test';
 import type { Future, FutureLike } from '../future/future.js';
+import { dumpText } from '../runtime/dump-text.js';
+import { userLocation } from '../runtime/location.js';
 import { Runtime } from '../runtime/runtime.js';
 
 /** Options of {@link test}. */
@@ -59,8 +61,9 @@ export function test(
   if (opts.timeout !== undefined) nodeOpts.timeout = opts.timeout;
   if (opts.skip !== undefined) nodeOpts.skip = opts.skip;
   if (opts.only !== undefined) nodeOpts.only = opts.only;
+  const at = userLocation(new Error().stack);
   nodeTest(name, nodeOpts, async () => {
-    await runTest(fn, opts);
+    await runIn(fn, opts, at);
   });
 }
 
@@ -77,26 +80,89 @@ export function test(
  * console.log(v); // 1
  * ```
  */
-export async function runTest<T>(fn: FutureLike<T>, opts: TestOptions = {}): Promise<T> {
+export function runTest<T>(fn: FutureLike<T>, opts: TestOptions = {}): Promise<T> {
+  return runIn(fn, opts, userLocation(new Error().stack));
+}
+
+/** {@link runTest}, with the user's test location `at` for the kit's own failures. */
+async function runIn<T>(fn: FutureLike<T>, opts: TestOptions, at: string | undefined): Promise<T> {
   const b = Runtime.builder().startPaused(opts.startPaused ?? false);
   if (opts.seed !== undefined) b.scheduleSeed(opts.seed);
   const rt = b.build();
+  let failDeadlocked: (e: Error) => void = () => {};
+  const deadlocked = new Promise<never>((_, reject) => {
+    failDeadlocked = reject;
+  });
+  const watch = watchDeadlock(() =>
+    failDeadlocked(
+      kitError(
+        `tokio-ts: the test body can never finish: nothing is left that could wake it (deadlock)\n${dumpText(rt.dump())}`,
+        at,
+      ),
+    ),
+  );
   try {
-    const value = await rt.blockOn(fn);
+    const value = await Promise.race([rt.blockOn(fn), deadlocked]);
+    watch.end();
     const left = rt.dump();
     if (left.length > 0 && opts.allowLeaks !== true) {
-      const lines = left
-        .map(
-          (t) =>
-            `  task ${t.id}${t.name ? ` '${t.name}'` : ''}: ${t.state}${t.waitingOn ? `, waiting on ${t.waitingOn}` : ''}`,
-        )
-        .join('\n');
-      throw new Error(
-        `the test left ${left.length} task(s) running (use JoinSet/scope, abort them, or allowLeaks):\n${lines}`,
+      throw kitError(
+        `the test left ${left.length} task(s) running (use JoinSet/scope, abort them, or allowLeaks):\n${dumpText(left)}`,
+        at,
       );
     }
     return value;
   } finally {
+    watch.end();
     await rt.shutdown(1000);
   }
+}
+
+/** An Error of the kit whose stack starts at the user's test (`at`), not in the kit. */
+function kitError(message: string, at: string | undefined): Error {
+  const e = new Error(message);
+  if (at !== undefined) e.stack = `Error: ${message}\n    at ${at}`;
+  return e;
+}
+
+interface Deadlock {
+  end(): void;
+}
+
+/**
+ * Deadlock detection for test bodies. When Node's event loop runs out of work
+ * ('beforeExit') while a body is still pending, nothing can ever wake it. The
+ * test runner's own 'beforeExit' listener would cancel the test with "Promise
+ * resolution is still pending"; so while bodies run, the other listeners are
+ * set aside, and the kit's listener fails every pending body with the runtime's
+ * explanation, then puts them back.
+ */
+const pendingBodies = new Set<() => void>();
+let setAside: ((...args: unknown[]) => void)[] = [];
+
+function onBeforeExit(): void {
+  const bodies = [...pendingBodies];
+  pendingBodies.clear();
+  restoreListeners();
+  for (const fail of bodies) fail();
+}
+
+function restoreListeners(): void {
+  process.off('beforeExit', onBeforeExit);
+  for (const l of setAside) process.on('beforeExit', l);
+  setAside = [];
+}
+
+function watchDeadlock(fail: () => void): Deadlock {
+  if (pendingBodies.size === 0) {
+    setAside = process.listeners('beforeExit') as ((...args: unknown[]) => void)[];
+    for (const l of setAside) process.off('beforeExit', l);
+    process.on('beforeExit', onBeforeExit);
+  }
+  pendingBodies.add(fail);
+  return {
+    end() {
+      if (pendingBodies.delete(fail) && pendingBodies.size === 0) restoreListeners();
+    },
+  };
 }
