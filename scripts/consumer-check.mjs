@@ -4,7 +4,8 @@
 // its lockfile), packs the build (`npm pack`), installs the tarball there as a
 // user installs it, and runs the consumer's strict tsconfig (skipLibCheck:
 // false, exactOptionalPropertyTypes, noUncheckedIndexedAccess; it includes
-// every shipped .d.ts) under both compilers. Run `npm run build` first.
+// every shipped .d.ts) under both compilers; then runs the consumer's vitest
+// tests (the README's vitest recipe). Run `npm run build` first.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,6 +48,16 @@ try {
       console.error(`consumer type check: FAILED under ${label} (${version})`);
       failed++;
     }
+  }
+  try {
+    execFileSync(process.execPath, [require.resolve('vitest/vitest.mjs'), 'run'], {
+      cwd: consumer,
+      stdio: 'inherit',
+    });
+    console.log('consumer vitest tests: ok');
+  } catch {
+    console.error('consumer vitest tests: FAILED');
+    failed++;
   }
 } finally {
   rmSync(packDir, { recursive: true, force: true });

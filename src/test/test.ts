@@ -11,7 +11,10 @@ import { Runtime } from '../runtime/runtime.js';
 export interface TestOptions {
   /** Start the runtime's clock paused: sleeps auto-advance, so time-based tests are instant and exact. */
   startPaused?: boolean;
-  /** Fail the test after this many real milliseconds (node:test's timeout). */
+  /**
+   * Fail the test after this many real milliseconds, with a dump of its tasks
+   * (also under other frameworks: `runTest` enforces it itself).
+   */
   timeout?: number;
   /** Do not fail when tasks spawned by the body are still alive at its end. */
   allowLeaks?: boolean;
@@ -30,7 +33,8 @@ export interface TestOptions {
  * Declares a `node:test` test whose body runs as a task on a fresh runtime.
  * The test fails if the body throws, or if tasks it spawned are still alive
  * when it returns (they are cancelled, and listed in the failure), unless
- * `allowLeaks` is set.
+ * `allowLeaks` is set. A body that deadlocks (Node's event loop runs out of
+ * work while it waits) fails with the runtime's explanation and task dump.
  *
  * @example
  * ```ts
@@ -57,8 +61,7 @@ export function test(
 ): void {
   const opts: TestOptions = b === undefined ? {} : (a as TestOptions);
   const fn = (b === undefined ? a : b) as FutureLike<unknown>;
-  const nodeOpts: { timeout?: number; skip?: boolean | string; only?: boolean } = {};
-  if (opts.timeout !== undefined) nodeOpts.timeout = opts.timeout;
+  const nodeOpts: { skip?: boolean | string; only?: boolean } = {};
   if (opts.skip !== undefined) nodeOpts.skip = opts.skip;
   if (opts.only !== undefined) nodeOpts.only = opts.only;
   const at = userLocation(new Error().stack);
@@ -69,7 +72,10 @@ export function test(
 
 /**
  * Runs `fn` on a fresh runtime as {@link test} does, for use inside other test
- * frameworks or `node:test` subtests. Resolves with the body's value.
+ * frameworks (vitest, jest) or `node:test` subtests. Resolves with the body's
+ * value. Under vitest, use `startPaused` rather than `vi.useFakeTimers()`
+ * (which freezes the runtime), and `timeout`: vitest keeps the event loop
+ * alive, so a deadlock is only seen as a timeout, which fails with a task dump.
  *
  * @example
  * ```ts
@@ -89,21 +95,25 @@ async function runIn<T>(fn: FutureLike<T>, opts: TestOptions, at: string | undef
   const b = Runtime.builder().startPaused(opts.startPaused ?? false);
   if (opts.seed !== undefined) b.scheduleSeed(opts.seed);
   const rt = b.build();
-  let failDeadlocked: (e: Error) => void = () => {};
-  const deadlocked = new Promise<never>((_, reject) => {
-    failDeadlocked = reject;
+  let failBody: (e: Error) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    failBody = reject;
   });
+  const fail = (why: string) => failBody(kitError(`tokio-ts: ${why}\n${dumpText(rt.dump())}`, at));
   const watch = watchDeadlock(() =>
-    failDeadlocked(
-      kitError(
-        `tokio-ts: the test body can never finish: nothing is left that could wake it (deadlock)\n${dumpText(rt.dump())}`,
-        at,
-      ),
-    ),
+    fail('the test body can never finish: nothing is left that could wake it (deadlock)'),
   );
+  const timer =
+    opts.timeout === undefined
+      ? undefined
+      : setTimeout(
+          () => fail(`the test body did not finish within ${opts.timeout} ms`),
+          opts.timeout,
+        );
   try {
-    const value = await Promise.race([rt.blockOn(fn), deadlocked]);
+    const value = await Promise.race([rt.blockOn(fn), failed]);
     watch.end();
+    clearTimeout(timer);
     const left = rt.dump();
     if (left.length > 0 && opts.allowLeaks !== true) {
       throw kitError(
@@ -114,6 +124,7 @@ async function runIn<T>(fn: FutureLike<T>, opts: TestOptions, at: string | undef
     return value;
   } finally {
     watch.end();
+    clearTimeout(timer);
     await rt.shutdown(1000);
   }
 }
