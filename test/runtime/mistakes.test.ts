@@ -6,11 +6,50 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Future } from 'tokio-ts/future';
 import { Runtime } from 'tokio-ts/runtime';
+import { sleep } from 'tokio-ts/time';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}.js`, import.meta.url));
 
+const outsideTheRuntime = {
+  name: 'TypeError',
+  message:
+    'tokio-ts: a Future can only be driven by the runtime: yield* it inside a task (spawn, blockOn, main), not by calling next() yourself, for…of, [...fut] or iterator helpers (fut.map(…), fut.toArray())',
+};
+
+function* napThenAnswer(): Future<number> {
+  yield* sleep(10);
+  return 42;
+}
+
 describe("a newcomer's mistakes", () => {
+  it('spreading or iterating a future outside the runtime is a clear TypeError', () => {
+    assert.throws(() => [...sleep(10)], outsideTheRuntime);
+    assert.throws(() => [...napThenAnswer()], outsideTheRuntime);
+    assert.throws(() => {
+      for (const _ of napThenAnswer());
+    }, outsideTheRuntime);
+  });
+
+  it('iterator helpers (Node 22+) on a future are a clear TypeError', () => {
+    type Helpers = {
+      map?: (f: (x: unknown) => unknown) => { toArray(): unknown[] };
+      toArray?: () => unknown[];
+    };
+    const fut = () => napThenAnswer() as unknown as Helpers;
+    const helpers = fut();
+    if (typeof helpers.toArray === 'function') {
+      // Node 22+: generator objects inherit Iterator.prototype's helpers
+      assert.throws(() => fut().toArray!(), outsideTheRuntime);
+      assert.throws(() => fut().map!((x) => x).toArray(), outsideTheRuntime);
+    } else {
+      // Node 20: there are no helpers to misuse
+      assert.equal(process.versions.node.split('.')[0], '20');
+      assert.equal(helpers.map, undefined);
+    }
+  });
+
   it('Builder.multiThread() without tokio-ts/worker says what to import', () => {
     assert.throws(() => Runtime.builder().multiThread().build(), {
       message:
