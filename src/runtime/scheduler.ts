@@ -21,6 +21,7 @@
 import { type Future, iteratorOf, type Suspend, toIterator } from '../future/future.js';
 import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
 import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
+import { debugFutures, reportUndriven } from './debug.js';
 import { LinkedList } from './linked-list.js';
 import { userLocation } from './location.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -332,9 +333,11 @@ export class Scheduler {
           res = it.next();
         }
       } catch (err) {
+        if (debugFutures) reportUndriven(task);
         if (this.#iteratorEnded(task, phase, Outcome.Err, err)) continue;
         return;
       }
+      if (debugFutures) reportUndriven(task);
       if (res.done === true) {
         if (this.#iteratorEnded(task, phase, Outcome.Ok, res.value)) continue;
         return;

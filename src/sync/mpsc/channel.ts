@@ -16,6 +16,7 @@ import {
   SUSPENDED,
   type Waiting,
 } from '../../runtime/context.js';
+import { debugFutures, markDriven, trackCreated } from '../../runtime/debug.js';
 import { LinkedList, type ListNode } from '../../runtime/linked-list.js';
 import { RingBuffer } from '../../runtime/ring-buffer.js';
 import type { Task } from '../../runtime/task.js';
@@ -763,9 +764,11 @@ class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown> {
   constructor(chan: Chan<T>, value: T) {
     this.#chan = chan;
     this.#value = value;
+    if (debugFutures) trackCreated(this, 'tx.send(…)');
   }
 
   [Symbol.iterator](): Iterator<Suspend, void, unknown> {
+    if (debugFutures) markDriven(this);
     return this;
   }
 
