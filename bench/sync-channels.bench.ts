@@ -3,18 +3,20 @@
  * ping-pong over two channels, beside Effect's Queue (3.x and the current
  * 4.x, both idiomatic: `Effect.gen` with `yield*` per message) and
  * plain-promise anchors; broadcast fan-out beside Effect's PubSub.
- *   npm run bench -- sync-channels
- * `SYNC_BENCH_N` sets the mpsc message count (default 1,000,000, the issue's).
+ * Plain long loops, interleaved in one process (lib/interleave.ts).
+ *   npm run bench -- sync-channels [--node 26]
+ * `SYNC_BENCH_N` sets the mpsc message count (default 1,000,000, the issue's),
+ * `SYNC_BENCH_PP` the ping-pong round trips (100,000), `BENCH_ROUNDS` the rounds (7).
  */
 import { Effect, PubSub, Queue } from 'effect';
 import { Effect as Effect4, Fiber as Fiber4, PubSub as PubSub4, Queue as Queue4 } from 'effect4';
-import { bench, group } from 'mitata';
 import { type Future, Runtime, spawn, yieldNow } from 'tokio-ts';
 import { broadcast, mpsc, watch } from 'tokio-ts/sync';
-import { median, runAndReport } from './lib/report.js';
+import { interleaved } from './lib/interleave.js';
 
 const N = Number(process.env.SYNC_BENCH_N ?? 1_000_000);
-const PP = 10_000;
+/** Ping-pong round trips per run (Effect's anchors do a tenth: the figure is per round trip). */
+const PP = Number(process.env.SYNC_BENCH_PP ?? 100_000);
 const rt = new Runtime();
 
 /** The producer both mpsc benches share: N sends, then close. */
@@ -161,10 +163,10 @@ const effectPingPong = Effect.gen(function* () {
   const b = yield* Queue.bounded<number>(1);
   yield* Effect.fork(
     Effect.gen(function* () {
-      for (let i = 0; i < PP; i++) yield* Queue.offer(b, yield* Queue.take(a));
+      for (let i = 0; i < PP / 10; i++) yield* Queue.offer(b, yield* Queue.take(a));
     }),
   );
-  for (let i = 0; i < PP; i++) {
+  for (let i = 0; i < PP / 10; i++) {
     yield* Queue.offer(a, i);
     yield* Queue.take(b);
   }
@@ -175,10 +177,10 @@ const effect4PingPong = Effect4.gen(function* () {
   const b = yield* Queue4.bounded<number>(1);
   yield* Effect4.forkChild(
     Effect4.gen(function* () {
-      for (let i = 0; i < PP; i++) yield* Queue4.offer(b, yield* Queue4.take(a));
+      for (let i = 0; i < PP / 10; i++) yield* Queue4.offer(b, yield* Queue4.take(a));
     }),
   );
-  for (let i = 0; i < PP; i++) {
+  for (let i = 0; i < PP / 10; i++) {
     yield* Queue4.offer(a, i);
     yield* Queue4.take(b);
   }
@@ -262,144 +264,88 @@ const effect4FanOut = Effect4.scoped(
   }),
 );
 
-group(`mpsc bounded(1024), 1 producer 1 consumer (${N} msgs)`, () => {
-  bench('tokio-ts mpsc send/recv', () => rt.blockOn(mpscThroughput));
-  bench('tokio-ts mpsc send/recvMany', () => rt.blockOn(mpscMany));
-  bench('promise-resolver queue', () => promiseThroughput());
-  bench('Effect 3 Queue.bounded', () => Effect.runPromise(effectThroughput));
-  bench('Effect 4 Queue.bounded', () => Effect4.runPromise(effect4Throughput));
-});
-
-group(`ping-pong over two channels (${PP} round trips)`, () => {
-  bench('tokio-ts mpsc ping-pong', () => rt.blockOn(mpscPingPong));
-  bench('raw promise ping-pong', () => promisePingPong());
-  bench('Effect 3 Queue ping-pong', () => Effect.runPromise(effectPingPong));
-  bench('Effect 4 Queue ping-pong', () => Effect4.runPromise(effect4PingPong));
-});
-
-group(`fan-out to ${FAN} receivers (${FAN_MSGS} msgs)`, () => {
-  bench('tokio-ts broadcast', () => rt.blockOn(broadcastFanOut));
-  bench('tokio-ts watch (sender yields per version)', () => rt.blockOn(watchFanOut));
-  bench('Effect 3 PubSub', () => Effect.runPromise(effectFanOut));
-  bench('Effect 4 PubSub', () => Effect4.runPromise(effect4FanOut));
-});
-
-const med = await runAndReport(
-  {
-    'tokio-ts mpsc send/recv': N,
-    'tokio-ts mpsc send/recvMany': N,
-    'promise-resolver queue': N,
-    'Effect 3 Queue.bounded': N,
-    'Effect 4 Queue.bounded': N,
-    'tokio-ts mpsc ping-pong': PP,
-    'raw promise ping-pong': PP,
-    'Effect 3 Queue ping-pong': PP,
-    'Effect 4 Queue ping-pong': PP,
-    'tokio-ts broadcast': FAN * FAN_MSGS,
-    'tokio-ts watch (sender yields per version)': FAN * FAN_MSGS,
-    'Effect 3 PubSub': FAN * FAN_MSGS,
-    'Effect 4 PubSub': FAN * FAN_MSGS,
-  },
+const OURS = 'tokio-ts mpsc send/recv';
+const PROMISE_Q = 'promise-resolver queue';
+const E3Q = 'Effect 3 Queue.bounded';
+const E4Q = 'Effect 4 Queue.bounded';
+await interleaved(
+  `mpsc bounded(1024), 1 producer 1 consumer (${N} msgs per run), per message`,
   [
+    { name: OURS, ops: N, run: () => rt.blockOn(mpscThroughput) },
+    { name: 'tokio-ts mpsc send/recvMany', ops: N, run: () => rt.blockOn(mpscMany) },
+    { name: PROMISE_Q, ops: N, run: promiseThroughput },
+    { name: E4Q, ops: N, run: () => Effect4.runPromise(effect4Throughput) },
+    { name: E3Q, ops: N, run: () => Effect.runPromise(effectThroughput) },
+  ],
+  [
+    { label: 'mpsc vs Effect 4 Queue (goal >= 20x faster)', ours: OURS, anchor: E4Q },
+    { label: 'mpsc vs Effect 3 Queue (goal >= 20x faster)', ours: OURS, anchor: E3Q },
+    { label: 'mpsc vs promise queue (goal >= 3x faster)', ours: OURS, anchor: PROMISE_Q },
+  ],
+);
+
+const OURS_PP = 'tokio-ts mpsc ping-pong';
+const RAW_PP = 'raw promise ping-pong';
+await interleaved(
+  `ping-pong over two channels (${PP} round trips per run), per round trip`,
+  [
+    { name: OURS_PP, ops: PP, run: () => rt.blockOn(mpscPingPong) },
+    { name: RAW_PP, ops: PP, run: promisePingPong },
     {
-      label: 'mpsc vs Effect 3 Queue (goal >= 20x faster)',
-      ours: 'tokio-ts mpsc send/recv',
-      anchor: 'Effect 3 Queue.bounded',
+      name: 'Effect 4 Queue ping-pong',
+      ops: PP / 10,
+      run: () => Effect4.runPromise(effect4PingPong),
     },
     {
-      label: 'mpsc vs Effect 4 Queue (goal >= 20x faster)',
-      ours: 'tokio-ts mpsc send/recv',
-      anchor: 'Effect 4 Queue.bounded',
+      name: 'Effect 3 Queue ping-pong',
+      ops: PP / 10,
+      run: () => Effect.runPromise(effectPingPong),
     },
-    {
-      label: 'mpsc vs promise queue (goal >= 3x faster)',
-      ours: 'tokio-ts mpsc send/recv',
-      anchor: 'promise-resolver queue',
-    },
-    {
-      label: 'ping-pong vs raw promises (goal <= 1.5x)',
-      ours: 'tokio-ts mpsc ping-pong',
-      anchor: 'raw promise ping-pong',
-    },
-    {
-      label: 'ping-pong vs Effect 3 (goal >= 20x faster)',
-      ours: 'tokio-ts mpsc ping-pong',
-      anchor: 'Effect 3 Queue ping-pong',
-    },
+  ],
+  [
+    { label: 'ping-pong vs raw promises (goal <= 1.2x the time)', ours: OURS_PP, anchor: RAW_PP },
     {
       label: 'ping-pong vs Effect 4 (goal >= 20x faster)',
-      ours: 'tokio-ts mpsc ping-pong',
+      ours: OURS_PP,
       anchor: 'Effect 4 Queue ping-pong',
     },
     {
-      label: 'broadcast vs Effect PubSub (per delivery)',
-      ours: 'tokio-ts broadcast',
-      anchor: 'Effect 3 PubSub',
+      label: 'ping-pong vs Effect 3 (goal >= 20x faster)',
+      ours: OURS_PP,
+      anchor: 'Effect 3 Queue ping-pong',
     },
+  ],
+);
+
+const DELIVERIES = FAN * FAN_MSGS;
+await interleaved(
+  `fan-out to ${FAN} receivers (${FAN_MSGS} msgs per run), per delivery`,
+  [
+    { name: 'tokio-ts broadcast', ops: DELIVERIES, run: () => rt.blockOn(broadcastFanOut) },
     {
-      label: 'watch vs Effect PubSub (per delivery)',
-      ours: 'tokio-ts watch (sender yields per version)',
-      anchor: 'Effect 3 PubSub',
+      name: 'tokio-ts watch (sender yields per version)',
+      ops: DELIVERIES,
+      run: () => rt.blockOn(watchFanOut),
     },
+    { name: 'Effect 4 PubSub', ops: DELIVERIES, run: () => Effect4.runPromise(effect4FanOut) },
+    { name: 'Effect 3 PubSub', ops: DELIVERIES, run: () => Effect.runPromise(effectFanOut) },
+  ],
+  [
     {
-      label: 'broadcast vs Effect 4 PubSub (per delivery)',
+      label: 'broadcast vs Effect 4 PubSub',
       ours: 'tokio-ts broadcast',
       anchor: 'Effect 4 PubSub',
     },
     {
-      label: 'watch vs Effect 4 PubSub (per delivery)',
+      label: 'watch vs Effect 4 PubSub',
       ours: 'tokio-ts watch (sender yields per version)',
       anchor: 'Effect 4 PubSub',
     },
   ],
 );
-const t = med.get('tokio-ts mpsc send/recv');
-if (t !== undefined) console.log(`  mpsc send/recv: ${(1e9 / t / 1e6).toFixed(1)} M msg/s`);
-const m = med.get('tokio-ts mpsc send/recvMany');
-if (m !== undefined) console.log(`  mpsc send/recvMany: ${(1e9 / m / 1e6).toFixed(1)} M msg/s`);
 // every receiver saw every version: the per-delivery figure above is exact
 watchDeliveries = 0;
 await rt.blockOn(watchFanOut);
 console.log(
   `  watch fan-out: ${watchDeliveries} deliveries per run (${FAN} receivers x ${FAN_MSGS} versions)`,
 );
-
-/**
- * The mpsc ratios again, from interleaved rounds: each round runs ours and
- * every anchor once, back to back, and takes the ratio within the round. On
- * this noisy VM a neighbour's burst can land on all of one mitata group's
- * samples; it rarely lands on every round. Reported: the median per-round
- * ratio and the range. `SYNC_BENCH_ROUNDS` sets the count (default 7).
- */
-const ROUNDS = Number(process.env.SYNC_BENCH_ROUNDS ?? 7);
-const runs: Record<string, () => Promise<unknown>> = {
-  ours: () => rt.blockOn(mpscThroughput),
-  'Effect 3': () => Effect.runPromise(effectThroughput),
-  'Effect 4': () => Effect4.runPromise(effect4Throughput),
-  'promise queue': () => promiseThroughput(),
-};
-const perRound: Record<string, number[]> = {};
-for (let r = 0; r < ROUNDS; r++) {
-  const ns: Record<string, number> = {};
-  for (const [name, f] of Object.entries(runs)) {
-    const t0 = performance.now();
-    await f();
-    ns[name] = ((performance.now() - t0) * 1e6) / N;
-  }
-  for (const name of Object.keys(runs)) {
-    if (name === 'ours') continue;
-    (perRound[name] ??= []).push(ns[name]! / ns.ours!);
-  }
-  (perRound.ours ??= []).push(ns.ours!);
-}
-console.log(`\nmpsc, ${ROUNDS} interleaved rounds of ${N} messages:`);
-const ourNs = perRound.ours ?? [];
-console.log(
-  `  tokio-ts send/recv: median ${median(ourNs).toFixed(1)} ns/msg (${Math.min(...ourNs).toFixed(1)}–${Math.max(...ourNs).toFixed(1)})`,
-);
-for (const [name, xs] of Object.entries(perRound)) {
-  if (name === 'ours') continue;
-  console.log(
-    `  vs ${name.padEnd(14)} median ${median(xs).toFixed(1)}x faster (rounds ${xs.map((x) => x.toFixed(1)).join(', ')})`,
-  );
-}

@@ -45,24 +45,42 @@ for (const file of walk('src', []).sort()) {
     }
   }
 }
-// README.md: every ```ts fence; `<!-- compile-only -->` on the line before keeps it from running
-{
-  const lines = readFileSync('README.md', 'utf8').split('\n');
+// Markdown (README.md, AGENTS.md, everything under docs/): every ```ts fence is compiled and run.
+// `<!-- compile-only -->` on the line before keeps a block from running; `<!-- not-run -->`
+// marks a sketch that is neither compiled nor run (say why in the text around it).
+function walkMarkdown(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walkMarkdown(p, out);
+    else if (name.endsWith('.md')) out.push(p);
+  }
+  return out;
+}
+const markdown = ['README.md', 'AGENTS.md', ...walkMarkdown('docs', []).sort()];
+for (const file of markdown) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const prefix = file.replace(/\.md$/, '').replace(/[/\\.-]/g, '_');
   let n = 0;
   for (let i = 0; i < lines.length; i++) {
     if (!/^```ts\s*$/.test(lines[i])) continue;
-    const compileOnly = i > 0 && lines[i - 1].trim() === '<!-- compile-only -->';
+    const marker = i > 0 ? lines[i - 1].trim() : '';
     const body = [];
     let j = i + 1;
     while (j < lines.length && !/^```\s*$/.test(lines[j])) body.push(lines[j++]);
+    i = j;
+    if (marker === '<!-- not-run -->') continue;
     n++;
-    const name = `README_${n}`;
+    const name = `${prefix}_${n}`;
     writeFileSync(
       join(OUT, 'src', `${name}.ts`),
-      `// extracted from README.md:${i + 2}\n${body.join('\n')}\nexport {};\n`,
+      `// extracted from ${file}:${i - body.length + 1}\n${body.join('\n')}\nexport {};\n`,
     );
-    manifest.push({ name, file: 'README.md', line: i + 2, run: !compileOnly });
-    i = j;
+    manifest.push({
+      name,
+      file,
+      line: i - body.length + 1,
+      run: marker !== '<!-- compile-only -->',
+    });
   }
 }
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2));

@@ -62,18 +62,21 @@ export function* run(
         permit.release();
         break;
       }
-      const [socket] = a.value;
+      const [socket, peer] = a.value;
       const conn: Conn = { task: null, idle: false };
       live.add(conn);
-      conn.task = conns.spawn(function* () {
-        try {
-          yield* handle(socket, db, conn, shutdown, codecLimits);
-        } finally {
-          socket.close();
-          live.delete(conn);
-          permit.release();
-        }
-      });
+      conn.task = conns.spawn(
+        function* () {
+          try {
+            yield* handle(socket, db, conn, shutdown, codecLimits);
+          } finally {
+            socket.close();
+            live.delete(conn);
+            permit.release();
+          }
+        },
+        { name: `conn ${peer}` }, // as the console and task dumps show it
+      );
     }
   } finally {
     listener.close();

@@ -2,7 +2,7 @@
 
 export { BytesMut } from './bytes-mut.js';
 export { CodecError } from './error.js';
-export { Framed, FramedRead, FramedWrite } from './framed.js';
+export { Framed, type FramedOptions, FramedParts, FramedRead, FramedWrite } from './framed.js';
 export { LengthDelimitedCodec, LengthDelimitedCodecBuilder } from './length-delimited.js';
 export { LinesCodec } from './lines-codec.js';
 export { AnyDelimiterCodec, BytesCodec } from './simple-codecs.js';

@@ -27,6 +27,22 @@ function nonNegInt(v: number, what: string): number {
   return v;
 }
 
+function checkMaxFrameLength(n: number): void {
+  if (!(n >= 0))
+    throw new RangeError(`LengthDelimitedCodec: maxFrameLength must be >= 0, got ${n}`);
+}
+
+/**
+ * The frame limit capped to the largest length the field can carry plus the
+ * adjustment (tokio-util's `adjust_max_frame_len`). Fields of 7 and 8 bytes
+ * can carry any safe integer, so they cap nothing.
+ */
+function capMaxFrameLength(c: Config): number {
+  if (c.lengthFieldLength >= 7) return c.maxFrameLength;
+  const allowed = Math.max(0, 2 ** (8 * c.lengthFieldLength) - 1 + c.lengthAdjustment);
+  return Math.min(c.maxFrameLength, allowed);
+}
+
 /**
  * Configures a {@link LengthDelimitedCodec} (tokio-util's builder): where the
  * length field is, how long it is, its byte order, how the value relates to
@@ -45,7 +61,7 @@ function nonNegInt(v: number, what: string): number {
  *   .newCodec();
  * const buf = new BytesMut();
  * buf.extend(new Uint8Array([3, 0, 104, 105, 33]));
- * console.log(codec.decode(buf)); // Uint8Array(5) [ 5, 0, 104, 105, 33 ]
+ * console.log(codec.decode(buf)); // Uint8Array(5) [ 3, 0, 104, 105, 33 ]
  * ```
  */
 export class LengthDelimitedCodecBuilder {
@@ -84,10 +100,12 @@ export class LengthDelimitedCodecBuilder {
     return this;
   }
 
-  /** The largest frame accepted or sent (default 8 MiB). */
+  /**
+   * The largest frame accepted or sent (default 8 MiB); the codec caps it to
+   * what the length field can express.
+   */
   maxFrameLength(n: number): this {
-    if (!(n >= 0))
-      throw new RangeError(`LengthDelimitedCodec: maxFrameLength must be >= 0, got ${n}`);
+    checkMaxFrameLength(n);
     this.#c.maxFrameLength = n;
     return this;
   }
@@ -140,6 +158,7 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
 
   constructor(config?: Partial<Config>) {
     this.#c = { ...DEFAULTS, ...config };
+    this.#c.maxFrameLength = capMaxFrameLength(this.#c);
   }
 
   /** A builder for other header layouts. */
@@ -147,9 +166,32 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
     return new LengthDelimitedCodecBuilder();
   }
 
-  /** The largest frame accepted. */
+  /**
+   * The largest frame accepted from the wire or encoded: the configured limit,
+   * capped to what the length field can express (with a 1-byte field and no
+   * adjustment, 255), as tokio-util's `max_frame_length()`.
+   */
   get maxFrameLength(): number {
     return this.#c.maxFrameLength;
+  }
+
+  /**
+   * Changes the frame limit (capped as {@link maxFrameLength} says). It
+   * applies from the next frame header: a frame whose header was already
+   * decoded is still accepted.
+   *
+   * @example
+   * ```ts
+   * import { LengthDelimitedCodec } from 'tokio-ts/codec';
+   *
+   * const codec = LengthDelimitedCodec.builder().lengthFieldLength(1).newCodec();
+   * codec.setMaxFrameLength(1000);
+   * console.log(codec.maxFrameLength); // 255
+   * ```
+   */
+  setMaxFrameLength(n: number): void {
+    checkMaxFrameLength(n);
+    this.#c.maxFrameLength = capMaxFrameLength({ ...this.#c, maxFrameLength: n });
   }
 
   #readLength(src: BytesMut, at: number): number {

@@ -99,7 +99,11 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
     }
   }
 
-  /** At the end of the stream the last line may lack its `\n`. */
+  /**
+   * At the end of the stream the last line may lack its `\n` (a trailing
+   * `\r` is dropped from it). A buffer holding only `\r` gives no line and
+   * keeps the `\r`, as tokio-util's `LinesCodec` does.
+   */
   decodeEof(src: BytesMut): string | undefined {
     const line = this.decode(src);
     if (line !== undefined) return line;
@@ -109,6 +113,9 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
       return undefined;
     }
     this.#nextIndex = 0;
+    // A lone `\r` may be the first half of a `\r\n` still to come: keep it
+    // (tokio-util does), so that more bytes after a resumed read see it.
+    if (src.length === 1 && src.at(0) === CR) return undefined;
     const rest = src.split();
     let end = rest.length;
     if (end > 0 && rest[end - 1] === CR) end--;

@@ -66,7 +66,10 @@ class Pending<T> implements Iterator<Suspend, T, unknown>, Waiting {
 /**
  * Registers async cleanup for the current task: `fut` runs after the task's
  * generator has finished — returned, thrown or cancelled — last registered
- * first, and is driven to the end before the task's handle settles. Use it for
+ * first, and is driven to the end before the task's handle settles. Inside a
+ * `select`/`race`/`join`/`tryJoin` branch or a `timeout`'s future, it belongs
+ * to that branch or future instead: it runs when that ends (finishes, loses or
+ * times out), before the combinator or `timeout` returns. Use it for
  * cleanup that must wait (flush, say goodbye, await a child's shutdown); a
  * `finally` block cannot suspend during cancellation.
  *

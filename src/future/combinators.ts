@@ -2,7 +2,8 @@
  * `select`, `race`, `join`, `tryJoin`: run futures concurrently inside one task.
  *
  * How and why: each branch runs as a lightweight child task of the current
- * task (its own wait record, budget and cancellation), but it is never queued
+ * task (its own wait record and cancellation; it spends the task's coop
+ * budget, as in Tokio), but it is never queued
  * on its own: on the first poll the combinator polls every branch inline, and
  * a branch that is woken later wakes the parent, whose next poll polls it
  * (`pollWoken`), as Tokio's `select!` polls its branches when it is polled.
@@ -40,10 +41,22 @@ export type SelectResult<B> = {
   [K in keyof B & string]: { key: K; value: Output<B[K]> };
 }[keyof B & string];
 
+/** A {@link select} branch: a future, or `undefined`/`null`/`false` for a disabled one. */
+export type SelectBranch = FutureLike<unknown> | undefined | null | false;
+
 /** Options of {@link select}. */
 export interface SelectOptions {
   /** Poll branches in declaration order instead of a random start (Tokio's `biased;`). */
   biased?: boolean;
+}
+
+/** Options of {@link select} with an `else` branch. */
+export interface SelectElseOptions<E> extends SelectOptions {
+  /**
+   * Runs instead when every branch is disabled (Tokio's `else =>`); the select
+   * then returns `{ key: 'else', value }`.
+   */
+  else: FutureLike<E>;
 }
 
 /**
@@ -51,6 +64,26 @@ export interface SelectOptions {
  * the result is `{ key, value }`, a union discriminated on `key`. The other
  * branches are cancelled and their cleanup has finished when it returns. A
  * branch that throws finishes the select by throwing.
+ *
+ * ## Disabled branches and `else`
+ * A branch whose value is `undefined`, `null` or `false` is disabled (Tokio's
+ * `, if condition` precondition): `select({ msg: open && rx.recv(), … })`.
+ * When every branch is disabled, the `else` option runs instead and the
+ * select returns `{ key: 'else', value }` (Tokio's `else =>` branch); without
+ * `else` that is an `Error`, as Tokio panics. Tokio's pattern branches
+ * (`Some(v) = rx.recv()`) have no equivalent: test the value in the result.
+ *
+ * @example
+ * ```ts
+ * import { main, select } from 'tokio-ts';
+ * import { ready } from 'tokio-ts/future';
+ *
+ * main(function* () {
+ *   const open = false;
+ *   const r = yield* select({ msg: open && ready('hi') }, { else: ready('all disabled') });
+ *   console.log(r.key, r.value); // else all disabled
+ * });
+ * ```
  *
  * @example
  * ```ts
@@ -71,19 +104,44 @@ export interface SelectOptions {
  * Cancel safe when every branch is: the losers' cancel hooks give back
  * messages, permits and locks they were granted but did not consume.
  */
-export function select<B extends Record<string, FutureLike<unknown>>>(
+export function select<B extends Record<string, SelectBranch>, E>(
+  branches: B,
+  opts: SelectElseOptions<E>,
+): Future<SelectResult<B> | { key: 'else'; value: E }>;
+export function select<B extends Record<string, SelectBranch>>(
   branches: B,
   opts?: SelectOptions,
-): Future<SelectResult<B>> {
+): Future<SelectResult<B>>;
+export function select(
+  branches: Record<string, SelectBranch>,
+  opts?: SelectOptions & { else?: FutureLike<unknown> },
+): Future<unknown> {
   if (branches === null || typeof branches !== 'object') {
     throw new TypeError('select() expects a record of futures: select({ a: futA, b: futB })');
   }
-  const keys = Object.keys(branches);
-  if (keys.length === 0) throw new RangeError('select() needs at least one branch');
-  const items = keys.map((k) => branches[k] as FutureLike<unknown>);
-  return new CombinatorFuture(Mode.Select, items, keys, opts?.biased === true) as Future<
-    SelectResult<B>
-  >;
+  const all = Object.keys(branches);
+  if (all.length === 0 && opts?.else === undefined)
+    throw new RangeError('select() needs at least one branch');
+  const keys: string[] = [];
+  const items: FutureLike<unknown>[] = [];
+  for (const k of all) {
+    const b = branches[k];
+    if (b === undefined || b === null || b === false) continue; // disabled
+    keys.push(k);
+    items.push(b);
+  }
+  if (keys.length === 0) return selectElse(opts?.else);
+  return new CombinatorFuture(Mode.Select, items, keys, opts?.biased === true);
+}
+
+/** Every branch is disabled: the `else` branch, or Tokio's panic as an error. */
+function* selectElse(
+  orElse: FutureLike<unknown> | undefined,
+): Generator<Suspend, { key: 'else'; value: unknown }, unknown> {
+  if (orElse === undefined)
+    throw new Error('tokio-ts: every select() branch is disabled and there is no else branch');
+  const it = toIterator(orElse, 'select else');
+  return { key: 'else', value: yield* { [Symbol.iterator]: () => it } };
 }
 
 /**
@@ -116,10 +174,25 @@ export type JoinTuple<T extends readonly unknown[]> = { -readonly [K in keyof T]
 /** The result record of {@link join} / {@link tryJoin}. */
 export type JoinRecord<R> = { [K in keyof R]: Output<R[K]> };
 
+/** Options of {@link join} and {@link tryJoin}, passed as the last argument. */
+export interface JoinOptions {
+  /**
+   * Poll branches in declaration order every time (Tokio's `join!(biased; …)`)
+   * instead of starting one branch further each poll.
+   */
+  biased: boolean;
+}
+
 /**
  * Runs all futures concurrently and returns all their values, as a tuple (or a
  * record for `join({ a, b })`). If one throws, the others still run to the
  * end; then the first error is thrown.
+ *
+ * ## Fairness
+ * As Tokio's `join!`, each poll starts at the next branch (the first poll at
+ * the first, the next at the second, …), so no branch is always polled
+ * first; pass `{ biased: true }` as the last argument to poll in declaration
+ * order every time: `join(a, b, { biased: true })`.
  *
  * @example
  * ```ts
@@ -138,8 +211,12 @@ export type JoinRecord<R> = { [K in keyof R]: Output<R[K]> };
 export function join<const T extends readonly FutureLike<unknown>[]>(
   ...futures: T
 ): Future<JoinTuple<T>>;
+export function join<const T extends readonly FutureLike<unknown>[]>(
+  ...args: [...futures: T, opts: JoinOptions]
+): Future<JoinTuple<T>>;
 export function join<R extends Record<string, FutureLike<unknown>>>(
   record: R,
+  opts?: JoinOptions,
 ): Future<JoinRecord<R>>;
 export function join(...args: unknown[]): Future<unknown> {
   return makeJoin(Mode.Join, args);
@@ -147,7 +224,8 @@ export function join(...args: unknown[]): Future<unknown> {
 
 /**
  * Like {@link join}, but the first error cancels the other branches (their
- * cleanup is awaited) and is thrown.
+ * cleanup is awaited) and is thrown. Polls branches as {@link join} does
+ * (rotating, or in order with `{ biased: true }` as the last argument).
  *
  * @example
  * ```ts
@@ -168,31 +246,50 @@ export function join(...args: unknown[]): Future<unknown> {
 export function tryJoin<const T extends readonly FutureLike<unknown>[]>(
   ...futures: T
 ): Future<JoinTuple<T>>;
+export function tryJoin<const T extends readonly FutureLike<unknown>[]>(
+  ...args: [...futures: T, opts: JoinOptions]
+): Future<JoinTuple<T>>;
 export function tryJoin<R extends Record<string, FutureLike<unknown>>>(
   record: R,
+  opts?: JoinOptions,
 ): Future<JoinRecord<R>>;
 export function tryJoin(...args: unknown[]): Future<unknown> {
   return makeJoin(Mode.TryJoin, args);
 }
 
+/** True for a `{ biased }` options object (a record of futures has futures as values). */
+function isJoinOptions(x: unknown): x is JoinOptions {
+  if (x === null || typeof x !== 'object' || isIterable(x)) return false;
+  const keys = Object.keys(x);
+  return (
+    keys.length === 1 && keys[0] === 'biased' && typeof (x as JoinOptions).biased === 'boolean'
+  );
+}
+
+function isIterable(x: object): boolean {
+  return typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
 function makeJoin(mode: Mode, args: unknown[]): Future<unknown> {
+  let n = args.length;
+  let biased = false;
+  if (n > 0 && isJoinOptions(args[n - 1])) {
+    biased = (args[n - 1] as JoinOptions).biased;
+    n--;
+  }
   const one = args[0];
-  if (
-    args.length === 1 &&
-    one !== null &&
-    typeof one === 'object' &&
-    typeof (one as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function'
-  ) {
+  if (n === 1 && one !== null && typeof one === 'object' && !isIterable(one)) {
     const rec = one as Record<string, FutureLike<unknown>>;
     const keys = Object.keys(rec);
     return new CombinatorFuture(
       mode,
       keys.map((k) => rec[k]!),
       keys,
-      true,
+      biased,
     );
   }
-  return new CombinatorFuture(mode, args as FutureLike<unknown>[], null, true);
+  const items = n === args.length ? args : args.slice(0, n);
+  return new CombinatorFuture(mode, items as FutureLike<unknown>[], null, biased);
 }
 
 class CombinatorFuture
@@ -212,6 +309,8 @@ class CombinatorFuture
   #starting = false;
   /** branches woken since the parent's last poll, polled by the next one */
   #woken: Task[] = [];
+  /** join/tryJoin: the branch index the next poll starts at (Tokio's join! rotation) */
+  #rotate = 0;
 
   constructor(
     mode: Mode,
@@ -261,18 +360,40 @@ class CombinatorFuture
     const stopEarly = this.#mode === Mode.Select || this.#mode === Mode.Race;
     const wasStarting = this.#starting;
     this.#starting = true; // the parent is running: taskDone must not wake it
-    // not biased: start at a random one of them, as Tokio's select starts at a
-    // random branch each poll
-    const start = this.#biased || n === 1 ? 0 : Math.floor(sched.random() * n);
+    let start = 0;
+    if (!stopEarly) {
+      // join/tryJoin: in branch order from this poll's start (0 when biased)
+      if (n > 1) this.#orderWoken(woken);
+    } else if (!this.#biased && n > 1) {
+      // select: start at a random one of them, as Tokio's select starts at a
+      // random branch each poll
+      start = Math.floor(sched.random() * n);
+    }
     for (let k = 0; k < n; k++) woken[k]!.inQueue = false;
     for (let k = 0; k < n; k++) {
       const c = woken[(start + k) % n]!;
       // (a decided select has cancelled the others: they are no longer Scheduled)
-      if (c.state === State.Scheduled && !c.inQueue) sched.pollNow(c);
+      if (c.state === State.Scheduled && !c.inQueue) sched.pollBranch(c);
       if (stopEarly && this.#decided !== null) break;
     }
     woken.splice(0, n);
     this.#starting = wasStarting;
+  }
+
+  /**
+   * join/tryJoin: sorts the woken branches by index, counted from the index
+   * this poll starts at, which moves one further each poll unless biased (as
+   * Tokio's `join!` polls from a rotating start).
+   */
+  #orderWoken(woken: Task[]): void {
+    if (this.#biased) {
+      woken.sort(byIndex);
+      return;
+    }
+    const total = this.#children.length;
+    const from = this.#rotate;
+    this.#rotate = from + 1 === total ? 0 : from + 1;
+    woken.sort((a, b) => ((a.index - from + total) % total) - ((b.index - from + total) % total));
   }
 
   #start(): IteratorResult<Suspend, unknown> {
@@ -290,11 +411,16 @@ class CombinatorFuture
     this.#remaining = n;
     this.#state = S.Waiting;
     this.#starting = true;
-    const start = this.#biased || n === 1 ? 0 : Math.floor(sched.random() * n);
     const stopEarly = this.#mode === Mode.Select || this.#mode === Mode.Race;
+    // select: a random start unless biased; join: the first branch, then the
+    // next one at each later poll (Tokio's join!)
+    let start = 0;
+    if (stopEarly) {
+      if (!this.#biased && n > 1) start = Math.floor(sched.random() * n);
+    } else if (!this.#biased && n > 1) this.#rotate = 1;
     for (let k = 0; k < n; k++) {
       const child = children[(start + k) % n]!;
-      if (child.state !== State.Done) sched.pollNow(child);
+      if (child.state !== State.Done) sched.pollBranch(child);
       if (stopEarly && this.#decided !== null) break;
       if (this.#mode === Mode.TryJoin && this.#decided !== null) break;
     }
@@ -382,6 +508,10 @@ class CombinatorFuture
     const inner = keys !== null ? keys.join(', ') : `${this.#children.length} branches`;
     return `${MODE_NAMES[this.#mode]}(${inner})`;
   }
+}
+
+function byIndex(a: Task, b: Task): number {
+  return a.index - b.index;
 }
 
 /** Parks the cancelled parent until its branches' cleanup has finished. */

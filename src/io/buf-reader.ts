@@ -1,7 +1,8 @@
 /** `BufReader`: an internal buffer over a reader, with line and delimiter reads. */
 import type { Future, Suspend } from '../future/future.js';
 import { ReadBase } from './bases.js';
-import type { AsyncBufRead, AsyncRead } from './traits.js';
+import { probeRead, readReady } from './probe.js';
+import type { AsyncBufRead, AsyncRead, AsyncSeek, SeekFrom } from './traits.js';
 import { decodeUtf8 } from './util.js';
 
 const DEFAULT_CAPACITY = 8 * 1024;
@@ -178,9 +179,68 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
     return bytes.length === 0 ? '' : decodeUtf8(bytes);
   }
 
+  /**
+   * Seeks the inner reader, which must be an `AsyncSeek` (a `File`, say), and
+   * returns the new position. The buffer is discarded, even when the target
+   * is inside it (as in Tokio). `{ current: n }` counts from where the
+   * caller is, not from where the inner reader is: the buffered bytes not
+   * yet consumed are taken into account.
+   *
+   * @example
+   * ```ts
+   * import { writeFile } from 'node:fs/promises';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { main } from 'tokio-ts';
+   * import { File } from 'tokio-ts/fs';
+   * import { BufReader } from 'tokio-ts/io';
+   *
+   * const path = join(tmpdir(), `bufreader-seek-${process.pid}.txt`);
+   * await writeFile(path, 'one\ntwo\nthree\n');
+   * main(function* () {
+   *   const r = new BufReader(yield* File.open(path));
+   *   console.log(JSON.stringify(yield* r.readLine())); // "one\n"
+   *   console.log(yield* r.seek({ current: 4 })); // 8
+   *   console.log(JSON.stringify(yield* r.readLine())); // "three\n"
+   * });
+   * ```
+   *
+   * ## Errors
+   * `TypeError` if the inner reader cannot seek or `pos` is malformed; the
+   * inner seek's errors (then the buffer is kept).
+   *
+   * ## Cancel safety
+   * Cancel safe if the inner reader's `seek` is: the buffer is discarded only
+   * once the inner seek has completed.
+   */
+  seek(pos: SeekFrom): Future<number> {
+    const inner = this.#inner as unknown as Partial<AsyncSeek>;
+    if (typeof inner.seek !== 'function')
+      throw new TypeError('BufReader.seek(pos): the inner reader is not an AsyncSeek');
+    if (pos === null || typeof pos !== 'object')
+      throw new TypeError('BufReader.seek(pos): pos must be { start }, { current } or { end }');
+    return this.#seek(inner as AsyncSeek, pos);
+  }
+
+  *#seek(inner: AsyncSeek, pos: SeekFrom): Generator<Suspend, number, unknown> {
+    const target =
+      'current' in pos && typeof pos.current === 'number'
+        ? { current: pos.current - (this.#end - this.#pos) }
+        : pos;
+    const n = yield* inner.seek(target);
+    this.#pos = 0;
+    this.#end = 0;
+    return n;
+  }
+
   /** The lines of the stream, without their `\n` / `\r\n`. */
   lines(): Lines {
     return new Lines(this);
+  }
+
+  /** @internal */
+  [readReady](): boolean | undefined {
+    return this.#pos < this.#end ? true : probeRead(this.#inner);
   }
 }
 

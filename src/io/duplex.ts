@@ -6,7 +6,11 @@ import { ready } from '../future/basic.js';
 import type { Future } from '../future/future.js';
 import { ReadWriteBase } from './bases.js';
 import { Pipe, PipeLeaf } from './pipe.js';
+import { flushPending, readReady } from './probe.js';
 import { type ReadHalf, split, type WriteHalf } from './split.js';
+import { checkBufs } from './util.js';
+
+const NO_BYTES = new Uint8Array(0);
 
 function checkMaxBuf(maxBuf: unknown, what: string): number {
   if (typeof maxBuf !== 'number' || !Number.isInteger(maxBuf) || maxBuf < 1)
@@ -74,6 +78,27 @@ export class DuplexStream extends ReadWriteBase {
     return new PipeLeaf(this.#out, buf, true);
   }
 
+  /**
+   * Writes as much of `bufs`, in order, as fits (waits while the pipe is
+   * full); an empty write to a closed pipe is a broken-pipe error.
+   *
+   * ## Cancel safety
+   * Cancel safe: a cancelled write wrote nothing.
+   */
+  override writeVectored(bufs: Uint8Array[]): Future<number> {
+    return new PipeLeaf(
+      this.#out,
+      NO_BYTES,
+      true,
+      checkBufs(bufs, 'DuplexStream.writeVectored(bufs)'),
+    );
+  }
+
+  /** True: a vectored write takes from every buffer that fits. */
+  override isWriteVectored(): boolean {
+    return true;
+  }
+
   /** Nothing is buffered beyond the pipe itself: completes at once. */
   flush(): Future<void> {
     return ready(undefined);
@@ -89,6 +114,16 @@ export class DuplexStream extends ReadWriteBase {
   close(): void {
     this.#out.closeWrite();
     this.#in.closeRead();
+  }
+
+  /** @internal */
+  [readReady](): boolean {
+    return this.#in.canRead();
+  }
+
+  /** @internal */
+  [flushPending](): boolean {
+    return false;
   }
 
   /** Same as {@link close}. */
@@ -174,6 +209,26 @@ export class SimplexStream extends ReadWriteBase {
     return new PipeLeaf(this.#pipe, buf, true);
   }
 
+  /**
+   * Writes as much of `bufs`, in order, as fits (waits while full).
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  override writeVectored(bufs: Uint8Array[]): Future<number> {
+    return new PipeLeaf(
+      this.#pipe,
+      NO_BYTES,
+      true,
+      checkBufs(bufs, 'SimplexStream.writeVectored(bufs)'),
+    );
+  }
+
+  /** True. */
+  override isWriteVectored(): boolean {
+    return true;
+  }
+
   flush(): Future<void> {
     return ready(undefined);
   }
@@ -182,6 +237,16 @@ export class SimplexStream extends ReadWriteBase {
   shutdown(): Future<void> {
     this.#pipe.closeWrite();
     return ready(undefined);
+  }
+
+  /** @internal */
+  [readReady](): boolean {
+    return this.#pipe.canRead();
+  }
+
+  /** @internal */
+  [flushPending](): boolean {
+    return false;
   }
 }
 

@@ -63,12 +63,17 @@ export class Pipe {
     return n;
   }
 
-  /** Copies in as much of buf as fits. @internal */
-  writeFrom(buf: Uint8Array): number {
+  /** Throws the broken-pipe error a write gets once either end closed. @internal */
+  checkWritable(): void {
     if (this.readClosed)
       throw new IoError('broken-pipe', 'the reading end of the pipe is closed', { code: 'EPIPE' });
     if (this.writeClosed)
       throw new IoError('broken-pipe', 'write after shutdown', { code: 'EPIPE' });
+  }
+
+  /** Copies in as much of buf as fits. @internal */
+  writeFrom(buf: Uint8Array): number {
+    this.checkWritable();
     const ring = this.#ring;
     const n = Math.min(buf.length, ring.length - this.#len);
     if (n === 0) return 0;
@@ -80,6 +85,19 @@ export class Pipe {
     wakeAll(this.readers);
     if (this.#len < ring.length) wakeOne(this.writers);
     return n;
+  }
+
+  /** Copies in as much of `bufs`, in order, as fits. @internal */
+  writeVectoredFrom(bufs: readonly Uint8Array[]): number {
+    this.checkWritable();
+    let total = 0;
+    for (const b of bufs) {
+      if (b.length === 0) continue;
+      const n = this.writeFrom(b);
+      total += n;
+      if (n < b.length) break;
+    }
+    return total;
   }
 
   closeWrite(): void {
@@ -109,16 +127,34 @@ export class PipeLeaf extends LazyTakeLeaf<number> {
   readonly #pipe: Pipe;
   readonly #buf: Uint8Array;
   readonly #write: boolean;
+  /** A vectored write's buffers (then `#buf` is unused), or null. */
+  readonly #bufs: readonly Uint8Array[] | null;
+  /** Bytes to move: `#buf.length`, or the total of `#bufs`. */
+  readonly #len: number;
 
-  constructor(pipe: Pipe, buf: Uint8Array, write: boolean) {
+  constructor(
+    pipe: Pipe,
+    buf: Uint8Array,
+    write: boolean,
+    bufs: readonly Uint8Array[] | null = null,
+  ) {
     super();
     this.#pipe = pipe;
     this.#buf = buf;
     this.#write = write;
+    this.#bufs = bufs;
+    let len = buf.length;
+    if (bufs !== null) for (const b of bufs) len += b.length;
+    this.#len = len;
   }
 
   override next(): IteratorResult<Suspend, number> {
-    if (this.list === null && this.#buf.length === 0) return { done: true, value: 0 };
+    if (this.list === null && this.#len === 0) {
+      // Empty reads and writes complete at once, but an empty write to a
+      // closed pipe still fails (Tokio's zero_length_writes_to_closed_stream).
+      if (this.#write) this.#pipe.checkWritable();
+      return { done: true, value: 0 };
+    }
     return super.next();
   }
 
@@ -127,7 +163,10 @@ export class PipeLeaf extends LazyTakeLeaf<number> {
   }
 
   protected take(): number {
-    return this.#write ? this.#pipe.writeFrom(this.#buf) : this.#pipe.readInto(this.#buf);
+    if (!this.#write) return this.#pipe.readInto(this.#buf);
+    return this.#bufs === null
+      ? this.#pipe.writeFrom(this.#buf)
+      : this.#pipe.writeVectoredFrom(this.#bufs);
   }
 
   protected waiters(): LinkedList<LazyTakeLeaf<number>> {

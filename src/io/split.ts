@@ -1,7 +1,9 @@
 /** `split`: a stream's read and write halves, usable from different tasks. */
 import type { Future } from '../future/future.js';
 import { ReadBase, WriteBase } from './bases.js';
+import { flushPending, probeFlush, probeRead, readReady } from './probe.js';
 import type { AsyncRead, AsyncWrite } from './traits.js';
+import { isWriteVectored, writeVectored } from './util.js';
 
 /**
  * The read half of a stream made by {@link split}.
@@ -34,6 +36,11 @@ export class ReadHalf<T extends AsyncRead & AsyncWrite> extends ReadBase {
   /** Reads from the stream (the stream's cancel safety). */
   read(buf: Uint8Array): Future<number> {
     return this.inner.read(buf);
+  }
+
+  /** @internal */
+  [readReady](): boolean | undefined {
+    return probeRead(this.inner);
   }
 
   /** True if `w` is the other half of the same split. */
@@ -86,6 +93,21 @@ export class WriteHalf<T extends AsyncRead & AsyncWrite> extends WriteBase {
 
   shutdown(): Future<void> {
     return this.inner.shutdown();
+  }
+
+  /** The stream's `writeVectored` (or its first non-empty buffer). */
+  override writeVectored(bufs: Uint8Array[]): Future<number> {
+    return writeVectored(this.inner, bufs);
+  }
+
+  /** The stream's `isWriteVectored`. */
+  override isWriteVectored(): boolean {
+    return isWriteVectored(this.inner);
+  }
+
+  /** @internal */
+  [flushPending](): boolean | undefined {
+    return probeFlush(this.inner);
   }
 }
 

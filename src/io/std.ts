@@ -3,6 +3,7 @@ import type { Future } from '../future/future.js';
 import { PullReader } from '../runtime/io/pull-reader.js';
 import { PushWriter } from '../runtime/io/push-writer.js';
 import { ReadBase, WriteBase } from './bases.js';
+import { flushPending, readReady } from './probe.js';
 
 let stdinReader: PullReader | null = null;
 let stdoutWriter: PushWriter | null = null;
@@ -44,6 +45,11 @@ export class Stdin extends ReadBase {
     if (!(buf instanceof Uint8Array))
       throw new TypeError('Stdin.read(buf): buf must be a Uint8Array');
     return this.#r.read(buf);
+  }
+
+  /** @internal */
+  [readReady](): boolean {
+    return this.#r.isReady();
   }
 }
 
@@ -89,6 +95,11 @@ export class StdWrite extends WriteBase {
   /** Flushes; the process's standard streams are never closed. */
   shutdown(): Future<void> {
     return this.#w.flush();
+  }
+
+  /** @internal */
+  [flushPending](): boolean {
+    return false;
   }
 }
 

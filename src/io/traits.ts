@@ -22,6 +22,14 @@ export interface AsyncWrite {
   flush(): Future<void>;
   /** Flushes, then closes the write side (half-close for sockets). */
   shutdown(): Future<void>;
+  /**
+   * Writes from several buffers in order and returns how many bytes were
+   * accepted in all (optional; `writeVectored(w, bufs)` falls back to writing
+   * the first non-empty buffer, as Tokio's default does).
+   */
+  writeVectored?(bufs: Uint8Array[]): Future<number>;
+  /** True when `writeVectored` takes from more than one buffer at a time. */
+  isWriteVectored?(): boolean;
 }
 
 /** A reader with an internal buffer. */

@@ -2,6 +2,7 @@
 import type { Future, Suspend } from '../future/future.js';
 import { coopProceed, parkForBudget, type Waiting } from '../runtime/context.js';
 import { ReadWriteBase } from './bases.js';
+import { flushPending, readReady } from './probe.js';
 
 enum Kind {
   Empty = 0,
@@ -83,6 +84,14 @@ export class Empty extends ReadWriteBase {
   shutdown(): Future<void> {
     return new ReadyLeaf(Kind.Done, null, 0) as unknown as Future<void>;
   }
+  /** @internal */
+  [readReady](): boolean {
+    return true;
+  }
+  /** @internal */
+  [flushPending](): boolean {
+    return false;
+  }
 }
 
 /**
@@ -129,6 +138,14 @@ export class Repeat extends ReadWriteBase {
   }
   shutdown(): Future<void> {
     return new ReadyLeaf(Kind.Done, null, 0) as unknown as Future<void>;
+  }
+  /** @internal */
+  [readReady](): boolean {
+    return true;
+  }
+  /** @internal */
+  [flushPending](): boolean {
+    return false;
   }
 }
 

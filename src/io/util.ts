@@ -2,9 +2,12 @@
  * The `AsyncReadExt`/`AsyncWriteExt` helpers as functions over any reader or
  * writer. Every concrete stream also carries them as methods.
  */
-import { tryJoin } from '../future/combinators.js';
+import { select, tryJoin } from '../future/combinators.js';
 import type { Future, Suspend } from '../future/future.js';
+import { coopProceed } from '../runtime/context.js';
+import { consumeBudget } from '../task/spawn.js';
 import { IoError, UnexpectedEof } from './error.js';
+import { probeFlush, probeRead } from './probe.js';
 import type { AsyncRead, AsyncWrite } from './traits.js';
 
 /** Chunk size of `readToEnd` when the size is unknown; 64 KiB matches a pipe's buffer. */
@@ -24,6 +27,68 @@ function checkWriter(w: unknown, what: string): void {
 
 function checkBuf(buf: unknown, what: string): void {
   if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
+}
+
+/** @internal Throws unless `bufs` is an array of Uint8Array. */
+export function checkBufs(bufs: unknown, what: string): Uint8Array[] {
+  if (!Array.isArray(bufs) || !bufs.every((b) => b instanceof Uint8Array))
+    throw new TypeError(`${what}: bufs must be an array of Uint8Array`);
+  return bufs;
+}
+
+/**
+ * Writes from several buffers in order (Tokio's `write_vectored`) and
+ * returns how many bytes were accepted in all: the writer's own
+ * `writeVectored` when it has one, otherwise a write of the first non-empty
+ * buffer (as Tokio's default `poll_write_vectored`). Like `write`, it may
+ * take less than everything; `isWriteVectored(w)` says whether more than one
+ * buffer can go at once.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { duplex, writeVectored } from 'tokio-ts/io';
+ *
+ * main(function* () {
+ *   const [a, b] = duplex(64);
+ *   const enc = new TextEncoder();
+ *   console.log(yield* writeVectored(a, [enc.encode('ab'), enc.encode('cd')])); // 4
+ *   a.close();
+ *   console.log(yield* b.readToString()); // abcd
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * The writer's: cancel safe for every writer of this library (a cancelled
+ * write wrote nothing).
+ */
+export function writeVectored(w: AsyncWrite, bufs: Uint8Array[]): Future<number> {
+  checkWriter(w, 'writeVectored(w, bufs)');
+  checkBufs(bufs, 'writeVectored(w, bufs)');
+  return typeof w.writeVectored === 'function' ? w.writeVectored(bufs) : writeFirst(w, bufs);
+}
+
+/** Tokio's default `poll_write_vectored`: writes the first non-empty buffer. @internal */
+export function writeFirst(w: AsyncWrite, bufs: readonly Uint8Array[]): Future<number> {
+  for (const b of bufs) if (b.length > 0) return w.write(b);
+  return w.write(bufs.length > 0 ? bufs[0]! : EMPTY);
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * True when `w` writes from more than one buffer at a time in
+ * {@link writeVectored} (Tokio's `is_write_vectored`).
+ *
+ * @example
+ * ```ts
+ * import { duplex, isWriteVectored, sink } from 'tokio-ts/io';
+ *
+ * console.log(isWriteVectored(duplex(8)[0]), isWriteVectored(sink())); // true false
+ * ```
+ */
+export function isWriteVectored(w: AsyncWrite): boolean {
+  return typeof w.isWriteVectored === 'function' ? w.isWriteVectored() : false;
 }
 
 /**
@@ -189,6 +254,16 @@ function* writeAllGen(w: AsyncWrite, buf: Uint8Array): Generator<Suspend, void, 
  * Copies everything from `r` to `w` until `r` ends, then flushes `w`.
  * Returns the number of bytes copied.
  *
+ * Whenever bytes were written since the last flush and a read of `r` would
+ * wait, `w` is flushed first (Tokio's `need_flush`): a buffering writer such
+ * as `BufWriter` never holds back bytes the reader's peer is waiting
+ * for. Built-in readers say synchronously whether a read would wait; for any
+ * other reader the read is raced against the flush, and a read that loses
+ * that race is cancelled and issued again, so such a reader's `read` must be
+ * cancel safe (as every `read` in this library is). Each round spends one
+ * unit of coop budget, so a copy between streams that never wait still lets
+ * other tasks run.
+ *
  * @example
  * ```ts
  * import { main } from 'tokio-ts';
@@ -213,23 +288,51 @@ export function copy(r: AsyncRead, w: AsyncWrite): Future<number> {
 
 function* copyGen(r: AsyncRead, w: AsyncWrite): Generator<Suspend, number, unknown> {
   const chunked = r as { readChunk?: () => Future<Uint8Array | undefined> };
+  // Zero-copy on the read side when the reader has Node's chunks to hand over.
+  const buf = typeof chunked.readChunk === 'function' ? null : new Uint8Array(COPY_BUF);
+  const read = (): Future<number | Uint8Array | undefined> =>
+    buf === null ? chunked.readChunk!() : r.read(buf);
+  // A chunk handed over by readChunk is ours: a writer that takes ownership
+  // (`writeChunk`, the Node stream adapters) gets it without a copy.
+  const owned = w as { writeChunk?: (c: Uint8Array) => Future<void> };
+  const give = buf === null && typeof owned.writeChunk === 'function';
   let total = 0;
-  if (typeof chunked.readChunk === 'function') {
-    // Zero-copy on the read side: Node's chunks go straight to the writer.
-    for (;;) {
-      const c = yield* chunked.readChunk();
-      if (c === undefined) break;
-      yield* writeAllGen(w, c);
-      total += c.length;
+  // Bytes were written since the last flush (Tokio's `need_flush`).
+  let needFlush = false;
+  for (;;) {
+    // One unit of coop budget per round, as Tokio's copy spends one per poll:
+    // a copy between streams that never wait still lets other tasks run.
+    if (!coopProceed()) yield* consumeBudget();
+    let got: number | Uint8Array | undefined | null = null;
+    // Flush before the reader waits, as the reader's peer may be waiting for
+    // the bytes `w` holds back. Writers that hold nothing back (sockets,
+    // pipes) say so and skip this.
+    if (needFlush) {
+      if (probeFlush(w) === false) needFlush = false;
+      else {
+        const wouldNotWait = probeRead(r);
+        if (wouldNotWait === false) {
+          yield* w.flush();
+          needFlush = false;
+        } else if (wouldNotWait === undefined) {
+          // The reader cannot say whether it would wait: race it against the flush.
+          const first = yield* select({ got: read(), flushed: w.flush() }, { biased: true });
+          if (first.key === 'got') got = first.value;
+          else needFlush = false;
+        }
+      }
     }
-  } else {
-    const buf = new Uint8Array(COPY_BUF);
-    for (;;) {
-      const n = yield* r.read(buf);
-      if (n === 0) break;
-      yield* writeAllGen(w, n === buf.length ? buf : buf.subarray(0, n));
-      total += n;
-    }
+    if (got === null) got = yield* read();
+    let data: Uint8Array;
+    if (typeof got === 'number') {
+      if (got === 0) break;
+      data = got === buf!.length ? buf! : buf!.subarray(0, got);
+    } else if (got === undefined) break;
+    else data = got;
+    if (give && data !== buf) yield* owned.writeChunk!(data);
+    else yield* writeAllGen(w, data);
+    total += data.length;
+    needFlush = true;
   }
   yield* w.flush();
   return total;

@@ -4,13 +4,56 @@
  * @internal
  */
 import type { Socket } from 'node:net';
-import type { Future } from '../future/future.js';
+import { select } from '../future/combinators.js';
+import type { Future, Suspend } from '../future/future.js';
 import { ReadBase, ReadWriteBase, WriteBase } from '../io/bases.js';
+import { checkInterest, type Interest, Ready, ReadyBits } from '../io/interest.js';
+import { flushPending, readReady } from '../io/probe.js';
+import { checkBufs } from '../io/util.js';
+import { coopProceed } from '../runtime/context.js';
 import { PullReader } from '../runtime/io/pull-reader.js';
 import { PushWriter } from '../runtime/io/push-writer.js';
+import { consumeBudget } from '../task/spawn.js';
 
 function checkBuf(buf: unknown, what: string): void {
   if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
+}
+
+/** The readiness of `io` for `interest`, as Ready bits (0 = would wait). */
+function readyBits(io: SocketIo, interest: number): number {
+  let bits = 0;
+  if ((interest & ReadyBits.R) !== 0) {
+    if (io.r.isReady()) bits |= ReadyBits.R;
+    if (io.r.readClosed) bits |= ReadyBits.READ_CLOSED;
+  }
+  if ((interest & ReadyBits.W) !== 0) {
+    if (io.w.writableNow) bits |= ReadyBits.W;
+    if (io.w.writeClosed) bits |= ReadyBits.WRITE_CLOSED;
+  }
+  return bits;
+}
+
+/** `ready(interest)`: waits until any of `interest` is ready. @internal */
+export function ready(io: SocketIo, interest: Interest): Future<Ready> {
+  return readyGen(io, checkInterest(interest, 'ready(interest)').bits);
+}
+
+function* readyGen(io: SocketIo, interest: number): Generator<Suspend, Ready, unknown> {
+  // A ready socket completes at once, so spend budget as the other leaves do.
+  if (!coopProceed()) yield* consumeBudget();
+  for (;;) {
+    const bits = readyBits(io, interest);
+    if (bits !== 0) return new Ready(bits);
+    try {
+      if (interest === ReadyBits.R) yield* io.r.readable();
+      else if (interest === ReadyBits.W) yield* io.w.writable();
+      else yield* select({ r: io.r.readable(), w: io.w.writable() }, { biased: true });
+    } catch (e) {
+      // A writable() that finds the write side closed throws: report it as
+      // write-closed readiness (anything else is a real error).
+      if (readyBits(io, interest) === 0) throw e;
+    }
+  }
 }
 
 /**
@@ -21,6 +64,8 @@ export class SocketIo {
   readonly r: PullReader;
   readonly w: PushWriter;
   closed = false;
+  /** `setZeroLinger()` was called: close with an RST instead of a FIN. */
+  zeroLinger = false;
 
   constructor(socket: Socket, label: string, address: string | undefined) {
     this.socket = socket;
@@ -35,8 +80,10 @@ export class SocketIo {
     this.closed = true;
     this.r.close();
     this.w.close();
+    // Zero linger: drop what is buffered and reset the connection (RST).
+    if (this.zeroLinger) this.socket.resetAndDestroy();
     // Sends what Node still buffers, then FIN, then frees the socket.
-    this.socket.destroySoon();
+    else this.socket.destroySoon();
   }
 }
 
@@ -123,6 +170,73 @@ export abstract class SocketStreamBase extends ReadWriteBase {
   }
 
   /**
+   * Waits until any readiness in `interest` is there and returns it (Tokio's
+   * `ready`): readable and `readClosed` for {@link Interest.READABLE},
+   * writable and `writeClosed` for {@link Interest.WRITABLE}. As with
+   * `readable()`, readable means "a read would not wait" (bytes are buffered,
+   * or the stream ended or failed), not only "the OS has bytes": Node reads
+   * the socket for us.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { Interest } from 'tokio-ts/io';
+   * import { TcpListener, TcpStream } from 'tokio-ts/net';
+   *
+   * main(function* () {
+   *   const l = yield* TcpListener.bind('127.0.0.1:0');
+   *   const c = yield* TcpStream.connect(l.localAddr());
+   *   const [s] = yield* l.accept();
+   *   const r = yield* c.ready(Interest.READABLE.add(Interest.WRITABLE));
+   *   console.log(r.isWritable(), r.isReadable()); // true false
+   *   yield* s.writeAll(new Uint8Array([1]));
+   *   console.log((yield* c.ready(Interest.READABLE)).isReadable()); // true
+   *   console.log(c.tryRead(new Uint8Array(4))); // 1
+   *   c.close();
+   *   s.close();
+   *   l.close();
+   * });
+   * ```
+   *
+   * ## Cancel safety
+   * Cancel safe: it consumes nothing.
+   */
+  ready(interest: Interest): Future<Ready> {
+    return ready(this.io, interest);
+  }
+
+  /**
+   * Reads without waiting into several buffers, filling them in order: the
+   * total count (0 at end of stream), or `undefined` when no bytes are there
+   * yet (Tokio's `try_read_vectored`).
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { Interest } from 'tokio-ts/io';
+   * import { TcpListener, TcpStream } from 'tokio-ts/net';
+   *
+   * main(function* () {
+   *   const l = yield* TcpListener.bind('127.0.0.1:0');
+   *   const c = yield* TcpStream.connect(l.localAddr());
+   *   const [s] = yield* l.accept();
+   *   yield* s.writeAll(new TextEncoder().encode('headbody'));
+   *   yield* c.ready(Interest.READABLE);
+   *   const head = new Uint8Array(4);
+   *   const body = new Uint8Array(16);
+   *   console.log(c.tryReadVectored([head, body])); // 8
+   *   console.log(new TextDecoder().decode(head)); // head
+   *   c.close();
+   *   s.close();
+   *   l.close();
+   * });
+   * ```
+   */
+  tryReadVectored(bufs: Uint8Array[]): number | undefined {
+    return this.io.r.tryReadVectored(checkBufs(bufs, 'tryReadVectored(bufs)'));
+  }
+
+  /**
    * Writes `buf`, returning how many bytes were taken (all of it up to 256
    * KiB). The bytes are copied: `buf` may be reused as soon as this returns.
    * Waits first while Node's write buffer is above its high-water mark, so a
@@ -140,6 +254,50 @@ export abstract class SocketStreamBase extends ReadWriteBase {
   tryWrite(buf: Uint8Array): number | undefined {
     checkBuf(buf, 'tryWrite(buf)');
     return this.io.w.tryWrite(buf);
+  }
+
+  /**
+   * Writes several buffers in order as one write (Tokio's `write_vectored`):
+   * they are gathered into one copy (at most 256 KiB) handed to Node at once,
+   * and the count taken is returned. Waits first while Node's write buffer
+   * is full.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { TcpListener, TcpStream } from 'tokio-ts/net';
+   *
+   * main(function* () {
+   *   const l = yield* TcpListener.bind('127.0.0.1:0');
+   *   const c = yield* TcpStream.connect(l.localAddr());
+   *   const [s] = yield* l.accept();
+   *   const enc = new TextEncoder();
+   *   console.log(yield* c.writeVectored([enc.encode('head:'), enc.encode('body')])); // 9
+   *   c.close();
+   *   console.log(yield* s.readToString()); // head:body
+   *   s.close();
+   *   l.close();
+   * });
+   * ```
+   *
+   * ## Cancel safety
+   * Cancel safe: a cancelled write wrote nothing.
+   */
+  override writeVectored(bufs: Uint8Array[]): Future<number> {
+    return this.io.w.writeVectored(checkBufs(bufs, 'writeVectored(bufs)'));
+  }
+
+  /** True: {@link writeVectored} sends all the buffers in one write. */
+  override isWriteVectored(): boolean {
+    return true;
+  }
+
+  /**
+   * Writes several buffers in order without waiting: the count, or
+   * `undefined` when Node's buffer is full (Tokio's `try_write_vectored`).
+   */
+  tryWriteVectored(bufs: Uint8Array[]): number | undefined {
+    return this.io.w.tryWriteVectored(checkBufs(bufs, 'tryWriteVectored(bufs)'));
   }
 
   /**
@@ -185,6 +343,16 @@ export abstract class SocketStreamBase extends ReadWriteBase {
   /** Same as {@link close}. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** @internal */
+  [readReady](): boolean {
+    return this.io.r.isReady();
+  }
+
+  /** @internal Node sends what `write` accepted without a flush. */
+  [flushPending](): boolean {
+    return false;
   }
 }
 
@@ -243,6 +411,18 @@ export class OwnedReadHalf extends ReadBase {
   readable(): Future<void> {
     return this.io.r.readable();
   }
+  /** As the stream's `ready` (any interest; the stream's readiness). Cancel safe. */
+  ready(interest: Interest): Future<Ready> {
+    return ready(this.io, interest);
+  }
+  /** As the stream's `tryReadVectored`. */
+  tryReadVectored(bufs: Uint8Array[]): number | undefined {
+    return this.io.r.tryReadVectored(checkBufs(bufs, 'tryReadVectored(bufs)'));
+  }
+  /** @internal */
+  [readReady](): boolean {
+    return this.io.r.isReady();
+  }
   /** True if `w` comes from the same stream. */
   isPairOf(w: OwnedWriteHalf): boolean {
     return w.io === this.io;
@@ -296,6 +476,22 @@ export class OwnedWriteHalf extends WriteBase {
   writable(): Future<void> {
     return this.io.w.writable();
   }
+  /** As the stream's `ready` (any interest; the stream's readiness). Cancel safe. */
+  ready(interest: Interest): Future<Ready> {
+    return ready(this.io, interest);
+  }
+  /** As the stream's `writeVectored` (one gathered write; cancel safe). */
+  override writeVectored(bufs: Uint8Array[]): Future<number> {
+    return this.io.w.writeVectored(checkBufs(bufs, 'writeVectored(bufs)'));
+  }
+  /** True: `writeVectored` sends all the buffers in one write. */
+  override isWriteVectored(): boolean {
+    return true;
+  }
+  /** As the stream's `tryWriteVectored`. */
+  tryWriteVectored(bufs: Uint8Array[]): number | undefined {
+    return this.io.w.tryWriteVectored(checkBufs(bufs, 'tryWriteVectored(bufs)'));
+  }
   /** As the stream's `flush`. Cancel safe. */
   flush(): Future<void> {
     return this.io.w.flush();
@@ -311,5 +507,10 @@ export class OwnedWriteHalf extends WriteBase {
   /** Same as {@link close}. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** @internal Node sends what `write` accepted without a flush. */
+  [flushPending](): boolean {
+    return false;
   }
 }

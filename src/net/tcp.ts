@@ -74,6 +74,68 @@ export class TcpStream extends SocketStreamBase {
     return this.#nodelay;
   }
 
+  /**
+   * The linger setting (Tokio's `linger()`, in ms): `0` after
+   * {@link setZeroLinger}, `undefined` for the default (a close sends what is
+   * buffered, then FIN, in the background).
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { TcpListener, TcpStream } from 'tokio-ts/net';
+   *
+   * main(function* () {
+   *   const l = yield* TcpListener.bind('127.0.0.1:0');
+   *   const c = yield* TcpStream.connect(l.localAddr());
+   *   console.log(c.linger()); // undefined
+   *   c.setZeroLinger();
+   *   console.log(c.linger()); // 0
+   *   c.close(); // an RST, not a FIN
+   *   l.close();
+   * });
+   * ```
+   */
+  linger(): number | undefined {
+    return this.io.zeroLinger ? 0 : undefined;
+  }
+
+  /**
+   * Makes `close()` reset the connection (Tokio's `set_zero_linger`, a zero
+   * `SO_LINGER`): bytes not yet sent are dropped and the peer's reads fail
+   * with an `IoError` of kind `connection-reset` instead of seeing end of
+   * stream. Node has no `SO_LINGER` option; this is done with
+   * `socket.resetAndDestroy()` at close, which has the same effect on the wire.
+   */
+  setZeroLinger(): void {
+    this.io.zeroLinger = true;
+  }
+
+  /**
+   * Sets the linger duration in ms (Tokio's `set_linger`): `0` is
+   * {@link setZeroLinger}, `undefined` restores the default. A positive
+   * duration would make close block the thread until the data is sent or
+   * the time is up; Node cannot do that (it has no `SO_LINGER`, and never
+   * blocks on close), so it is an `IoError` of kind `unsupported`, rather than
+   * a setting silently ignored. (Tokio deprecates positive lingers for the
+   * same reason: they block the runtime.)
+   */
+  setLinger(ms: number | undefined): void {
+    if (ms === undefined) {
+      this.io.zeroLinger = false;
+      return;
+    }
+    if (typeof ms !== 'number' || !(ms >= 0))
+      throw new RangeError(
+        `TcpStream.setLinger(ms): ms must be >= 0 or undefined, got ${String(ms)}`,
+      );
+    if (ms > 0)
+      throw new IoError(
+        'unsupported',
+        'TcpStream.setLinger: Node has no SO_LINGER; only a zero linger (setZeroLinger) is supported',
+      );
+    this.io.zeroLinger = true;
+  }
+
   /** The address of the peer. */
   peerAddr(): SocketAddr {
     return fromNode(this.io.socket.remoteAddress, this.io.socket.remotePort);

@@ -7,7 +7,6 @@ import { IoError } from '../io/error.js';
 import { ctx } from '../runtime/context.js';
 import { PullReader } from '../runtime/io/pull-reader.js';
 import { PushWriter } from '../runtime/io/push-writer.js';
-import type { Task } from '../runtime/task.js';
 import { ChildStdin } from './child-stdin.js';
 import { ChildStderr, ChildStdout } from './child-stdout.js';
 import { ExitStatus, type Output } from './exit-status.js';
@@ -206,12 +205,18 @@ export class Child {
   tieToCurrentTask(): void {
     const task = ctx.current;
     if (task === null || !this.running) return;
-    let set = owned.get(task);
+    // keyed by the cleanup list, not the task: a timeout's inner future has
+    // its own list, so its children are killed when it times out
+    let list = task.deferred;
+    if (list === null) {
+      list = [];
+      task.deferred = list;
+    }
+    let set = owned.get(list);
     if (set === undefined) {
       set = new Set();
-      owned.set(task, set);
-      if (task.deferred === null) task.deferred = [];
-      task.deferred.push(killAll(set));
+      owned.set(list, set);
+      list.push(killAll(set));
     }
     set.add(this);
     this.#owner = set;
@@ -256,8 +261,8 @@ const EMPTY_READ: Future<Uint8Array> = {
   [Symbol.iterator]: () => ({ next: () => ({ done: true, value: new Uint8Array(0) }) }),
 } as Future<Uint8Array>;
 
-/** The kill-on-drop children of each task still running them. */
-const owned = new WeakMap<Task, Set<Child>>();
+/** The kill-on-drop children of each cleanup list (a task's, or a timeout's inner future's). */
+const owned = new WeakMap<object, Set<Child>>();
 
 /** A task's deferred cleanup: SIGKILL its kill-on-drop children still running, wait for them. */
 function* killAll(set: Set<Child>): Generator<Suspend, void, unknown> {

@@ -5,7 +5,7 @@ import type { FutureLike } from '../future/future.js';
 import { taskPromise } from '../task/join-handle.js';
 import { Builder, type BuilderOptions, hasMultiThreadFactory } from './builder.js';
 import { dumpText } from './dump-text.js';
-import type { Runtime } from './runtime.js';
+import { enterThreadRuntime, type Runtime } from './runtime.js';
 import { Outcome, State } from './task.js';
 
 /** Options of {@link main}: a runtime's options plus how long shutdown may take. */
@@ -20,8 +20,15 @@ export interface MainOptions extends BuilderOptions {
  * SIGINT/SIGTERM the main task is cancelled — its `finally` blocks and deferred
  * cleanups run, as a graceful shutdown — and the process exits 130/143; a second
  * signal exits at once. While the program listens for the signal itself
- * (`ctrlC()` or `signal(kind)` from `tokio-ts/signal`), the signal goes to that
- * listener only. Tasks still alive when main finishes are cancelled.
+ * (`ctrlC()` or `signal(kind)` from `tokio-ts/signal`), the first one goes to
+ * that listener only; a second one of the same kind while it still listens
+ * exits at once too (so a shutdown that hangs can always be interrupted; Tokio
+ * leaves that to the program). Tasks still alive when main finishes are
+ * cancelled.
+ *
+ * While main runs, its runtime is the thread's runtime: a task spawned
+ * outside any task — from an `http` handler, a Node timer, an EventEmitter
+ * listener — lands on it, and is cancelled with the rest on Ctrl-C.
  *
  * @example
  * ```ts
@@ -38,13 +45,23 @@ export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<neve
   if (opts.flavor === 'multi' && !hasMultiThreadFactory())
     return import('../worker/index.js').then(() => main(fn, opts));
   const rt: Runtime = new Builder(opts).build();
+  // while main runs, code outside any task (Node callbacks) spawns onto rt
+  const leave = enterThreadRuntime(rt);
   const task = rt.sched.spawn(fn, 'main');
   let signalCode = 0;
+  /** the signals a `tokio-ts/signal` listener already took */
+  const heard = new Set<NodeJS.Signals>();
   const onSignal = (sig: NodeJS.Signals) => {
-    // A `tokio-ts/signal` listener (ctrlC(), signal(kind)) takes the signal over.
-    if (process.listeners(sig).some(isUserSignalListener)) return;
     const code = sig === 'SIGINT' ? 130 : 143;
+    // a second signal: main is already being cancelled, or a listener already
+    // had this signal once (and the program may be stuck in its shutdown)
     if (signalCode !== 0) process.exit(code);
+    if (process.listeners(sig).some(isUserSignalListener)) {
+      // a listener (ctrlC(), signal(kind)) takes the first one over
+      if (heard.has(sig)) process.exit(code);
+      heard.add(sig);
+      return;
+    }
     signalCode = code;
     rt.sched.cancel(task);
   };
@@ -76,6 +93,7 @@ export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<neve
   async function finish(code: number): Promise<never> {
     process.off('beforeExit', onBeforeExit);
     await rt.shutdown(opts.shutdownTimeout ?? 1000);
+    leave();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.exit(code);

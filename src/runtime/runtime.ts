@@ -1,6 +1,7 @@
 /**
  * `Runtime`: owns a scheduler, its time driver and its metrics.
  */
+import { type ConsoleOptions, startConsole } from '../console/console.js';
 import type { FutureLike } from '../future/future.js';
 import { JoinError } from '../task/error.js';
 import { JoinHandle, taskPromise } from '../task/join-handle.js';
@@ -18,8 +19,9 @@ export interface SpawnOptions {
 
 /**
  * The task name from a `spawn`'s options. Anything but an options object (or
- * nothing) is a `TypeError`: `spawn(fn, 1, 2)` with a plain `function*` would
- * otherwise start `fn()` with no arguments at all. @internal
+ * nothing) is a `TypeError`: `JoinSet.spawn(fn, 1)` or `spawn(fn, 1)` with a
+ * `function*` that declares no parameters would otherwise start `fn()` and
+ * drop the argument. @internal
  */
 export function spawnName(opts: unknown, what: string): string | undefined {
   if (opts === undefined) return undefined;
@@ -44,8 +46,11 @@ export function spawnArgsError(what: string, problem: string): TypeError {
 
 /**
  * A tokio-ts runtime. Most programs never build one: `main` does, and the free
- * functions (`spawn`, `sleep`, …) use the runtime of the current task, or the
- * thread's default runtime outside any task.
+ * functions (`spawn`, `sleep`, …) use the runtime of the current task. Outside
+ * any task (a Node callback) they use the runtime `main` runs while it runs,
+ * else the thread's default runtime, built on first use (Tokio would panic
+ * with "no reactor running"; a Node program has callbacks outside any task
+ * everywhere, so tokio-ts gives them a runtime instead).
  *
  * @example
  * ```ts
@@ -80,6 +85,8 @@ export class Runtime {
       void this.shutdown();
     };
     for (const hook of runtimeHooks) hook(this);
+    const consoleOpts = opts.console ?? consoleFromEnv();
+    if (consoleOpts !== undefined) startConsoleNow(this, consoleOpts, opts.console !== undefined);
   }
 
   /** A builder for a new runtime. */
@@ -87,7 +94,10 @@ export class Runtime {
     return new Builder();
   }
 
-  /** The current task's runtime, else this thread's default runtime. */
+  /**
+   * The current task's runtime; outside any task, the runtime `main` (or a
+   * `tokio-ts/test` test) is running, else this thread's default runtime.
+   */
   static current(): Runtime {
     return currentScheduler().owner as Runtime;
   }
@@ -215,12 +225,38 @@ export function defaultRuntime(): Runtime {
   return defaultRt;
 }
 
-/** The scheduler of the current task, else of the default runtime. @internal */
+/**
+ * The runtimes that `main` (and `test`/`runTest`) made this thread's runtime
+ * while they run, the last entered on top. Code outside any task — a Node
+ * callback (an `http` handler, a timer, an EventEmitter listener) — spawns
+ * onto the top one, so its tasks are cancelled with main's and see a test's
+ * paused clock, instead of landing on a second, default runtime.
+ */
+const threadRuntimes: Runtime[] = [];
+
+/**
+ * Makes `rt` the thread's runtime until the returned function is called
+ * (`main`, `runTest`). @internal
+ */
+export function enterThreadRuntime(rt: Runtime): () => void {
+  threadRuntimes.push(rt);
+  return () => {
+    const i = threadRuntimes.lastIndexOf(rt);
+    if (i >= 0) threadRuntimes.splice(i, 1);
+  };
+}
+
+/**
+ * The scheduler of the current task; outside any task, of the runtime `main`
+ * (or a test) runs, else of the thread's default runtime. @internal
+ */
 export function currentScheduler(): Scheduler {
   const e = ctx.entered;
   if (e !== null) return e;
   const t = ctx.current;
-  return t !== null ? t.sched : defaultRuntime().sched;
+  if (t !== null) return t.sched;
+  const n = threadRuntimes.length;
+  return n > 0 ? threadRuntimes[n - 1]!.sched : defaultRuntime().sched;
 }
 
 const runtimeHooks: ((rt: Runtime) => void)[] = [];
@@ -254,4 +290,37 @@ export function dumpTask(t: Task): TaskDump {
     spawnedAt: t.spawnedAt,
     children: sub.filter((c) => c.state !== State.Done).map(dumpTask),
   };
+}
+
+/** `TOKIO_TS_CONSOLE=host:port` (or `1`) and `TOKIO_TS_CONSOLE_RECORD=path`: the console for the first runtime. */
+function consoleFromEnv(): ConsoleOptions | undefined {
+  const spec = process.env.TOKIO_TS_CONSOLE;
+  if (spec === undefined || spec === '' || spec === '0' || consoleFromEnvTaken) return undefined;
+  consoleFromEnvTaken = true;
+  const opts: ConsoleOptions = {};
+  const m = /^(.*):(\d+)$/.exec(spec);
+  if (m !== null) {
+    if (m[1] !== '') opts.host = m[1]!.replace(/^\[|\]$/g, '');
+    opts.port = Number(m[2]);
+  }
+  const record = process.env.TOKIO_TS_CONSOLE_RECORD;
+  if (record !== undefined && record !== '') opts.record = { path: record };
+  return opts;
+}
+let consoleFromEnvTaken = false;
+
+/**
+ * Starts the console for `rt` now, before its first task runs, so that every
+ * task and primitive is seen from the start.
+ */
+function startConsoleNow(rt: Runtime, opts: ConsoleOptions, explicit: boolean): void {
+  try {
+    const c = startConsole(rt, opts);
+    c.ready.then(
+      () => process.stderr.write(`tokio-ts console: ${c.url}\n`),
+      (e: Error) => process.stderr.write(`tokio-ts console: cannot listen: ${e.message}\n`),
+    );
+  } catch (e) {
+    if (explicit) process.stderr.write(`tokio-ts console: ${(e as Error).message}\n`);
+  }
 }

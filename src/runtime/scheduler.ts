@@ -10,7 +10,8 @@
  *   between batches: a task spinning on `yieldNow()` delays a socket reply by
  *   at most one batch.
  * - A poll resets the coop budget (128, Tokio's `Budget::initial()`); leaves that
- *   complete without suspending spend it and force a yield at zero.
+ *   complete without suspending spend it and force a yield at zero. Branches
+ *   polled inline by their combinator (`pollBranch`) spend their task's budget.
  * - Cancellation runs the parked leaf's cancel hook (which gives back what was
  *   granted but not consumed), drives the Future the hook may return, then
  *   `return()`s the generator so its `finally` blocks run, then the task's
@@ -18,10 +19,12 @@
  *   resumed: the runtime finishes the return and records the error.
  * @internal
  */
+
 import { type Future, iteratorOf, type Suspend, toIterator } from '../future/future.js';
 import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
 import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
 import { debugFutures, reportUndriven } from './debug.js';
+import { instrument } from './instrument.js';
 import { LinkedList } from './linked-list.js';
 import { userLocation } from './location.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -54,7 +57,11 @@ export class Scheduler {
   eventInterval: number;
   unhandled: UnhandledErrorPolicy;
   captureSpawnLocation = false;
-  /** called when the run queue becomes empty (time driver: auto-advance) */
+  /**
+   * Called when the run queue becomes empty (time driver: auto-advance; the
+   * multi-thread executor: start more work). Drivers add to it with
+   * {@link addIdleHook}, never by wrapping it themselves.
+   */
   onIdle: (() => void) | null = null;
   /** the runtime's time driver, created by the time module on first use */
   time: { entries(): number } | null = null;
@@ -79,6 +86,23 @@ export class Scheduler {
   constructor(eventInterval: number, unhandled: UnhandledErrorPolicy) {
     this.eventInterval = eventInterval;
     this.unhandled = unhandled;
+  }
+
+  /**
+   * Adds `hook` to what runs when the run queue becomes empty, after the hooks
+   * added before it. (Two drivers that each wrapped `onIdle` through an
+   * accessor called each other forever: timers on worker threads overflowed
+   * the stack.)
+   */
+  addIdleHook(hook: () => void): void {
+    const prev = this.onIdle;
+    this.onIdle =
+      prev === null
+        ? hook
+        : () => {
+            prev();
+            hook();
+          };
   }
 
   /**
@@ -116,9 +140,14 @@ export class Scheduler {
   /**
    * `spawn(() => fn(...args))` without the closure: the multi-thread executor
    * starts one task per remote task, and the closure and its context were ~9 %
-   * of what a remote task allocates. `fn` is called inside this runtime.
+   * of what a remote task allocates; `spawn(fn, ...args)` is the same for
+   * users' hot loops. `fn` is called inside this runtime.
    */
-  spawnCall(fn: (...args: any[]) => unknown, args: unknown[], observer: TaskObserver): Task {
+  spawnCall(
+    fn: (...args: any[]) => unknown,
+    args: unknown[],
+    observer: TaskObserver | null = null,
+  ): Task {
     return this.#enqueue(this.#callIn(fn, args, 'spawn'), undefined, observer);
   }
 
@@ -134,6 +163,7 @@ export class Scheduler {
     task.inQueue = true;
     this.#queue.push(task);
     this.#ensureDrain();
+    if (instrument !== null) instrument.spawn(task);
     return task;
   }
 
@@ -152,6 +182,7 @@ export class Scheduler {
     task.index = index;
     // its wakes go to the observer if it polls woken children (select/join)
     if (observer.childWoken !== undefined) task.branch = true;
+    if (instrument !== null) instrument.spawn(task);
     return task;
   }
 
@@ -168,6 +199,7 @@ export class Scheduler {
     task.inQueue = true;
     this.#queue.push(task);
     this.#ensureDrain();
+    if (instrument !== null) instrument.spawn(task);
     return task;
   }
 
@@ -215,6 +247,7 @@ export class Scheduler {
 
   /** Wakes `task`: queues it if parked, or marks it to be re-queued if running. */
   schedule(task: Task): void {
+    if (instrument !== null) instrument.wake(task, task === ctx.current);
     const s = task.state;
     if (s === State.Parked) {
       task.state = State.Scheduled;
@@ -243,19 +276,38 @@ export class Scheduler {
     this.pollNow(task);
   }
 
-  /** Polls `task` now, nested inside the current poll if any. */
-  pollNow(task: Task): void {
+  /**
+   * Polls a combinator branch or a scope body inline, inside the poll of the
+   * task that owns it: it spends that task's coop budget instead of starting
+   * from a fresh one (Tokio: one budget per task, and a `select!` branch is
+   * polled within its task's poll). Without this, a loop of `select` over
+   * ready channels never ran out of budget and starved every other task.
+   * An `unconstrained` branch still gets its own unconstrained budget.
+   */
+  pollBranch(task: Task): void {
+    this.pollNow(task, ctx.current !== null && task.unconstrained === 0);
+  }
+
+  /**
+   * Polls `task` now, nested inside the current poll if any: with a fresh
+   * budget, or (`shared`, {@link pollBranch}) with the budget of the poll it
+   * is nested in, which keeps what the task spent.
+   */
+  pollNow(task: Task, shared = false): void {
     const prevTask = ctx.current;
     const prevBudget = getBudget();
     ctx.current = task;
-    setBudget(task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET);
+    if (!shared) setBudget(task.unconstrained > 0 ? UNCONSTRAINED_BUDGET : BUDGET);
     task.state = State.Running;
     this.polls++;
+    const ins = instrument;
+    if (ins !== null) ins.pollStart(task);
     try {
       this.#run(task);
     } finally {
+      if (ins !== null) ins.pollEnd(task);
       ctx.current = prevTask;
-      setBudget(prevBudget);
+      if (!shared) setBudget(prevBudget);
     }
   }
 
@@ -382,6 +434,12 @@ export class Scheduler {
       if (n !== undefined) task.name = n;
     }
     task.gen = null;
+    const owned = task.owned;
+    if (owned !== null) {
+      // what the task owned is dropped with its future (a JoinSet aborts its tasks)
+      task.owned = null;
+      for (const o of owned) o.ownerEnded(task);
+    }
     if (task.deferred !== null && task.deferred.length > 0) {
       task.phase = Phase.Cleanup;
       task.aux = runDeferred(task, this);
@@ -449,6 +507,7 @@ export class Scheduler {
 
   #complete(task: Task): void {
     task.markDone();
+    if (instrument !== null) instrument.complete(task);
     if (task.list !== null) this.alive.remove(task);
     if (task.cancelError !== null) this.#report(task, task.cancelError);
     const observer = task.observer;

@@ -69,6 +69,15 @@ export interface TaskObserver {
   childWoken?(task: Task): void;
 }
 
+/**
+ * Something a task owns that must be dropped when the task's future ends (a
+ * `JoinSet` aborts its tasks): Rust drops what a task owns, JS has no drop.
+ * @internal
+ */
+export interface OwnedByTask {
+  ownerEnded(task: Task): void;
+}
+
 /** A node of a task's chain of task-local values. @internal */
 export interface LocalNode {
   readonly key: object;
@@ -238,6 +247,13 @@ export class Task implements ListNode<Task> {
   set deferred(v: Future<unknown>[] | null) {
     if (v !== null || this.#x !== null) this.extra().deferred = v;
   }
+  /** what this task owns, dropped when its future ends (`JoinSet`s) */
+  get owned(): Set<OwnedByTask> | null {
+    return this.#x === null ? null : this.#x.owned;
+  }
+  set owned(v: Set<OwnedByTask> | null) {
+    if (v !== null || this.#x !== null) this.extra().owned = v;
+  }
   get joiners(): LinkedList<JoinWaiter> | null {
     return this.#x === null ? null : this.#x.joiners;
   }
@@ -301,6 +317,7 @@ class TaskExtra {
   cancelError: Error | null = null;
   deferred: Future<unknown>[] | null = null;
   joiners: LinkedList<JoinWaiter> | null = null;
+  owned: Set<OwnedByTask> | null = null;
   promise: Promise<unknown> | null = null;
   settle: ((ok: boolean, v: unknown) => void) | null = null;
   joinError: Error | null = null;

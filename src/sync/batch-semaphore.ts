@@ -31,6 +31,7 @@ import {
   SUSPENDED,
   type Waiting,
 } from '../runtime/context.js';
+import { instrument } from '../runtime/instrument.js';
 import { LinkedList, type ListNode } from '../runtime/linked-list.js';
 import type { Task } from '../runtime/task.js';
 import { AcquireError } from './lock-error.js';
@@ -61,6 +62,7 @@ export class BatchSemaphore {
 
   constructor(permits: number) {
     this.permits = permits;
+    if (instrument !== null) instrument.resource(this);
   }
 
   /** Takes `n` permits if they are free (never jumps the queue: see the invariant). */
@@ -145,6 +147,7 @@ export abstract class Acquire<R>
     this.sem = sem;
     this.num = num;
     this.st = st;
+    if (st === HELD && instrument !== null) instrument.acquired(this);
   }
 
   [Symbol.iterator](): Iterator<Suspend, R, unknown> {
@@ -157,16 +160,18 @@ export abstract class Acquire<R>
     const st = this.st;
     if (st === IDLE) {
       const sem = this.sem;
+      // Tokio's Acquire spends budget on every completion, a failure included
+      if (!coopProceed()) return parkForBudget(this);
       if (sem.closed) {
         this.st = RELEASED;
         throw new AcquireError();
       }
-      if (!coopProceed()) return parkForBudget(this);
       const n = this.num;
       const free = sem.permits;
       if (free >= n) {
         sem.permits = free - n;
         this.st = HELD;
+        if (instrument !== null) instrument.acquired(this);
         return { done: true, value: this as unknown as R };
       }
       // queue: take what is free now (free > 0 only if the queue is empty)
@@ -182,6 +187,7 @@ export abstract class Acquire<R>
     if (st === GRANTED) {
       this.st = HELD;
       this.task = null;
+      if (instrument !== null) instrument.acquired(this);
       return { done: true, value: this as unknown as R };
     }
     if (st === WAITING) {

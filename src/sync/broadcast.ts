@@ -12,6 +12,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
+import { SetClosedWait } from './closed-wait.js';
 import { RecvError, refuseUndefined, SendError } from './error.js';
 
 /** @internal */
@@ -20,18 +21,43 @@ class Shared<T> {
   readonly cap: number;
   /** position of the next message to be written */
   tail = 0;
+  /** every strong sender is gone: receivers drain, then see `closed` */
   closed = false;
+  /** live strong senders */
+  senders = 1;
+  /** live weak senders (they do not keep the channel open) */
+  weak = 0;
   readonly receivers = new Set<BroadcastReceiver<T>>();
   readonly waiters = new Set<Task>();
+  /** tasks in a sender's `closed()`: woken when the last receiver goes */
+  readonly closedWaiters = new Set<Task>();
 
   constructor(cap: number) {
     this.cap = cap;
     this.buf = new Array<T | undefined>(cap).fill(undefined);
   }
 
+  get rxGone(): boolean {
+    return this.receivers.size === 0;
+  }
+
   wakeAll(): void {
     for (const t of this.waiters) t.wake();
     this.waiters.clear();
+  }
+
+  dropSender(): void {
+    this.senders--;
+    if (this.senders === 0) {
+      this.closed = true;
+      this.wakeAll();
+    }
+  }
+
+  dropReceiver(rx: BroadcastReceiver<T>): void {
+    if (!this.receivers.delete(rx) || this.receivers.size > 0) return;
+    for (const t of this.closedWaiters) t.wake();
+    this.closedWaiters.clear();
   }
 }
 
@@ -77,6 +103,7 @@ export function channel<T>(capacity: number): [BroadcastSender<T>, BroadcastRece
  */
 export class BroadcastSender<T> {
   readonly #s: Shared<T>;
+  #closed = false;
 
   /** @internal */
   constructor(s: Shared<T>) {
@@ -85,12 +112,13 @@ export class BroadcastSender<T> {
 
   /**
    * Sends to every current receiver and returns how many there are. Throws
-   * {@link SendError} carrying the value if there are none.
+   * {@link SendError} carrying the value if there are none, or if this
+   * sender was closed.
    */
   send(value: T): number {
     const s = this.#s;
     refuseUndefined(value);
-    if (s.receivers.size === 0 || s.closed) throw new SendError(value);
+    if (this.#closed || s.receivers.size === 0 || s.closed) throw new SendError(value);
     s.buf[s.tail % s.cap] = value;
     s.tail++;
     s.wakeAll();
@@ -114,12 +142,98 @@ export class BroadcastSender<T> {
     return Math.min(s.tail - min, s.cap);
   }
 
-  /** Closes the channel: receivers read what is kept, then get `RecvError` `closed`. */
-  close(): void {
+  /**
+   * Another sender of the same channel (Tokio's `Sender::clone`): the channel
+   * closes when every sender is closed.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { broadcast } from 'tokio-ts/sync';
+   *
+   * main(function* () {
+   *   const [tx, rx] = broadcast.channel<string>(4);
+   *   const tx2 = tx.clone();
+   *   tx.close();
+   *   tx2.send('still open');
+   *   tx2.close();
+   *   console.log(yield* rx.recv()); // still open
+   *   try { yield* rx.recv(); } catch (e) { console.log((e as Error).message); } // channel closed
+   * });
+   * ```
+   *
+   * ## Errors
+   * Throws if this sender was closed.
+   */
+  clone(): BroadcastSender<T> {
+    this.#checkOpen();
+    this.#s.senders++;
+    return new BroadcastSender<T>(this.#s);
+  }
+
+  /**
+   * A {@link WeakBroadcastSender}: it can make a sender while a strong one
+   * is alive, but does not keep the channel open.
+   */
+  downgrade(): WeakBroadcastSender<T> {
+    this.#checkOpen();
+    return new WeakBroadcastSender<T>(this.#s);
+  }
+
+  /** Live strong senders. */
+  strongCount(): number {
+    return this.#s.senders;
+  }
+
+  /** Live weak senders. */
+  weakCount(): number {
+    return this.#s.weak;
+  }
+
+  /** True if no message is kept that some receiver has not read. */
+  isEmpty(): boolean {
+    return this.len() === 0;
+  }
+
+  /**
+   * Waits until every receiver is closed (a `subscribe()` meanwhile reopens
+   * the channel and the wait goes on). Completes at once with no receiver.
+   * Spends one unit of coop budget when it completes.
+   *
+   * @example
+   * ```ts
+   * import { main, spawn } from 'tokio-ts';
+   * import { broadcast } from 'tokio-ts/sync';
+   *
+   * main(function* () {
+   *   const [tx, rx] = broadcast.channel<number>(4);
+   *   spawn(function* () { rx.close(); });
+   *   yield* tx.closed();
+   *   console.log(tx.receiverCount()); // 0
+   * });
+   * ```
+   *
+   * ## Cancel safety
+   * Cancel safe.
+   */
+  closed(): Future<void> {
     const s = this.#s;
-    if (s.closed) return;
-    s.closed = true;
-    s.wakeAll();
+    return { [Symbol.iterator]: () => new SetClosedWait(s, 'broadcast closed()') };
+  }
+
+  /**
+   * Drops this sender. Once every sender (clones and upgrades included) is
+   * closed, receivers read what is kept, then get `RecvError` `closed`.
+   * Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#s.dropSender();
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Error('tokio-ts: this broadcast sender was closed');
   }
 
   [Symbol.dispose](): void {
@@ -202,9 +316,31 @@ export class BroadcastReceiver<T> {
     return new BroadcastReceiver<T>(this.#s);
   }
 
-  /** Drops this receiver. */
+  /**
+   * Messages sent that this receiver has not received yet, counting those it
+   * lagged past and will not see (Tokio's `Receiver::len`).
+   *
+   * @example
+   * ```ts
+   * import { broadcast } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = broadcast.channel<number>(2);
+   * for (let i = 0; i < 3; i++) tx.send(i);
+   * console.log(rx.len()); // 3 (one of them lost: recv reports the lag)
+   * ```
+   */
+  len(): number {
+    return this.#s.tail - this.#next;
+  }
+
+  /** True if {@link len} is 0. */
+  isEmpty(): boolean {
+    return this.#s.tail === this.#next;
+  }
+
+  /** Drops this receiver: once the last one goes, the senders' `closed()` completes. Idempotent. */
   close(): void {
-    this.#s.receivers.delete(this);
+    this.#s.dropReceiver(this);
   }
 
   [Symbol.dispose](): void {
@@ -228,7 +364,8 @@ class RecvLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting {
 
   next(): IteratorResult<Suspend, T> {
     const rx = this.#rx;
-    if (rx.position < rx.shared.tail && !this.#parked && !coopProceed()) {
+    const s = rx.shared;
+    if ((rx.position < s.tail || s.closed) && !this.#parked && !coopProceed()) {
       this.#parked = true;
       return parkForBudget(this);
     }
@@ -252,3 +389,69 @@ class RecvLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting {
     return 'broadcast recv';
   }
 }
+
+/**
+ * A broadcast sender that does not keep the channel open: `upgrade()` gives
+ * a {@link BroadcastSender} while at least one strong sender is alive, else
+ * undefined. `close()` (or `using`) drops it.
+ *
+ * @example
+ * ```ts
+ * import { broadcast } from 'tokio-ts/sync';
+ *
+ * const [tx, rx] = broadcast.channel<number>(4);
+ * const weak = tx.downgrade();
+ * console.log(tx.strongCount(), tx.weakCount()); // 1 1
+ * weak.upgrade()?.close();
+ * tx.close();
+ * console.log(weak.upgrade(), rx.tryRecv()); // undefined { ok: false, reason: 'closed' }
+ * weak.close();
+ * ```
+ */
+export class WeakBroadcastSender<T> {
+  readonly #s: Shared<T>;
+  #closed = false;
+
+  /** @internal */
+  constructor(s: Shared<T>) {
+    this.#s = s;
+    s.weak++;
+    weakRegistry.register(this, s as Shared<unknown>, this);
+  }
+
+  /** A new strong sender, or undefined once every strong sender is gone. Throws if this weak sender was closed. */
+  upgrade(): BroadcastSender<T> | undefined {
+    if (this.#closed) throw new Error('tokio-ts: this weak broadcast sender was closed');
+    const s = this.#s;
+    if (s.senders === 0) return undefined;
+    s.senders++;
+    return new BroadcastSender<T>(s);
+  }
+
+  /** Live strong senders. */
+  strongCount(): number {
+    return this.#s.senders;
+  }
+
+  /** Live weak senders. */
+  weakCount(): number {
+    return this.#s.weak;
+  }
+
+  /** Drops this weak sender (the weak count goes down). Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#s.weak--;
+    weakRegistry.unregister(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+// A weak sender not closed explicitly is counted down when it is collected.
+const weakRegistry = new FinalizationRegistry<Shared<unknown>>((s) => {
+  s.weak--;
+});

@@ -56,6 +56,51 @@ export class CancellationToken {
   #controller: AbortController | null = null;
 
   /**
+   * A token that is cancelled when `signal` aborts (at once if it already
+   * has): the bridge from promise-land's `AbortSignal` (a request's signal,
+   * `AbortSignal.timeout(ms)`) to tokio-ts cancellation. Cancelling the
+   * token does not abort the signal.
+   *
+   * Every token made from the same signal is a child of one token that
+   * listens to it, so calling this per request on a long-lived signal adds
+   * one listener in all, and finished tokens are not kept.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { CancellationToken } from 'tokio-ts/sync';
+   *
+   * main(function* () {
+   *   const ac = new AbortController();
+   *   const token = CancellationToken.fromSignal(ac.signal);
+   *   ac.abort();
+   *   yield* token.cancelled();
+   *   console.log(token.isCancelled()); // true
+   * });
+   * ```
+   *
+   * ## Errors
+   * `TypeError` if `signal` is not an `AbortSignal`.
+   */
+  static fromSignal(signal: AbortSignal): CancellationToken {
+    if (
+      signal === null ||
+      typeof signal !== 'object' ||
+      typeof signal.aborted !== 'boolean' ||
+      typeof signal.addEventListener !== 'function'
+    )
+      throw new TypeError('CancellationToken.fromSignal(signal): expected an AbortSignal');
+    let root = signalRoots.get(signal);
+    if (root === undefined) {
+      root = new CancellationToken();
+      signalRoots.set(signal, root);
+      if (signal.aborted) root.cancel();
+      else signal.addEventListener('abort', cancelRootOf, { once: true });
+    }
+    return root.childToken();
+  }
+
+  /**
    * Cancels this token and all its descendants; wakes every waiter. Complete
    * once it returns; calling it again does nothing.
    *
@@ -228,6 +273,14 @@ export class CancellationToken {
   removeWaiter(w: CancelledLeaf): void {
     this.#waiters.remove(w);
   }
+}
+
+/** The one listening token per AbortSignal (see `fromSignal`). */
+const signalRoots = new WeakMap<AbortSignal, CancellationToken>();
+
+/** The `abort` listener of every signal (`this` is the signal): no closure per signal. */
+function cancelRootOf(this: AbortSignal): void {
+  signalRoots.get(this)?.cancel();
 }
 
 const IDLE = 0;

@@ -27,6 +27,45 @@ export class SendError<T> extends Error {
 }
 
 /**
+ * `Sender.sendTimeout` gave up: the channel stayed full for the whole
+ * timeout (`kind: 'timeout'`) or the receiver is gone (`kind: 'closed'`).
+ * Either way the message was not sent and is handed back in `value`
+ * (Tokio's `SendTimeoutError`).
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc, SendTimeoutError } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<string>(1);
+ *   tx.trySend('first');
+ *   try {
+ *     yield* tx.sendTimeout('second', 10);
+ *   } catch (e) {
+ *     const err = e as SendTimeoutError<string>;
+ *     console.log(err.kind, err.value); // timeout second
+ *   }
+ *   rx.close();
+ * }, { startPaused: true });
+ * ```
+ */
+export class SendTimeoutError<T> extends Error {
+  readonly kind: 'timeout' | 'closed';
+  readonly value: T;
+  constructor(kind: 'timeout' | 'closed', value: T) {
+    super(
+      kind === 'timeout'
+        ? 'channel full: the send timed out'
+        : 'channel closed: the receiver is gone',
+    );
+    this.name = 'SendTimeoutError';
+    this.kind = kind;
+    this.value = value;
+  }
+}
+
+/**
  * Receiving failed: the channel is `closed` (every sender gone), or, for a
  * broadcast receiver, it `lagged` behind and `skipped` messages were lost.
  *

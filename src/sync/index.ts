@@ -13,7 +13,7 @@
  */
 
 export * as broadcast from './broadcast.js';
-export { RecvError, SendError } from './error.js';
+export { RecvError, SendError, SendTimeoutError } from './error.js';
 export * from './locks.js';
 export * as mpsc from './mpsc/index.js';
 export * as oneshot from './oneshot.js';

@@ -4,7 +4,7 @@ export { Barrier, type BarrierWaitResult } from './barrier.js';
 export { CancellationToken } from './cancellation-token.js';
 export { AcquireError, GuardReleasedError, SetError } from './lock-error.js';
 export { Mutex, type MutexGuard } from './mutex.js';
-export { Notify } from './notify.js';
+export { Notified, Notify } from './notify.js';
 export { OnceCell } from './once-cell.js';
 export {
   RwLock,

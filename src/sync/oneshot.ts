@@ -10,6 +10,7 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
+import { ClosedWait } from './closed-wait.js';
 import { RecvError, refuseUndefined, SendError } from './error.js';
 
 enum S {
@@ -26,6 +27,8 @@ class Cell<T> {
   state = S.Empty;
   value: T | undefined = undefined;
   rxClosed = false;
+  /** the receiver returned its value or its error: it is spent */
+  rxDone = false;
   rxTask: Task | null = null;
   txTask: Task | null = null;
 
@@ -110,31 +113,15 @@ export class OneshotSender<T> {
   }
 
   /**
-   * Waits until the receiver is closed.
+   * Waits until the receiver is closed. Spends one unit of coop budget when
+   * it completes, as Tokio's `poll_closed`.
    *
    * ## Cancel safety
    * Cancel safe.
    */
   closed(): Future<void> {
     const c = this.#c;
-    return {
-      [Symbol.iterator]: (): Iterator<Suspend, void, unknown> => {
-        const leaf: Iterator<Suspend, void, unknown> & Waiting = {
-          next: () => {
-            if (c.rxClosed) return { done: true, value: undefined };
-            const t = currentTask();
-            c.txTask = t;
-            t.waitingOn = leaf;
-            return SUSPENDED;
-          },
-          cancelWait: () => {
-            c.txTask = null;
-          },
-          describe: () => 'oneshot closed()',
-        };
-        return leaf;
-      },
-    };
+    return { [Symbol.iterator]: () => new ClosedLeaf<T>(c) };
   }
 }
 
@@ -180,11 +167,57 @@ export class OneshotReceiver<T> implements Future<T> {
     const c = this.#c;
     if (c.state === S.Full) {
       c.state = S.Taken;
+      c.rxDone = true;
       const value = c.value as T;
       c.value = undefined;
       return { ok: true, value };
     }
-    return { ok: false, reason: c.state === S.Empty && !c.rxClosed ? 'empty' : 'closed' };
+    if (c.state === S.Empty && !c.rxClosed) return { ok: false, reason: 'empty' };
+    c.rxDone = true;
+    return { ok: false, reason: 'closed' };
+  }
+
+  /**
+   * True once this receiver returned its value or its `closed` error (by
+   * `yield* rx` or `tryRecv()`): awaiting it again would only fail.
+   * Tokio's `is_terminated`.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { oneshot } from 'tokio-ts/sync';
+   *
+   * main(function* () {
+   *   const [tx, rx] = oneshot.channel<number>();
+   *   tx.send(1);
+   *   console.log(rx.isTerminated()); // false: the value waits
+   *   yield* rx;
+   *   console.log(rx.isTerminated()); // true
+   * });
+   * ```
+   */
+  isTerminated(): boolean {
+    return this.#c.rxDone;
+  }
+
+  /**
+   * True unless a sent value is waiting to be received (before the send,
+   * after the value was taken, or when the sender closed without sending).
+   *
+   * @example
+   * ```ts
+   * import { oneshot } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = oneshot.channel<string>();
+   * console.log(rx.isEmpty()); // true
+   * tx.send('v');
+   * console.log(rx.isEmpty()); // false
+   * rx.tryRecv();
+   * console.log(rx.isEmpty()); // true
+   * ```
+   */
+  isEmpty(): boolean {
+    return this.#c.state !== S.Full;
   }
 
   /** Refuses the value: a later `send` throws `SendError`. A value already sent stays readable. */
@@ -197,6 +230,8 @@ export class OneshotReceiver<T> implements Future<T> {
       c.txTask = null;
       t.wake();
     }
+    // a `yield* rx` parked in another task ends now (with the value if one was sent)
+    c.wakeRx();
   }
 
   [Symbol.dispose](): void {
@@ -215,18 +250,19 @@ class RecvLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting {
 
   next(): IteratorResult<Suspend, T> {
     const c = this.#c;
-    if (c.state === S.Full) {
+    if (c.state !== S.Empty || c.rxClosed) {
+      // a value, or the end: either completes, and spends budget (Tokio's poll_recv)
       if (!this.#parked && !coopProceed()) {
         this.#parked = true;
         return parkForBudget(this);
       }
+      c.rxDone = true;
+      if (c.state !== S.Full) throw new RecvError('closed');
       c.state = S.Taken;
       const value = c.value as T;
       c.value = undefined;
       return { done: true, value };
     }
-    if (c.state !== S.Empty) throw new RecvError('closed');
-    if (c.rxClosed) throw new RecvError('closed');
     const t = currentTask();
     this.#parked = true;
     this.#task = t;
@@ -241,5 +277,25 @@ class RecvLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting {
 
   describe(): string {
     return 'oneshot recv';
+  }
+}
+
+class ClosedLeaf<T> extends ClosedWait {
+  readonly #c: Cell<T>;
+  constructor(c: Cell<T>) {
+    super();
+    this.#c = c;
+  }
+  protected isClosed(): boolean {
+    return this.#c.rxClosed;
+  }
+  protected register(t: Task): void {
+    this.#c.txTask = t;
+  }
+  protected unregister(): void {
+    this.#c.txTask = null;
+  }
+  describe(): string {
+    return 'oneshot closed()';
   }
 }

@@ -82,6 +82,44 @@ export interface RwLockWriteGuard<T> {
    * join, but no queued writer gets in between. This guard is spent.
    */
   downgrade(): RwLockReadGuard<T>;
+  /**
+   * Calls `fn(value)` while still holding write access, then downgrades
+   * atomically (as {@link downgrade}) to a read guard whose `value` is what
+   * `fn` returned, typically a part of the protected value (Tokio's
+   * `RwLockWriteGuard::downgrade_map`). This guard is spent.
+   *
+   * @example
+   * ```ts
+   * import { main } from 'tokio-ts';
+   * import { RwLock } from 'tokio-ts/sync';
+   *
+   * main(function* () {
+   *   const lock = new RwLock({ name: 'a', hits: 0 });
+   *   const w = yield* lock.write();
+   *   w.value.hits++;
+   *   const hits = w.downgradeMap((v) => v.hits); // readers may now join
+   *   console.log(hits.value, lock.tryRead() !== undefined); // 1 true
+   * });
+   * ```
+   */
+  downgradeMap<U>(fn: (value: T) => U): RwLockReadGuard<U>;
+  /**
+   * Like {@link downgradeMap}, but `fn` may decline by returning `undefined`:
+   * then nothing happens and `undefined` is returned, this write guard still
+   * held (Tokio's `try_downgrade_map`, whose `Err` hands the guard back).
+   *
+   * @example
+   * ```ts
+   * import { RwLock } from 'tokio-ts/sync';
+   *
+   * const lock = new RwLock<number[]>([]);
+   * const w = lock.tryWrite()!;
+   * console.log(w.tryDowngradeMap((v) => v[0])); // undefined: still writing
+   * w.value.push(7);
+   * console.log(w.tryDowngradeMap((v) => v[0])?.value); // 7
+   * ```
+   */
+  tryDowngradeMap<U>(fn: (value: T) => U | undefined): RwLockReadGuard<U> | undefined;
   /** Same as `release()`, for `using`. */
   [Symbol.dispose](): void;
 }
@@ -124,6 +162,28 @@ export class RwLock<T> {
   /** The largest number of concurrent readers. */
   get maxReaders(): number {
     return this.#s.max;
+  }
+
+  /**
+   * Takes the value out of an unlocked lock (Tokio's `into_inner`, which
+   * consumes the lock; here the lock stays usable, with the same value).
+   *
+   * @example
+   * ```ts
+   * import { RwLock } from 'tokio-ts/sync';
+   *
+   * console.log(new RwLock(42).intoInner()); // 42
+   * ```
+   *
+   * ## Errors
+   * Throws if a guard is held or a task waits: in Rust nothing can borrow a
+   * lock that is being consumed.
+   */
+  intoInner(): T {
+    const s = this.#s;
+    if (s.permits !== s.max || s.waiters.head !== null)
+      throw new Error('tokio-ts: RwLock.intoInner() on a lock that is held or awaited');
+    return s.value;
   }
 
   /**
@@ -254,16 +314,59 @@ class WriteGuard<T> extends Acquire<RwLockWriteGuard<T>> implements RwLockWriteG
   }
 
   downgrade(): RwLockReadGuard<T> {
+    this.#spend();
+    return new ReadGuard<T>(this.sem as RwState<T>, HELD);
+  }
+
+  downgradeMap<U>(fn: (value: T) => U): RwLockReadGuard<U> {
+    checkFn(fn, 'downgradeMap');
+    const v = fn(this.value); // still writing: readers wait during fn
+    this.#spend();
+    return new MappedReadGuard<U>(this.sem, v);
+  }
+
+  tryDowngradeMap<U>(fn: (value: T) => U | undefined): RwLockReadGuard<U> | undefined {
+    checkFn(fn, 'tryDowngradeMap');
+    const v = fn(this.value);
+    if (v === undefined) return undefined;
+    this.#spend();
+    return new MappedReadGuard<U>(this.sem, v);
+  }
+
+  /** Ends write access, keeping one read slot for the read guard the caller makes. */
+  #spend(): void {
     if (this.st !== HELD) throw new GuardReleasedError('RwLockWriteGuard');
     this.st = RELEASED;
-    const s = this.sem as RwState<T>;
     // keep one read slot; the others go to the queue (a queued writer only
     // absorbs them, so it cannot get in before this reader is done)
-    if (this.num > 1) s.release(this.num - 1);
-    return new ReadGuard<T>(s, HELD);
+    if (this.num > 1) this.sem.release(this.num - 1);
   }
 
   describe(): string {
     return 'rwlock write';
   }
+}
+
+/** A read guard over a part of the value ({@link RwLockWriteGuard.downgradeMap}). */
+class MappedReadGuard<U> extends Acquire<RwLockReadGuard<U>> implements RwLockReadGuard<U> {
+  readonly #v: U;
+
+  constructor(s: BatchSemaphore, v: U) {
+    super(s, 1, HELD);
+    this.#v = v;
+  }
+
+  get value(): U {
+    if (this.st !== HELD) throw new GuardReleasedError('RwLockReadGuard');
+    return this.#v;
+  }
+
+  describe(): string {
+    return 'rwlock read (mapped)';
+  }
+}
+
+function checkFn(fn: unknown, what: string): void {
+  if (typeof fn !== 'function')
+    throw new TypeError(`RwLockWriteGuard.${what}(fn): fn must be a function`);
 }

@@ -58,6 +58,44 @@ export interface SemaphorePermit {
   release(): void;
   /** Drops the permits without giving them back: the semaphore shrinks by `num`. */
   forget(): void;
+  /**
+   * Moves `other`'s permits into this one (Tokio's `merge`): `num` grows by
+   * `other.num`, and `other` is spent (releasing it does nothing).
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from 'tokio-ts/sync';
+   *
+   * const sem = new Semaphore(3);
+   * const p = sem.tryAcquire()!;
+   * p.merge(sem.tryAcquireMany(2)!);
+   * console.log(p.num, sem.availablePermits()); // 3 0
+   * p.release();
+   * console.log(sem.availablePermits()); // 3
+   * ```
+   *
+   * ## Errors
+   * Throws if `other` belongs to another semaphore, or if either permit was
+   * released or forgotten.
+   */
+  merge(other: SemaphorePermit): void;
+  /**
+   * Splits `n` permits off into a new permit (Tokio's `split`); `undefined`
+   * if this one holds fewer than `n`.
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from 'tokio-ts/sync';
+   *
+   * const sem = new Semaphore(5);
+   * const p = sem.tryAcquireMany(3)!;
+   * const q = p.split(1)!;
+   * console.log(p.num, q.num, p.split(4)); // 2 1 undefined
+   * p.release();
+   * console.log(sem.availablePermits()); // 4
+   * ```
+   */
+  split(n: number): SemaphorePermit | undefined;
   /** Same as `release()`, for `using`. */
   [Symbol.dispose](): void;
 }
@@ -280,6 +318,24 @@ export class Semaphore {
 class Permit extends Acquire<SemaphorePermit> implements SemaphorePermit {
   forget(): void {
     if (this.st === HELD) this.st = RELEASED;
+  }
+
+  merge(other: SemaphorePermit): void {
+    if (!(other instanceof Permit) || other.sem !== this.sem)
+      throw new Error('tokio-ts: merging permits of different semaphores');
+    if (other === this) throw new Error('tokio-ts: a permit cannot be merged into itself');
+    if (this.st !== HELD || other.st !== HELD)
+      throw new Error('tokio-ts: merging a permit that was released or forgotten');
+    this.num += other.num;
+    other.st = RELEASED;
+  }
+
+  split(n: number): SemaphorePermit | undefined {
+    checkPermits(n, 'SemaphorePermit.split(n)');
+    if (this.st !== HELD) throw new Error('tokio-ts: splitting a permit that was released');
+    if (n > this.num) return undefined;
+    this.num -= n;
+    return new Permit(this.sem, n, HELD);
   }
 
   describe(): string {

@@ -3,21 +3,38 @@
  * told when it changed.
  */
 import type { Future, Suspend } from '../future/future.js';
-import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
+import {
+  coopProceed,
+  currentTask,
+  getBudget,
+  parkForBudget,
+  SUSPENDED,
+  type Waiting,
+} from '../runtime/context.js';
 import type { Task } from '../runtime/task.js';
+import { SetClosedWait } from './closed-wait.js';
 import { RecvError, SendError } from './error.js';
 
 /** @internal */
 class Shared<T> {
   value: T;
   version = 0;
-  txClosed = false;
+  /** live senders; the channel is closed for receivers at 0 */
+  senders = 1;
   receivers = 0;
   readonly waiters = new Set<Task>();
   readonly closedWaiters = new Set<Task>();
 
   constructor(value: T) {
     this.value = value;
+  }
+
+  get rxGone(): boolean {
+    return this.receivers === 0;
+  }
+
+  get txClosed(): boolean {
+    return this.senders === 0;
   }
 
   notify(): void {
@@ -69,10 +86,42 @@ export function channel<T>(init: T): [WatchSender<T>, WatchReceiver<T>] {
  */
 export class WatchSender<T> {
   readonly #s: Shared<T>;
+  #closed = false;
 
   /** @internal */
   constructor(s: Shared<T>) {
     this.#s = s;
+  }
+
+  /**
+   * Another sender of the same channel (Tokio's `Sender::clone`): receivers
+   * see the channel closed only once every sender is closed.
+   *
+   * @example
+   * ```ts
+   * import { watch } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = watch.channel(0);
+   * const tx2 = tx.clone();
+   * tx.close();
+   * tx2.send(1); // still open: tx2 is alive
+   * console.log(rx.hasChanged(), rx.borrowAndUpdate()); // true 1
+   * tx2.close();
+   * try { rx.hasChanged(); } catch (e) { console.log((e as Error).name); } // RecvError
+   * ```
+   *
+   * ## Errors
+   * Throws if this sender was closed.
+   */
+  clone(): WatchSender<T> {
+    if (this.#closed) throw new Error('tokio-ts: this watch sender was closed');
+    this.#s.senders++;
+    return new WatchSender<T>(this.#s);
+  }
+
+  /** Live senders (this one and its clones), as Tokio's `sender_count`. */
+  senderCount(): number {
+    return this.#s.senders;
   }
 
   /** Replaces the value and notifies receivers. Throws {@link SendError} if there are none. */
@@ -82,8 +131,9 @@ export class WatchSender<T> {
     this.sendReplace(value);
   }
 
-  /** Replaces the value (even with no receivers) and returns the old one. */
+  /** Replaces the value (even with no receivers) and returns the old one. Throws if this sender was closed. */
   sendReplace(value: T): T {
+    if (this.#closed) throw new Error('tokio-ts: this watch sender was closed');
     const s = this.#s;
     const old = s.value;
     s.value = value;
@@ -128,40 +178,29 @@ export class WatchSender<T> {
   }
 
   /**
-   * Waits until every receiver is closed.
+   * Waits until every receiver is closed (a `subscribe()` meanwhile reopens
+   * the channel, and the wait goes on). Spends one unit of coop budget when
+   * it completes, as Tokio's.
    *
    * ## Cancel safety
    * Cancel safe.
    */
   closed(): Future<void> {
     const s = this.#s;
-    return {
-      [Symbol.iterator]: (): Iterator<Suspend, void, unknown> => {
-        let task: Task | null = null;
-        const leaf: Iterator<Suspend, void, unknown> & Waiting = {
-          next: () => {
-            if (s.receivers === 0) return { done: true, value: undefined };
-            task = currentTask();
-            s.closedWaiters.add(task);
-            task.waitingOn = leaf;
-            return SUSPENDED;
-          },
-          cancelWait: () => {
-            if (task !== null) s.closedWaiters.delete(task);
-          },
-          describe: () => 'watch closed()',
-        };
-        return leaf;
-      },
-    };
+    return { [Symbol.iterator]: () => new SetClosedWait(s, 'watch closed()') };
   }
 
-  /** Drops the sender: receivers' `changed()` then throws `RecvError` (`closed`). */
+  /**
+   * Drops this sender. Once every sender (clones included) is closed,
+   * receivers' `changed()` throws `RecvError` (`closed`) after they saw the
+   * last value, and `hasChanged()` throws. Idempotent.
+   */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     const s = this.#s;
-    if (s.txClosed) return;
-    s.txClosed = true;
-    s.notify();
+    s.senders--;
+    if (s.senders === 0) s.notify();
   }
 
   [Symbol.dispose](): void {
@@ -204,9 +243,16 @@ export class WatchReceiver<T> {
     return this.#s.value;
   }
 
-  /** True if a value was sent since this receiver last marked one seen. Throws RecvError if the sender is gone. */
+  /**
+   * True if a value was sent since this receiver last marked one seen.
+   *
+   * ## Errors
+   * Throws {@link RecvError} (`closed`) whenever every sender is gone, even
+   * if the last value was not seen yet (as Tokio's `has_changed`): read it
+   * with `borrowAndUpdate()`.
+   */
   hasChanged(): boolean {
-    if (this.#s.txClosed && this.#seen === this.#s.version) throw new RecvError('closed');
+    if (this.#s.txClosed) throw new RecvError('closed');
     return this.#seen !== this.#s.version;
   }
 
@@ -220,7 +266,8 @@ export class WatchReceiver<T> {
 
   /**
    * Waits for a value this receiver has not seen, and marks it seen: however
-   * many sends happened, it completes once per new version.
+   * many sends happened, it completes once per new version. It spends one unit
+   * of coop budget when it completes (or fails), as Tokio's.
    *
    * ## Cancel safety
    * Cancel safe: nothing is marked seen unless it completes.
@@ -234,17 +281,19 @@ export class WatchReceiver<T> {
 
   /**
    * Waits until `pred(value)` holds (checking the current value first) and
-   * returns that value, marked seen.
+   * returns that value, marked seen. Spends one unit of coop budget when it
+   * completes, as Tokio's.
    *
    * ## Cancel safety
    * Cancel safe.
+   *
+   * ## Errors
+   * Throws {@link RecvError} (`closed`) once every sender is gone and the
+   * last value did not satisfy `pred`.
    */
-  *waitFor(pred: (value: T) => boolean): Generator<Suspend, T, unknown> {
-    for (;;) {
-      const v = this.borrowAndUpdate();
-      if (pred(v)) return v;
-      yield* this.changed();
-    }
+  waitFor(pred: (value: T) => boolean): Future<T> {
+    if (typeof pred !== 'function') throw new TypeError('waitFor(pred): pred must be a function');
+    return { [Symbol.iterator]: () => new WaitForLeaf<T>(this, pred) };
   }
 
   /** Another receiver, having seen what this one has seen. */
@@ -281,34 +330,93 @@ export class WatchReceiver<T> {
   }
 }
 
-class ChangedLeaf<T> implements Iterator<Suspend, void, unknown>, Waiting {
-  readonly #rx: WatchReceiver<T>;
+/** What `changed()` and `waitFor()` share: parking on the next send or close. */
+abstract class ChangeWait<T, R> implements Iterator<Suspend, R, unknown>, Waiting {
+  protected readonly rx: WatchReceiver<T>;
   #task: Task | null = null;
+  /** woken or budget-parked once: completing spends no further budget */
+  protected parked = false;
 
   constructor(rx: WatchReceiver<T>) {
-    this.#rx = rx;
+    this.rx = rx;
   }
 
-  next(): IteratorResult<Suspend, void> {
-    const rx = this.#rx;
-    const s = rx.shared;
-    if (rx.seen !== s.version) {
-      rx.seen = s.version;
-      return { done: true, value: undefined };
-    }
-    if (s.txClosed) throw new RecvError('closed');
+  abstract next(): IteratorResult<Suspend, R>;
+
+  protected park(): IteratorResult<Suspend, never> {
     const t = currentTask();
+    this.parked = true;
     this.#task = t;
-    s.waiters.add(t);
+    this.rx.shared.waiters.add(t);
     t.waitingOn = this;
     return SUSPENDED;
   }
 
   cancelWait(): void {
-    if (this.#task !== null) this.#rx.shared.waiters.delete(this.#task);
+    if (this.#task !== null) this.rx.shared.waiters.delete(this.#task);
+  }
+
+  abstract describe(): string;
+}
+
+class ChangedLeaf<T> extends ChangeWait<T, void> {
+  next(): IteratorResult<Suspend, void> {
+    const rx = this.rx;
+    const s = rx.shared;
+    const changed = rx.seen !== s.version;
+    if (changed || s.txClosed) {
+      if (!this.parked && !coopProceed()) {
+        this.parked = true;
+        return parkForBudget(this);
+      }
+      if (!changed) throw new RecvError('closed');
+      rx.seen = s.version;
+      return { done: true, value: undefined };
+    }
+    return this.park();
   }
 
   describe(): string {
     return 'watch changed()';
+  }
+}
+
+class WaitForLeaf<T> extends ChangeWait<T, T> {
+  readonly #pred: (value: T) => boolean;
+  /** pred saw the current value (Tokio checks it once even when unchanged) */
+  #checked = false;
+
+  constructor(rx: WatchReceiver<T>, pred: (value: T) => boolean) {
+    super(rx);
+    this.#pred = pred;
+  }
+
+  next(): IteratorResult<Suspend, T> {
+    const rx = this.rx;
+    const s = rx.shared;
+    // out of budget: yield before calling pred (it may have side effects)
+    if (!this.parked && getBudget() <= 0) {
+      this.parked = true;
+      return parkForBudget(this);
+    }
+    const changed = rx.seen !== s.version;
+    if (changed || !this.#checked) {
+      this.#checked = true;
+      rx.seen = s.version;
+      const v = s.value;
+      if (this.#pred(v)) {
+        if (!this.parked) coopProceed();
+        return { done: true, value: v };
+      }
+    }
+    if (s.txClosed) {
+      if (!this.parked) coopProceed();
+      throw new RecvError('closed');
+    }
+    return this.park();
+  }
+
+  describe(): string {
+    return 'watch waitFor()';
   }
 }

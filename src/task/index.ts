@@ -2,8 +2,8 @@
 
 export { spawnBlocking } from '../worker/spawn-blocking.js';
 export { JoinError, SuspendedDuringCancelError, type TaskId } from './error.js';
-export { AbortHandle, JoinHandle } from './join-handle.js';
+export { AbortHandle, AbortOnDropHandle, JoinHandle } from './join-handle.js';
 export { type JoinResult, JoinSet } from './join-set.js';
 export { type Scope, scope } from './scope.js';
 export { consumeBudget, currentTaskId, spawn, unconstrained, yieldNow } from './spawn.js';
-export { TaskLocal } from './task-local.js';
+export { TaskLocal, TaskLocalFuture } from './task-local.js';

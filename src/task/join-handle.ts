@@ -51,9 +51,13 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
   }
 
   /**
-   * Cancels the task at its next suspension point: its `finally` blocks and
-   * deferred cleanups run, and joining it then throws a cancelled `JoinError`.
-   * Aborting a finished task changes nothing.
+   * Cancels the task at its next suspension point: what it was granted but did
+   * not take (a message, a permit) goes back, its `finally` blocks run, the
+   * tasks of the `JoinSet`s it owns are aborted, its `defer`red cleanups run
+   * (which kill its `killOnDrop` child processes), and joining it then throws
+   * a cancelled `JoinError`. Nothing else closes: JS has no drop, so a socket
+   * or file the task opened stays open unless one of those closes it (`using`
+   * or `finally`). Aborting a finished task changes nothing.
    */
   abort(): void {
     this.task.sched.cancel(this.task);
@@ -67,6 +71,35 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
   /** A handle that can abort the task but not join it. */
   abortHandle(): AbortHandle {
     return new AbortHandle(this.task);
+  }
+
+  /**
+   * This handle as an {@link AbortOnDropHandle}: joinable the same way, and
+   * aborting the task when it is disposed (`using`) or closed — the task
+   * then cannot outlive the scope that holds it (tokio-util's
+   * `AbortOnDropHandle`).
+   *
+   * @example
+   * ```ts
+   * import { main, spawn } from 'tokio-ts';
+   * import { pending } from 'tokio-ts/future';
+   * import type { JoinError } from 'tokio-ts/task';
+   *
+   * main(function* () {
+   *   const h = spawn(pending<void>());
+   *   {
+   *     using _guard = h.abortOnDrop();
+   *   } // the task is aborted here
+   *   try {
+   *     yield* h;
+   *   } catch (e) {
+   *     console.log((e as JoinError).isCancelled()); // true
+   *   }
+   * });
+   * ```
+   */
+  abortOnDrop(): AbortOnDropHandle<T> {
+    return new AbortOnDropHandle<T>(this.task);
   }
 
   [Symbol.iterator](): Iterator<Suspend, T, unknown> {
@@ -111,6 +144,77 @@ export class AbortHandle {
 
   isFinished(): boolean {
     return this.#task.state === State.Done;
+  }
+}
+
+/**
+ * A task handle that aborts the task when disposed (`using`) or closed
+ * (tokio-util's `AbortOnDropHandle`); otherwise a {@link JoinHandle}: join
+ * it with `yield*` or `await`. Made by `handle.abortOnDrop()`.
+ *
+ * @example
+ * ```ts
+ * import { main, spawn } from 'tokio-ts';
+ * import { sleep } from 'tokio-ts/time';
+ *
+ * main(function* () {
+ *   using h = spawn(function* () { yield* sleep(10); return 'done'; }).abortOnDrop();
+ *   console.log(yield* h); // done
+ * });
+ * ```
+ *
+ * ## Cancel safety
+ * Joining is cancel safe, as for `JoinHandle`; a task cancelled while it
+ * holds the handle in a `using` declaration aborts the task (disposal runs
+ * in its cleanup).
+ */
+export class AbortOnDropHandle<T> implements Future<T>, PromiseLike<T> {
+  readonly #task: Task;
+
+  /** @internal */
+  constructor(task: Task) {
+    this.#task = task;
+  }
+
+  /** The task's id. */
+  get id(): TaskId {
+    return this.#task.id;
+  }
+
+  /** Aborts the task (see `JoinHandle.abort`). */
+  abort(): void {
+    this.#task.sched.cancel(this.#task);
+  }
+
+  /** True once the task has completed (including its cleanup). */
+  isFinished(): boolean {
+    return this.#task.state === State.Done;
+  }
+
+  /** A handle that can abort the task but not join it. */
+  abortHandle(): AbortHandle {
+    return new AbortHandle(this.#task);
+  }
+
+  /** Aborts the task, as dropping the handle does in Rust. */
+  close(): void {
+    this.abort();
+  }
+
+  /** Same as {@link close}. */
+  [Symbol.dispose](): void {
+    this.abort();
+  }
+
+  [Symbol.iterator](): Iterator<Suspend, T, unknown> {
+    return new JoinLeaf<T>(this.#task);
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return (taskPromise(this.#task) as Promise<T>).then(onfulfilled, onrejected);
   }
 }
 

@@ -76,7 +76,7 @@ class ScopeLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, TaskObserv
       this.#state = S.Running;
       this.#body = parent.sched.child(gen, parent, this, 0);
       this.#starting = true;
-      parent.sched.pollNow(this.#body);
+      parent.sched.pollBranch(this.#body);
       this.#starting = false;
     }
     if (this.#body!.state === State.Done && this.#children.size === 0) return this.#finish();

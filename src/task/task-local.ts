@@ -1,7 +1,7 @@
 /**
  * `TaskLocal`: a value scoped to a future, visible to everything it runs.
  */
-import type { FutureLike, Suspend } from '../future/future.js';
+import type { Future, FutureLike, Suspend } from '../future/future.js';
 import { ctx, currentTask } from '../runtime/context.js';
 
 /**
@@ -30,17 +30,12 @@ export class TaskLocal<T> {
     this.name = name;
   }
 
-  /** Runs `fut` with this key set to `value`. */
-  *scope<R>(value: T, fut: FutureLike<R>): Generator<Suspend, R, unknown> {
-    const task = currentTask();
-    const prev = task.locals;
-    const f = typeof fut === 'function' ? fut() : fut;
-    task.locals = { key: this, value, parent: prev };
-    try {
-      return yield* f as Iterable<Suspend, R, unknown>;
-    } finally {
-      task.locals = prev;
-    }
+  /**
+   * Runs `fut` with this key set to `value`. The returned future can give the
+   * value back with {@link TaskLocalFuture.takeValue} (Tokio's `take_value`).
+   */
+  scope<R>(value: T, fut: FutureLike<R>): TaskLocalFuture<T, R> {
+    return new TaskLocalFuture<T, R>(this, value, fut);
   }
 
   /** The value in scope. Throws if unset (or outside a task). */
@@ -57,5 +52,78 @@ export class TaskLocal<T> {
       if (n.key === this) return n.value as T;
     }
     return undefined;
+  }
+}
+
+/**
+ * The future of {@link TaskLocal.scope}: runs its future with the task-local
+ * set, and holds the value, which {@link takeValue} gives back (Tokio's
+ * `TaskLocalFuture`).
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { TaskLocal } from 'tokio-ts/task';
+ *
+ * const CTX = new TaskLocal<{ hits: number }>('ctx');
+ * main(function* () {
+ *   const scoped = CTX.scope({ hits: 0 }, function* () {
+ *     CTX.get().hits++;
+ *   });
+ *   yield* scoped;
+ *   console.log(scoped.takeValue()); // { hits: 1 }
+ *   console.log(scoped.takeValue()); // undefined
+ * });
+ * ```
+ */
+export class TaskLocalFuture<T, R> implements Future<R> {
+  readonly #key: TaskLocal<T>;
+  #value: T | undefined;
+  #has = true;
+  #fut: FutureLike<R> | null;
+
+  /** @internal */
+  constructor(key: TaskLocal<T>, value: T, fut: FutureLike<R>) {
+    this.#key = key;
+    this.#value = value;
+    this.#fut = fut;
+  }
+
+  /**
+   * Takes the value out of the future: the value given to `scope`, once; then
+   * `undefined`. After the future finished it is the way to get the value back.
+   * Taken before the future starts, the future fails when it is run (it would
+   * run without its task-local); taken while it runs, the code inside keeps
+   * seeing the value.
+   */
+  takeValue(): T | undefined {
+    if (!this.#has) return undefined;
+    const v = this.#value;
+    this.#has = false;
+    this.#value = undefined;
+    return v;
+  }
+
+  [Symbol.iterator](): Iterator<Suspend, R, unknown> {
+    const fut = this.#fut;
+    if (fut === null) throw new Error('tokio-ts: this TaskLocal.scope() future was already polled');
+    this.#fut = null;
+    return this.#run(fut);
+  }
+
+  *#run(fut: FutureLike<R>): Generator<Suspend, R, unknown> {
+    if (!this.#has)
+      throw new Error(
+        `tokio-ts: the value of task-local '${this.#key.name}' was taken before its scope ran`,
+      );
+    const task = currentTask();
+    const prev = task.locals;
+    const f = typeof fut === 'function' ? fut() : fut;
+    task.locals = { key: this.#key, value: this.#value, parent: prev };
+    try {
+      return yield* f as Iterable<Suspend, R, unknown>;
+    } finally {
+      task.locals = prev;
+    }
   }
 }

@@ -5,7 +5,7 @@ import nodeTest from 'node:test';
 import type { Future, FutureLike } from '../future/future.js';
 import { dumpText } from '../runtime/dump-text.js';
 import { userLocation } from '../runtime/location.js';
-import { Runtime } from '../runtime/runtime.js';
+import { enterThreadRuntime, Runtime } from '../runtime/runtime.js';
 
 /** Options of {@link test}. */
 export interface TestOptions {
@@ -35,6 +35,9 @@ export interface TestOptions {
  * when it returns (they are cancelled, and listed in the failure), unless
  * `allowLeaks` is set. A body that deadlocks (Node's event loop runs out of
  * work while it waits) fails with the runtime's explanation and task dump.
+ * While it runs, the runtime is also the thread's runtime: a task spawned
+ * from a Node callback (a timer, an EventEmitter listener) lands on it and
+ * sees its paused clock.
  *
  * @example
  * ```ts
@@ -110,6 +113,8 @@ async function runIn<T>(fn: FutureLike<T>, opts: TestOptions, at: string | undef
           () => fail(`the test body did not finish within ${opts.timeout} ms`),
           opts.timeout,
         );
+  // a Node callback in the test (a timer, a listener) spawns onto this runtime
+  const leave = enterThreadRuntime(rt);
   try {
     const value = await Promise.race([rt.blockOn(fn), failed]);
     watch.end();
@@ -126,6 +131,7 @@ async function runIn<T>(fn: FutureLike<T>, opts: TestOptions, at: string | undef
     watch.end();
     clearTimeout(timer);
     await rt.shutdown(1000);
+    leave();
   }
 }
 

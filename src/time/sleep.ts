@@ -19,6 +19,15 @@ function checkMs(ms: number, what: string): void {
  * Waits `ms` milliseconds on the runtime's clock. `sleep(0)` completes at once;
  * `sleep(Infinity)` never completes (but can be cancelled).
  *
+ * The clock and timer are those of the runtime current when `sleep` is
+ * called: the current task's. Called outside any task (a Node callback) it
+ * uses the runtime `main` or a `tokio-ts/test` test is running, else the
+ * thread's default runtime. This differs from Tokio, where creating a `Sleep`
+ * outside a runtime panics: in Node, code outside any task is everywhere
+ * (callbacks, module top level), and failing there would make every such
+ * `sleep` a crash; the default runtime's clock is real time, so the deadline
+ * is still right, but a test's paused clock does not apply to it.
+ *
  * @example
  * ```ts
  * import { main } from 'tokio-ts';

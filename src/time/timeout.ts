@@ -10,7 +10,16 @@
  * suspends, its leaf has set `task.waitingOn`; the timeout takes it over (to
  * cancel it later) and stands in front of it. On the deadline the inner leaf's
  * cancel hook runs (a Future it returns is driven to its end), then the inner
- * iterator is returned so its `finally` blocks run, then `Elapsed` is thrown.
+ * iterator is returned so its `finally` blocks run, then the inner future's
+ * `defer`red cleanups (and so its kill-on-drop children) run, then `Elapsed`
+ * is thrown.
+ *
+ * The inner future has its own cleanup frame: while it is polled, the task's
+ * `deferred` list is swapped for the timeout's, so a `defer` (or a
+ * `killOnDrop` child) inside it belongs to it, as a `select` branch's belong to
+ * the branch. They run when the inner future ends — returned, thrown or timed
+ * out — before the timeout returns. If the task itself is cancelled, they join
+ * the task's cleanup (they run first).
  */
 import type { Future, FutureLike, Suspend } from '../future/future.js';
 import { toIterator } from '../future/future.js';
@@ -29,9 +38,12 @@ function checkMs(ms: number): void {
 }
 
 /**
- * Runs `fut`; if it has not finished after `ms`, cancels it (its `finally`
- * blocks run before this returns) and throws {@link Elapsed}. When `fut`
- * finishes first, its timer is removed. The deadline is fixed when `timeout`
+ * Runs `fut`; if it has not finished after `ms`, cancels it and throws
+ * {@link Elapsed}. Before it throws, `fut`'s cleanup has finished: its
+ * `finally` blocks, then its `defer`red cleanups (which kill the `killOnDrop`
+ * children it spawned) — the same as for a losing `select` branch. When `fut`
+ * finishes first, its timer is removed and its `defer`red cleanups run before
+ * its value is returned. The deadline is fixed when `timeout`
  * is called; `fut` is polled first, so a future that is ready at once is never
  * timed out (as in Tokio).
  *
@@ -86,7 +98,9 @@ enum S {
   Fired = 2,
   /** the inner leaf's cancel hook returned a Future, being driven */
   Draining = 3,
-  Done = 4,
+  /** the inner future ended; its deferred cleanups are being driven */
+  Cleanup = 4,
+  Done = 5,
 }
 
 /** The timeout leaf: iterator, timer entry and waiting record in one object. @internal */
@@ -106,8 +120,13 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
   /** what the inner future is parked on (its leaf), to cancel it */
   #innerWait: Waiting | null = null;
   #task: Task | null = null;
-  /** the inner cancel hook's iterator while draining */
+  /** the inner cancel hook's iterator while draining, then the cleanup iterator */
   #hook: Iterator<Suspend, unknown, unknown> | null = null;
+  /** the inner future's `defer`red cleanups (its own frame, see the module doc) */
+  #frame: Future<unknown>[] | null = null;
+  /** what the timeout returns (ok) or throws once the cleanups ran */
+  #ok = true;
+  #result: unknown = undefined;
 
   constructor(driver: TimeDriver, deadline: number, ms: number, fut: FutureLike<T>) {
     this.#driver = driver;
@@ -125,6 +144,7 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
   next(): IteratorResult<Suspend, T> {
     const s = this.#state;
     if (s === S.Draining) return this.drain();
+    if (s === S.Cleanup) return this.cleanup();
     if (s === S.Done) return { done: true, value: undefined as T };
     let inner = this.#inner;
     if (inner === null) {
@@ -133,50 +153,135 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
       this.#fut = null;
       this.#inner = inner;
     }
+    const task = this.#task!;
+    const saved = this.enterFrame(task);
     let r: IteratorResult<Suspend, T>;
     try {
       r = inner.next();
     } catch (err) {
-      this.finish();
-      throw err;
+      this.leaveFrame(task, saved);
+      return this.settle(false, err);
     }
+    this.leaveFrame(task, saved);
     return this.step(r);
   }
 
   throw(err: unknown): IteratorResult<Suspend, T> {
     const inner = this.#inner;
-    if (this.#state === S.Draining || inner === null || typeof inner.throw !== 'function') {
-      this.finish();
-      throw err;
-    }
+    const s = this.#state;
+    if (s === S.Draining || s === S.Cleanup || inner === null || typeof inner.throw !== 'function')
+      return this.settle(false, err);
+    const task = this.#task!;
+    const saved = this.enterFrame(task);
     let r: IteratorResult<Suspend, T>;
     try {
       r = inner.throw(err);
     } catch (e) {
-      this.finish();
-      throw e;
+      this.leaveFrame(task, saved);
+      return this.settle(false, e);
     }
+    this.leaveFrame(task, saved);
     return this.step(r);
   }
 
-  /** The task is being cancelled (after `cancelWait`): run the inner `finally` blocks. */
+  /**
+   * The task is being cancelled (after `cancelWait`): run the inner `finally`
+   * blocks; the inner deferred cleanups join the task's, to run first.
+   */
   return(value?: unknown): IteratorResult<Suspend, T> {
     this.finish();
     const inner = this.#inner;
-    if (inner !== null && typeof inner.return === 'function') {
-      const r = inner.return(value as T);
+    const task = this.#task;
+    if (inner !== null && task !== null && typeof inner.return === 'function') {
+      const saved = this.enterFrame(task);
+      let r: IteratorResult<Suspend, T>;
+      try {
+        r = inner.return(value as T);
+      } finally {
+        this.leaveFrame(task, saved);
+      }
       // a suspended inner finally goes to the runtime's return loop
       if (r.done !== true) return r;
+    }
+    this.#inner = null;
+    const frame = this.#frame;
+    if (task !== null && frame !== null && frame.length > 0) {
+      this.#frame = null;
+      const list = task.deferred ?? [];
+      for (let i = 0; i < frame.length; i++) list.push(frame[i]!);
+      task.deferred = list;
     }
     return { done: true, value: value as T };
   }
 
+  /** Makes the inner future's cleanup frame the task's while it runs; returns the task's. */
+  private enterFrame(task: Task): Future<unknown>[] | null {
+    const saved = task.deferred;
+    task.deferred = this.#frame;
+    return saved;
+  }
+
+  private leaveFrame(task: Task, saved: Future<unknown>[] | null): void {
+    this.#frame = task.deferred;
+    task.deferred = saved;
+  }
+
+  /**
+   * The inner future ended (returned, threw or timed out): drop the timer, run
+   * its deferred cleanups, then return `value` (`ok`) or throw it.
+   */
+  private settle(ok: boolean, value: unknown): IteratorResult<Suspend, T> {
+    this.finish();
+    this.#inner = null;
+    const frame = this.#frame;
+    if (frame === null || frame.length === 0) {
+      if (ok) return { done: true, value: value as T };
+      throw value;
+    }
+    this.#frame = null;
+    this.#ok = ok;
+    this.#result = value;
+    this.#hook = this.runFrame(frame);
+    this.#state = S.Cleanup;
+    return this.cleanup();
+  }
+
+  /** Drives the deferred cleanups; a cancel of the task lets the runtime finish them. */
+  private cleanup(): IteratorResult<Suspend, T> {
+    const r = this.#hook!.next();
+    if (r.done !== true) {
+      const task = this.#task!;
+      this.#innerWait = task.waitingOn;
+      task.waitingOn = this;
+      return r as IteratorResult<Suspend, T>;
+    }
+    this.#hook = null;
+    this.#state = S.Done;
+    this.#innerWait = null;
+    if (this.#ok) return { done: true, value: this.#result as T };
+    throw this.#result;
+  }
+
+  /** As the runtime's deferred list: last registered first; an error replaces a result. */
+  private *runFrame(frame: Future<unknown>[]): Generator<Suspend, void, unknown> {
+    for (let f = frame.pop(); f !== undefined; f = frame.pop()) {
+      try {
+        yield* f;
+      } catch (err) {
+        if (this.#ok || this.#result instanceof Elapsed) {
+          this.#ok = false;
+          this.#result = err;
+        } else {
+          const task = this.#task!;
+          task.sched.reportCleanupError(task, err);
+        }
+      }
+    }
+  }
+
   /** One result of the inner iterator, polled first as Tokio does. */
   private step(r: IteratorResult<Suspend, T>): IteratorResult<Suspend, T> {
-    if (r.done === true) {
-      this.finish();
-      return r;
-    }
+    if (r.done === true) return this.settle(true, r.value);
     if (r.value !== SUSPEND) return r; // a bare `yield`: the runtime throws a TypeError in
     const task = this.#task!;
     this.#innerWait = task.waitingOn;
@@ -223,33 +328,23 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
     return this.returnInner();
   }
 
-  private returnInner(): never {
+  private returnInner(): IteratorResult<Suspend, T> {
     this.#state = S.Done;
     const inner = this.#inner!;
     this.#inner = null;
+    let err: unknown = new Elapsed(this.#ms);
     if (typeof inner.return === 'function') {
       const task = this.#task!;
-      let r = inner.return(undefined as T);
-      let guard = 0;
-      while (r.done !== true) {
-        // A finally block suspended during cancellation: as the runtime does,
-        // undo its registration and finish the return without resuming it.
-        const w = task.waitingOn;
-        task.waitingOn = null;
-        if (w !== null) {
-          try {
-            w.cancelWait();
-          } catch {
-            // abandoned leaf
-          }
-        }
-        if (guard === 0)
-          task.sched.reportCleanupError(task, new SuspendedDuringCancelError(task.id, task.name));
-        if (++guard > 100_000) break;
-        r = inner.return(undefined as T);
+      const saved = this.enterFrame(task);
+      try {
+        returnLoop(task, inner);
+      } catch (e) {
+        err = e; // a finally block threw: that, not Elapsed, is the outcome
+      } finally {
+        this.leaveFrame(task, saved);
       }
     }
-    throw new Elapsed(this.#ms);
+    return this.settle(false, err);
   }
 
   /** The inner future ended (or is being returned): drop the timer. */
@@ -268,8 +363,9 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
 
   /** Waiting: the task is cancelled while parked in the timeout. */
   cancelWait(): Future<unknown> | undefined | void {
-    if (this.#state === S.Draining) {
-      // let the runtime drive the rest of the inner cancel hook
+    if (this.#state === S.Draining || this.#state === S.Cleanup) {
+      // let the runtime drive the rest of the inner cancel hook, or of the
+      // deferred cleanups (cleanup is not cancelled, as a task's is not)
       const hook = this.#hook!;
       this.#hook = null;
       this.#innerWait = null;
@@ -291,5 +387,28 @@ class Timeout<T> implements Future<T>, Iterator<Suspend, T, unknown>, TimerEntry
   subtasks(): Task[] {
     const w = this.#innerWait as { subtasks?: () => Task[] } | null;
     return w !== null && typeof w.subtasks === 'function' ? w.subtasks() : [];
+  }
+}
+
+/** Returns `inner`, never resuming a `finally` that suspends (as the runtime's cancel does). */
+function returnLoop(task: Task, inner: Iterator<Suspend, unknown, unknown>): void {
+  let r = inner.return!(undefined);
+  let guard = 0;
+  while (r.done !== true) {
+    // A finally block suspended during cancellation: undo its registration
+    // and finish the return without resuming it.
+    const w = task.waitingOn;
+    task.waitingOn = null;
+    if (w !== null) {
+      try {
+        w.cancelWait();
+      } catch {
+        // abandoned leaf
+      }
+    }
+    if (guard === 0)
+      task.sched.reportCleanupError(task, new SuspendedDuringCancelError(task.id, task.name));
+    if (++guard > 100_000) break;
+    r = inner.return!(undefined);
   }
 }

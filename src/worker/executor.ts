@@ -109,21 +109,8 @@ export class Executor {
     this.#sched = rt.sched;
     this.#origin = origin;
     this.#poster = poster;
-    // The executor must see every idle turn, and other drivers (the time
-    // module's auto-advance) also use `onIdle`, possibly assigned later: keep
-    // theirs behind an accessor and call both.
-    let other: (() => void) | null = this.#sched.onIdle;
-    const both = (): void => {
-      if (other !== null) other();
-      this.#onIdle();
-    };
-    Object.defineProperty(this.#sched, 'onIdle', {
-      configurable: true,
-      get: () => both,
-      set: (f: (() => void) | null) => {
-        other = f;
-      },
-    });
+    // the executor must see every idle turn (the time driver adds its own hook)
+    this.#sched.addIdleHook(() => this.#onIdle());
     this.#stealRng = me * 7919 + 1;
   }
 

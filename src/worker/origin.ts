@@ -160,13 +160,20 @@ export class Origin implements RemoteOwner {
     try {
       this.messenger.postTask(target, g, toWire(args));
     } catch (e) {
+      // The task fails (its handle joins with this error), as a spawnBlocking
+      // job with an uncloneable argument does: a spawn never throws, and a
+      // task published later from the backlog has no caller to throw to.
       this.#leaves[g - this.base] = null;
       this.#release(g);
       leaf.g = -1;
-      throw new WorkerError(
-        'uncloneable',
-        `tokio-ts: an argument of task ${sh.defKey(leaf.defId).split('#')[1]} cannot be cloned to a worker: ${(e as Error).message}`,
-        { cause: e },
+      this.outstanding--;
+      leaf.finish(
+        P_ERR,
+        new WorkerError(
+          'uncloneable',
+          `tokio-ts: an argument of task ${sh.defKey(leaf.defId).split('#')[1]} cannot be cloned to a worker: ${(e as Error).message}`,
+          { cause: e },
+        ),
       );
     }
     return false;

@@ -22,6 +22,7 @@
  *   lose no wake-up (research B.1 pitfall), and a waker notifies only a sleeper.
  * @internal
  */
+import { cpuPause } from '../sync/shared/pause.js';
 
 /** Slots owned by the main thread (tasks it may have in flight at once; more wait in a backlog). */
 export const MAIN_SLOTS = 1 << 18;
@@ -294,6 +295,7 @@ export class Shared {
     const c = this.ctl;
     while (Atomics.compareExchange(c, i, 0, 1) !== 0) {
       // spin: the critical sections are a few loads and stores
+      if (cpuPause !== undefined) cpuPause();
     }
   }
   #unlock(i: number): void {

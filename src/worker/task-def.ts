@@ -47,7 +47,8 @@ const registry = new Map<string, TaskDef<any, any> | BlockingDef<any, any>>();
  * own function: inside `function* fib(n)`, the name `fib` is the generator
  * function itself, so give the definition another name
  * (`export const fibTask = defineTask(url, function* fib(n) { … spawn(fibTask, n - 1) … })`).
- * Spawning the plain function with arguments is a `TypeError`.
+ * Spawning the plain function with arguments (`spawn(fib, n - 1)`) runs it as
+ * a task on the current thread, not on another worker.
  *
  * @example
  * ```ts
@@ -70,7 +71,10 @@ const registry = new Map<string, TaskDef<any, any> | BlockingDef<any, any>>();
  *
  * ## Errors
  * Throws `TypeError` if the function is anonymous or the name is already
- * defined in that module.
+ * defined in that module. Spawning it never throws: joining the handle throws
+ * `JoinError` whose `cause` is a `RemoteError` (the task threw) or a
+ * `WorkerError` (`'uncloneable'` argument or result, `'crashed'` worker,
+ * `'shutdown'`) — the same as `spawnBlocking`.
  */
 export function defineTask<A extends unknown[], R>(
   moduleUrl: string,

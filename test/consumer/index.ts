@@ -3,6 +3,8 @@
 import * as prelude from 'tokio-ts';
 import { type Future, main, spawn } from 'tokio-ts';
 import * as codec from 'tokio-ts/codec';
+import * as compat from 'tokio-ts/compat';
+import * as consoleModule from 'tokio-ts/console';
 import * as fs from 'tokio-ts/fs';
 import * as future from 'tokio-ts/future';
 import * as io from 'tokio-ts/io';
@@ -10,6 +12,7 @@ import * as net from 'tokio-ts/net';
 import * as process from 'tokio-ts/process';
 import * as runtime from 'tokio-ts/runtime';
 import * as signal from 'tokio-ts/signal';
+import * as stream from 'tokio-ts/stream';
 import * as sync from 'tokio-ts/sync';
 import * as shared from 'tokio-ts/sync/shared';
 import * as task from 'tokio-ts/task';
@@ -20,6 +23,8 @@ import * as worker from 'tokio-ts/worker';
 export const modules = [
   prelude,
   codec,
+  compat,
+  consoleModule,
   fs,
   future,
   io,
@@ -27,6 +32,7 @@ export const modules = [
   process,
   runtime,
   signal,
+  stream,
   sync,
   shared,
   task,

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { type Future, join, race, select, spawn, tryJoin, yieldNow } from 'tokio-ts';
-import { pending, ready, suspend, type Waker } from 'tokio-ts/future';
-import { mpsc } from 'tokio-ts/sync';
+import { defer, pending, ready, suspend, type Waker } from 'tokio-ts/future';
+import { CancellationToken, mpsc } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
+import { sleep } from 'tokio-ts/time';
 
 /** A tiny channel built on suspend(): the receiver's cancel hook gives a handed-over value back. */
 class TinyChannel<T> {
@@ -350,6 +351,134 @@ describe('race', () => {
       assert.fail('should throw');
     } catch (e) {
       assert.equal((e as Error).message, 'fast error');
+    }
+  });
+});
+
+describe('whatever cancels a future finishes its cleanup before it returns', () => {
+  /** A future that registers async cleanup (1 ms) and never finishes. */
+  function loser(log: string[]): Future<never> {
+    return (function* () {
+      yield* defer(function* () {
+        yield* sleep(1);
+        log.push('loser cleaned up');
+      });
+      return yield* pending<never>();
+    })();
+  }
+
+  test("select, race, tryJoin and CancellationToken.runUntilCancelled run a cancelled future's defer cleanup before returning", {
+    startPaused: true,
+  }, function* () {
+    const cases: [string, (log: string[]) => Future<unknown>][] = [
+      ['select', (log) => select({ a: loser(log), b: sleep(5) })],
+      ['race', (log) => race(loser(log), sleep(5))],
+      [
+        'tryJoin',
+        (log) =>
+          tryJoin(loser(log), function* () {
+            yield* sleep(5);
+            throw new Error('fail');
+          }),
+      ],
+      [
+        'runUntilCancelled',
+        (log) => {
+          const token = new CancellationToken();
+          return join(token.runUntilCancelled(loser(log)), function* () {
+            yield* sleep(5);
+            token.cancel();
+          });
+        },
+      ],
+    ];
+    for (const [name, make] of cases) {
+      const log: string[] = [];
+      try {
+        yield* make(log);
+      } catch (e) {
+        assert.equal((e as Error).message, 'fail', name);
+      }
+      log.push('returned');
+      assert.deepEqual(log, ['loser cleaned up', 'returned'], name);
+    }
+  });
+});
+
+describe('join and tryJoin rotate which branch they poll first (Tokio join!)', () => {
+  function branches(order: number[]): Future<void>[] {
+    return [1, 2, 3].map((x) =>
+      (function* () {
+        for (let i = 0; i < 4; i++) {
+          order.push(x);
+          yield* yieldNow();
+        }
+      })(),
+    );
+  }
+
+  test('a_different_future_is_polled_first_every_time_poll_fn_is_polled (macros_join.rs)', function* () {
+    for (const combine of [join, tryJoin] as const) {
+      const order: number[] = [];
+      const [a, b, c] = branches(order);
+      yield* combine(a!, b!, c!);
+      assert.deepEqual(order, [1, 2, 3, 2, 3, 1, 3, 1, 2, 1, 2, 3], combine.name);
+    }
+  });
+
+  test('{ biased: true } polls in declaration order every time, for tuples and records', function* () {
+    for (const combine of [join, tryJoin] as const) {
+      const order: number[] = [];
+      const [a, b, c] = branches(order);
+      yield* combine(a!, b!, c!, { biased: true });
+      assert.deepEqual(order, [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3], combine.name);
+      const rec: number[] = [];
+      const [x, y, z] = branches(rec);
+      const r = yield* combine({ x: x!, y: y!, z: z! }, { biased: true });
+      assert.deepEqual(Object.keys(r), ['x', 'y', 'z']);
+      assert.deepEqual(rec, [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3], combine.name);
+    }
+  });
+
+  test('a record whose value is named biased is still a record of futures', function* () {
+    const r = yield* join({ biased: ready(1) });
+    assert.deepEqual(r, { biased: 1 });
+    assert.deepEqual(yield* join(ready(1), ready(2), { biased: false }), [1, 2]);
+  });
+});
+
+describe('select: disabled branches and else (Tokio select! preconditions and else)', () => {
+  test('a branch that is undefined, null or false is disabled; the others race', function* () {
+    const open = false;
+    const r = yield* select({ a: open && ready(1), b: null, c: undefined, d: ready('d') });
+    assert.deepEqual(r, { key: 'd', value: 'd' });
+  });
+
+  test('the else branch runs when every branch is disabled', function* () {
+    const r = yield* select(
+      { a: false, b: undefined },
+      {
+        else: function* () {
+          yield* yieldNow();
+          return 'else ran';
+        },
+      },
+    );
+    assert.deepEqual(r, { key: 'else', value: 'else ran' });
+    // with an enabled branch, else does not run
+    const s = yield* select({ a: ready(1) }, { else: ready(2) });
+    assert.deepEqual(s, { key: 'a', value: 1 });
+  });
+
+  test('every branch disabled and no else is an error (Tokio panics)', function* () {
+    try {
+      yield* select({ a: false, b: null });
+      assert.fail('should throw');
+    } catch (e) {
+      assert.match(
+        (e as Error).message,
+        /every select\(\) branch is disabled and there is no else/,
+      );
     }
   });
 });

@@ -8,6 +8,7 @@ import { IoError } from 'tokio-ts/io';
 import { Command, ExitStatus, Stdio } from 'tokio-ts/process';
 import { SignalKind, signal } from 'tokio-ts/signal';
 import { test } from 'tokio-ts/test';
+import { Elapsed, timeout } from 'tokio-ts/time';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -321,6 +322,23 @@ describe('Command and Child', () => {
       return node('setInterval(() => {}, 1000)').killOnDrop(true).spawn().id!;
     });
     assert.ok(pidGone(pid));
+  });
+
+  test('killOnDrop: a timeout that fires kills the children its inner future spawned before it throws Elapsed', {
+    startPaused: true,
+  }, function* () {
+    let pid: number | undefined;
+    let err: unknown;
+    try {
+      yield* timeout(1000, function* () {
+        pid = node('setInterval(() => {}, 1000)').killOnDrop(true).spawn().id;
+        yield* pending();
+      });
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof Elapsed, String(err));
+    assert.ok(pidGone(pid!), 'the child still runs');
   });
 
   test('killOnDrop: a cancelled output() kills its child', function* () {

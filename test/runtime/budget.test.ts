@@ -1,9 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Future, Runtime, spawn, yieldNow } from 'tokio-ts';
+import {
+  type Future,
+  join,
+  Runtime,
+  race,
+  scope,
+  select,
+  spawn,
+  tryJoin,
+  yieldNow,
+} from 'tokio-ts';
 import { ready } from 'tokio-ts/future';
+import { mpsc } from 'tokio-ts/sync';
 import { consumeBudget, unconstrained } from 'tokio-ts/task';
 import { runTest, test } from 'tokio-ts/test';
+import { timeout } from 'tokio-ts/time';
 
 /** A leaf that is always ready and spends coop budget (like a channel with data). */
 function readyLeaf(): Future<void> {
@@ -46,6 +58,89 @@ describe('cooperative budget', () => {
       return yield* ready('x');
     });
     assert.equal(v, 'x');
+    assert.equal(m.budgetForcedYieldCount, before);
+  });
+});
+
+describe('one coop budget per task, spent by combinator branches', () => {
+  test('a loop of select over always-ready channels lets another task run', function* () {
+    const [tx1, rx1] = mpsc.unboundedChannel<number>();
+    const [tx2, rx2] = mpsc.unboundedChannel<number>();
+    for (let i = 0; i < 2000; i++) {
+      tx1.send(i);
+      tx2.send(i);
+    }
+    let otherRuns = 0;
+    let stop = false;
+    const other = spawn(function* () {
+      while (!stop) {
+        otherRuns++;
+        yield* yieldNow();
+      }
+    });
+    for (let i = 0; i < 2000; i++) yield* select({ a: rx1.recv(), b: rx2.recv() });
+    stop = true;
+    yield* other;
+    // 2000 ready recvs at 128 per poll: the select loop yielded at least 15 times
+    assert.ok(otherRuns >= 15, `the other task ran ${otherRuns} times`);
+  });
+
+  test('coop: joining 1,000 finished tasks in one join runs out of the task budget (rt_common.rs coop)', function* () {
+    const handles = Array.from({ length: 1000 }, () => spawn(function* () {}));
+    for (const h of handles) yield* h;
+    const m = Runtime.current().metrics();
+    yield* yieldNow(); // a fresh budget
+    const before = m.budgetForcedYieldCount;
+    yield* join(...handles.map((h) => h));
+    // 1000 ready joins at 128 per poll: the join yields at least 7 times
+    assert.ok(m.budgetForcedYieldCount - before >= 7, `${m.budgetForcedYieldCount - before}`);
+  });
+
+  test('join, tryJoin and race branches spend the budget of the task that polls them', function* () {
+    const m = Runtime.current().metrics();
+    for (const make of [
+      (f: () => Future<void>) => join(f(), f()),
+      (f: () => Future<void>) => tryJoin(f(), f()),
+      (f: () => Future<void>) => race(f(), f()),
+    ]) {
+      yield* yieldNow();
+      const before = m.budgetForcedYieldCount;
+      for (let i = 0; i < 64; i++) yield* readyLeaf();
+      // the task has 64 units left; the first branch polled needs 70
+      yield* make(function* () {
+        for (let i = 0; i < 70; i++) yield* readyLeaf();
+      } as () => Future<void>);
+      assert.ok(m.budgetForcedYieldCount > before, 'the branches ran out of the task budget');
+    }
+  });
+
+  test('the inner future of timeout and a scope body spend the task budget', function* () {
+    const m = Runtime.current().metrics();
+    yield* yieldNow();
+    let before = m.budgetForcedYieldCount;
+    yield* timeout(1000, function* () {
+      for (let i = 0; i < 200; i++) yield* readyLeaf();
+    });
+    assert.equal(m.budgetForcedYieldCount, before + 1);
+    yield* yieldNow();
+    before = m.budgetForcedYieldCount;
+    for (let i = 0; i < 100; i++) yield* readyLeaf();
+    yield* scope(function* () {
+      for (let i = 0; i < 100; i++) yield* readyLeaf();
+    });
+    assert.equal(m.budgetForcedYieldCount, before + 1);
+  });
+
+  test('an unconstrained branch does not spend the task budget', function* () {
+    const m = Runtime.current().metrics();
+    yield* yieldNow();
+    const before = m.budgetForcedYieldCount;
+    yield* select({
+      a: unconstrained(function* () {
+        for (let i = 0; i < 1000; i++) yield* readyLeaf();
+      }),
+    });
+    for (let i = 0; i < 100; i++) yield* readyLeaf();
     assert.equal(m.budgetForcedYieldCount, before);
   });
 });

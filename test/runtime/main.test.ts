@@ -80,6 +80,21 @@ describe('main', () => {
     assert.equal(sent, 2);
   });
 
+  it("a task spawned from a Node callback (http handler, timer, listener) lands on main's runtime and is cancelled on SIGINT", async () => {
+    let sent = false;
+    const r = await run(fixture('main-callback'), [], (out, child) => {
+      if (!sent && out.includes('ready')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    assert.equal(r.code, 130, r.stderr);
+    for (const where of ['http handler', 'timer', 'listener']) {
+      assert.match(r.stdout, new RegExp(`${where}: main's runtime true`));
+      assert.match(r.stdout, new RegExp(`${where} task cancelled`));
+    }
+  });
+
   it('a main that throws exits 1 with the error on stderr', async () => {
     const r = await run(fixture('main-exit'), ['throw']);
     assert.equal(r.code, 1);

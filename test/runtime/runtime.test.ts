@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Runtime, spawn, yieldNow } from 'tokio-ts';
+import { type JoinHandle, Runtime, spawn, yieldNow } from 'tokio-ts';
 import { pending, ready, suspend } from 'tokio-ts/future';
 import { Handle } from 'tokio-ts/runtime';
 import { currentTaskId } from 'tokio-ts/task';
-import { test } from 'tokio-ts/test';
+import { runTest, test } from 'tokio-ts/test';
 import { Instant, sleep, timeout } from 'tokio-ts/time';
 
 describe('Runtime', () => {
@@ -129,6 +129,36 @@ describe('Runtime', () => {
 });
 
 const await_import = await import('tokio-ts/future');
+
+describe("the runtime of main or a test is the thread's runtime while it runs", () => {
+  test('a task spawned from a Node timer callback lands on the test runtime and sees its paused clock', {
+    startPaused: true,
+  }, function* () {
+    const rt = Runtime.current();
+    const start = Instant.now();
+    const h = yield* suspend<JoinHandle<number>>((waker) => {
+      setImmediate(() => {
+        // outside any task
+        assert.equal(Runtime.current(), rt);
+        waker.wake(
+          spawn(function* () {
+            yield* sleep(3_600_000);
+            return start.elapsed();
+          }),
+        );
+      });
+    });
+    assert.equal(yield* h, 3_600_000);
+  });
+
+  it('after the test, code outside any task uses the default runtime again', async () => {
+    let inside: Runtime | undefined;
+    await runTest(function* () {
+      inside = Runtime.current();
+    });
+    assert.notEqual(Runtime.current(), inside);
+  });
+});
 
 describe('future factories run inside the runtime they are given to', () => {
   it('blockOn(() => ...) and spawn(() => ...) bind timers to that runtime (its paused clock), not the caller', async () => {

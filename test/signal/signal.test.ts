@@ -63,6 +63,16 @@ describe('ctrlC in a fixture program', () => {
     assert.match(r.stdout, /ready\ngot ctrl-c\ndropped\nmain cancelled\n/);
   });
 
+  it('inside main(): a second SIGINT exits at once even while the program still listens with ctrlC()', async () => {
+    const send = sendOn();
+    const r = await run(['listening'], (out, child) => {
+      send('ready', 'SIGINT', out, child);
+      send('dropped', 'SIGINT', out, child);
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stdout, /ready\ngot ctrl-c\ndropped\n$/);
+  });
+
   it('without main(): after ctrlC() resolved, SIGINT terminates the process as usual', async () => {
     const send = sendOn();
     const r = await run(['plain'], (out, child) => {

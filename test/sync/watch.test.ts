@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { select, spawn, yieldNow } from 'tokio-ts';
+import { type Future, select, spawn, yieldNow } from 'tokio-ts';
 import { RecvError, watch } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
 
@@ -83,5 +83,101 @@ describe('watch', () => {
     assert.equal((yield* h).key, 'other');
     assert.equal(rx.hasChanged(), true);
     yield* rx.changed();
+  });
+});
+
+function* settle(n = 4): Future<void> {
+  for (let i = 0; i < n; i++) yield* yieldNow();
+}
+
+function* closedError(f: Future<unknown>): Future<string> {
+  try {
+    yield* f;
+    return 'ok';
+  } catch (e) {
+    return e instanceof RecvError ? e.kind : String(e);
+  }
+}
+
+describe('watch (Tokio sync_watch.rs)', () => {
+  test('has_changed_errors_on_closed_channel_with_unseen_value', function* () {
+    const [tx, rx] = watch.channel('A');
+    tx.send('B');
+    tx.close();
+    assert.throws(() => rx.hasChanged(), RecvError);
+    assert.equal(rx.borrowAndUpdate(), 'B', 'the last value stays readable');
+  });
+
+  test('has_changed_errors_on_closed_channel_with_seen_value', function* () {
+    const [tx, rx] = watch.channel('A');
+    tx.close();
+    assert.throws(() => rx.hasChanged(), RecvError);
+  });
+
+  test('changed_succeeds_on_closed_channel_with_unseen_value', function* () {
+    const [tx, rx] = watch.channel('A');
+    tx.send('B');
+    tx.close();
+    yield* rx.changed();
+    assert.equal(rx.borrow(), 'B');
+  });
+
+  test('changed_errors_on_closed_channel_with_seen_value', function* () {
+    const [tx, rx] = watch.channel('A');
+    tx.close();
+    assert.equal(yield* closedError(rx.changed()), 'closed');
+  });
+
+  test('wait_for_errors_on_closed_channel_true_predicate: a true predicate on the last value still succeeds', function* () {
+    const [tx, rx] = watch.channel('A');
+    tx.send('B');
+    tx.close();
+    assert.equal(yield* rx.waitFor(() => true), 'B');
+    assert.equal(yield* closedError(rx.waitFor((v) => v === 'C')), 'closed');
+  });
+
+  test('multiple_sender: a cloned sender sends to the same receivers', function* () {
+    const [tx1, rx] = watch.channel(0);
+    const tx2 = tx1.clone();
+    assert.equal(tx1.senderCount(), 2);
+    const h = spawn(function* () {
+      yield* rx.changed();
+      const v1 = rx.borrowAndUpdate();
+      yield* rx.changed();
+      return [v1, rx.borrowAndUpdate()];
+    });
+    tx1.send(1);
+    yield* settle();
+    tx2.send(2);
+    assert.deepEqual(yield* h, [1, 2]);
+  });
+
+  test('receiver_is_notified_when_last_sender_is_dropped', function* () {
+    const [tx1, rx] = watch.channel(0);
+    const tx2 = tx1.clone();
+    const h = spawn(closedError(rx.changed()));
+    yield* settle();
+    tx1.close();
+    tx1.close(); // idempotent: does not count twice
+    yield* settle();
+    assert.equal(h.isFinished(), false, 'one sender is still alive');
+    assert.equal(rx.hasChanged(), false);
+    tx2.close();
+    assert.equal(yield* h, 'closed');
+    assert.throws(() => tx1.clone(), /closed/);
+  });
+
+  test('reopened_after_subscribe: closed() waits again after a subscribe', function* () {
+    const [tx, rx] = watch.channel('one');
+    assert.equal(tx.isClosed(), false);
+    rx.close();
+    assert.equal(tx.isClosed(), true);
+    const rx2 = tx.subscribe();
+    assert.equal(tx.isClosed(), false);
+    const h = spawn(tx.closed());
+    yield* settle();
+    assert.equal(h.isFinished(), false);
+    rx2.close();
+    yield* h;
   });
 });

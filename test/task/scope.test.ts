@@ -183,4 +183,36 @@ describe('TaskLocal', () => {
     }
     assert.equal(seen, 'during-abort');
   });
+
+  test('takeValue gives the value back once, before, during or after the scope ran (task_local.rs take_value)', function* () {
+    const CTX = new TaskLocal<{ n: number }>('ctx');
+    const f = CTX.scope({ n: 1 }, function* () {
+      CTX.get().n++;
+      yield* yieldNow();
+      return CTX.get().n;
+    });
+    assert.equal(yield* f, 2);
+    assert.deepEqual(f.takeValue(), { n: 2 });
+    assert.equal(f.takeValue(), undefined);
+
+    const early = CTX.scope({ n: 0 }, function* () {
+      return 'ran';
+    });
+    assert.deepEqual(early.takeValue(), { n: 0 });
+    try {
+      yield* early;
+      assert.fail('should throw');
+    } catch (e) {
+      assert.match((e as Error).message, /taken before its scope ran/);
+    }
+
+    const during = CTX.scope({ n: 5 }, function* () {
+      yield* yieldNow();
+      return CTX.get().n;
+    });
+    const h = spawn(during);
+    yield* yieldNow();
+    assert.deepEqual(during.takeValue(), { n: 5 });
+    assert.equal(yield* h, 5);
+  });
 });

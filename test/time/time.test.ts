@@ -8,6 +8,7 @@ import {
   Elapsed,
   Instant,
   interval,
+  intervalAt,
   isPaused,
   MissedTickBehavior,
   pause,
@@ -220,6 +221,46 @@ describe('interval', () => {
 
   test('the period must be positive', { startPaused: true }, function* () {
     assert.throws(() => interval(0), RangeError);
+  });
+
+  test('delay: Tokio time_interval.rs, a late tick delays the schedule by the lateness', {
+    startPaused: true,
+  }, function* () {
+    const start = Instant.now();
+    const iv = intervalAt(start, 300);
+    iv.missedTickBehavior = MissedTickBehavior.Delay;
+    const at = (i: Instant) => i.durationSince(start);
+    assert.equal(at(yield* iv.tick()), 0);
+    assert.equal(at(yield* iv.tick()), 300);
+    yield* sleep(651); // work until 951
+    assert.equal(at(yield* iv.tick()), 600, 'the missed tick completes at once');
+    assert.equal(start.elapsed(), 951);
+    assert.equal(at(yield* iv.tick()), 1251, 'one period after the late tick completed');
+    assert.equal(at(yield* iv.tick()), 1551);
+  });
+
+  test('a tick at most 5 ms late is on time for every behaviour (Tokio poll_tick slack)', {
+    startPaused: true,
+  }, function* () {
+    for (const behavior of [
+      MissedTickBehavior.Delay,
+      MissedTickBehavior.Burst,
+      MissedTickBehavior.Skip,
+    ]) {
+      const start = Instant.now();
+      const iv = interval(20);
+      iv.missedTickBehavior = behavior;
+      yield* iv.tick(); // 0
+      yield* sleep(25); // the tick at 20 completes 5 ms late: on time
+      assert.equal((yield* iv.tick()).durationSince(start), 20);
+      assert.equal((yield* iv.tick()).durationSince(start), 40, `${behavior}: the schedule holds`);
+      assert.equal(start.elapsed(), 40);
+      yield* sleep(26); // the tick at 60 completes 6 ms late: missed
+      assert.equal((yield* iv.tick()).durationSince(start), 60);
+      const next = (yield* iv.tick()).durationSince(start);
+      const expected = { delay: 86, burst: 80, skip: 80 }[behavior];
+      assert.equal(next, expected, `${behavior} after a tick 6 ms late`);
+    }
   });
 });
 

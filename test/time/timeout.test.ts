@@ -3,6 +3,7 @@ import { describe } from 'node:test';
 import { type Future, Runtime, select, spawn, yieldNow } from 'tokio-ts';
 import { defer, pending, ready } from 'tokio-ts/future';
 import { mpsc } from 'tokio-ts/sync';
+import { JoinError } from 'tokio-ts/task';
 import { test } from 'tokio-ts/test';
 import { Elapsed, Instant, sleep, timeout, timeoutAt } from 'tokio-ts/time';
 
@@ -204,6 +205,119 @@ describe('timeout (inline leaf)', () => {
     assert.equal(r.key, 'quick');
     assert.equal(cleaned, true);
     assert.equal(timers(), 0);
+  });
+});
+
+describe('timeout: the inner future cleans up before the timeout returns', () => {
+  test("a timeout that fires runs the inner future's defer cleanup before it throws Elapsed", {
+    startPaused: true,
+  }, function* () {
+    const start = Instant.now();
+    const log: string[] = [];
+    yield* assertElapsed(
+      timeout(10, function* () {
+        yield* defer(function* () {
+          yield* sleep(5);
+          log.push(`first-registered at ${start.elapsed()}`);
+        });
+        yield* defer(function* () {
+          log.push(`last-registered at ${start.elapsed()}`);
+        });
+        yield* pending();
+      }),
+    );
+    log.push(`Elapsed at ${start.elapsed()}`);
+    assert.deepEqual(log, ['last-registered at 10', 'first-registered at 15', 'Elapsed at 15']);
+    assert.equal(timers(), 0);
+  });
+
+  test('an inner future that finishes in time runs its defer cleanup before the timeout returns', {
+    startPaused: true,
+  }, function* () {
+    let cleaned = false;
+    const v = yield* timeout(10, function* () {
+      yield* defer(function* () {
+        yield* sleep(1);
+        cleaned = true;
+      });
+      yield* sleep(2);
+      return 'done';
+    });
+    assert.equal(v, 'done');
+    assert.equal(cleaned, true);
+  });
+
+  test('a cleanup that throws replaces Elapsed; a throwing inner future keeps its error', {
+    startPaused: true,
+  }, function* () {
+    let err: unknown;
+    try {
+      yield* timeout(5, function* () {
+        yield* defer(function* () {
+          throw new Error('cleanup failed');
+        });
+        yield* pending();
+      });
+    } catch (e) {
+      err = e;
+    }
+    assert.equal((err as Error).message, 'cleanup failed');
+    let cleaned = false;
+    try {
+      yield* timeout(5, function* () {
+        yield* defer(function* () {
+          cleaned = true;
+        });
+        yield* sleep(1);
+        throw new Error('inner');
+      });
+    } catch (e) {
+      err = e;
+    }
+    assert.equal((err as Error).message, 'inner');
+    assert.equal(cleaned, true);
+  });
+
+  test('a task cancelled inside a timeout runs the inner defer cleanup before its own', {
+    startPaused: true,
+  }, function* () {
+    const log: string[] = [];
+    const h = spawn(function* () {
+      yield* defer(function* () {
+        log.push('task cleanup');
+      });
+      yield* timeout(1000, function* () {
+        yield* defer(function* () {
+          yield* sleep(1);
+          log.push('inner cleanup');
+        });
+        yield* pending();
+      });
+    });
+    yield* sleep(1);
+    h.abort();
+    try {
+      yield* h;
+      assert.fail('expected the task to be cancelled');
+    } catch (e) {
+      assert.ok(e instanceof JoinError && e.isCancelled());
+    }
+    assert.deepEqual(log, ['inner cleanup', 'task cleanup']);
+  });
+
+  test('a defer outside the timeout still runs when the task ends, not when the timeout does', {
+    startPaused: true,
+  }, function* () {
+    let outer = false;
+    const h = spawn(function* () {
+      yield* defer(function* () {
+        outer = true;
+      });
+      yield* timeout(5, sleep(1));
+      assert.equal(outer, false);
+    });
+    yield* h;
+    assert.equal(outer, true);
   });
 });
 

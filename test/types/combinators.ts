@@ -16,6 +16,14 @@ export function* checks(): Future<void> {
   if (s.key === 'b') expectType<Equal<typeof s.value, string>>();
   expectType<Equal<typeof s.key, 'a' | 'b' | 'c'>>();
 
+  const e = yield* select({ a: Math.random() > 0.5 && num(), b: undefined }, { else: ready('e') });
+  if (e.key === 'a') expectType<Equal<typeof e.value, number>>();
+  if (e.key === 'else') expectType<Equal<typeof e.value, string>>();
+  expectType<Equal<typeof e.key, 'a' | 'b' | 'else'>>();
+
+  const jb = yield* join(num(), ready('s'), { biased: true });
+  expectType<Equal<typeof jb, [number, string]>>();
+
   const j = yield* join(num(), ready('s'), () => ready(true));
   expectType<Equal<typeof j, [number, string, boolean]>>();
 
@@ -39,4 +47,20 @@ export function* checks(): Future<void> {
 export function* bareYieldIsATypeError(): Future<void> {
   // @ts-expect-error a bare yield is not a Suspend
   yield 5;
+}
+
+function* add(a: number, b: string): Future<string> {
+  return `${a}${b}`;
+}
+
+export function* spawnWithArguments(): Future<void> {
+  const h = spawn(add, 1, 'x');
+  const v = yield* h;
+  expectType<Equal<typeof v, string>>();
+  // @ts-expect-error the arguments must match the parameters
+  spawn(add, 'x', 1);
+  // @ts-expect-error a function with parameters needs its arguments
+  spawn(add);
+  const named = yield* spawn(num, { name: 'n' });
+  expectType<Equal<typeof named, number>>();
 }

@@ -262,13 +262,35 @@ describe('multi-thread runtime', () => {
     assert.equal(rt.metrics().numWorkers, 2);
   });
 
-  nodeTest('an argument that cannot be cloned throws a typed error at the caller', async () => {
-    assert.throws(
-      () => rt.spawn(echo, { f() {} }),
-      (e: unknown) => e instanceof WorkerError && e.kind === 'uncloneable',
-    );
-    assert.equal(await rt.spawn(add1, 2), 3, 'the runtime keeps running');
-  });
+  nodeTest(
+    'an argument that cannot be cloned fails the task with a typed error, for spawn and spawnBlocking alike',
+    async () => {
+      const failures: unknown[] = [];
+      for (const handle of [
+        rt.spawn(echo, { f() {} }),
+        rt.blockOn(function* () {
+          return yield* spawnBlocking(blockingBusy, { f() {} } as unknown as number);
+        }),
+      ]) {
+        failures.push(
+          await Promise.resolve(handle).then(
+            () => assert.fail('should fail'),
+            (e: unknown) => e,
+          ),
+        );
+      }
+      const [remote, blocking] = failures;
+      assert.ok(remote instanceof JoinError && remote.isFailed(), String(remote));
+      assert.ok(remote.cause instanceof WorkerError && remote.cause.kind === 'uncloneable');
+      // blockOn rethrows the cause of a failed JoinError: the same WorkerError
+      const blockingCause = blocking instanceof JoinError ? blocking.cause : blocking;
+      assert.ok(
+        blockingCause instanceof WorkerError && blockingCause.kind === 'uncloneable',
+        String(blocking),
+      );
+      assert.equal(await rt.spawn(add1, 2), 3, 'the runtime keeps running');
+    },
+  );
 
   nodeTest(
     'abort() crosses threads: the remote task runs its finally and joins as cancelled',

@@ -70,6 +70,31 @@ export class PullReader {
     return this.#error;
   }
 
+  /** True once the peer ended its writing, the stream failed or was closed (bytes may remain). */
+  get readClosed(): boolean {
+    return this.#eof || this.#error !== null || this.#closed;
+  }
+
+  /**
+   * Non-blocking read into several buffers in order: the count (0 = end of
+   * stream), or undefined when nothing is there yet.
+   */
+  tryReadVectored(bufs: readonly Uint8Array[]): number | undefined {
+    if (!this.isReady()) {
+      this.#startFlowing();
+      return undefined;
+    }
+    let total = 0;
+    for (const b of bufs) {
+      if (b.length === 0) continue;
+      if (total > 0 && this.buffered === 0) break;
+      const n = this.take(Op.Read, b) as number;
+      total += n;
+      if (n < b.length) break;
+    }
+    return total;
+  }
+
   /** True once the peer's end of stream has been seen and every byte was read. */
   get atEof(): boolean {
     return this.buffered === 0 && this.#eof;

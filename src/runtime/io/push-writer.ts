@@ -82,6 +82,35 @@ export class PushWriter {
     return this.push(buf);
   }
 
+  /**
+   * Non-blocking write of several buffers in order (one copy, at most
+   * MAX_WRITE bytes): the count, or undefined when Node's buffer is full.
+   */
+  tryWriteVectored(bufs: readonly Uint8Array[]): number | undefined {
+    this.#check();
+    if (this.#stream.writableNeedDrain) return undefined;
+    const joined = gather(bufs);
+    return joined.length === 0 ? 0 : this.push(joined, true);
+  }
+
+  /**
+   * `write` of several buffers in order: they are gathered into one copy
+   * (at most MAX_WRITE bytes) handed to Node as one write.
+   */
+  writeVectored(bufs: readonly Uint8Array[]): Future<number> {
+    return new WriteLeaf(this, Op.Write, gather(bufs), true) as unknown as Future<number>;
+  }
+
+  /** This side can no longer write: shut down, failed, or closed. */
+  get writeClosed(): boolean {
+    return this.#ended || this.#finished || this.#error !== null || this.#closed;
+  }
+
+  /** A write would not wait (it would succeed now, or fail). */
+  get writableNow(): boolean {
+    return this.writeClosed || !this.#stream.writableNeedDrain;
+  }
+
   /** Bytes accepted by `write` and not yet handed to the OS. */
   get pending(): number {
     return this.#stream.writableLength;
@@ -105,11 +134,19 @@ export class PushWriter {
       });
   }
 
-  /** @internal Copies and queues up to MAX_WRITE bytes; returns the count. */
-  push(buf: Uint8Array): number {
+  /**
+   * @internal Copies and queues up to MAX_WRITE bytes; returns the count.
+   * An `owned` buffer (made by {@link gather}, at most MAX_WRITE bytes) is
+   * queued as it is.
+   */
+  push(buf: Uint8Array, owned = false): number {
     const n = Math.min(buf.length, MAX_WRITE);
-    const copy = Buffer.allocUnsafe(n);
-    copy.set(n === buf.length ? buf : buf.subarray(0, n));
+    let copy: Uint8Array;
+    if (owned) copy = buf;
+    else {
+      copy = Buffer.allocUnsafe(n);
+      copy.set(n === buf.length ? buf : buf.subarray(0, n));
+    }
     if (!this.#inTick) {
       // The first write of a scheduler batch goes out at once, as a raw
       // `socket.write` would; later ones in the same batch are corked and
@@ -141,7 +178,7 @@ export class PushWriter {
    * Runs `op` if it can complete now: returns the result, or NOT_READY. Parks
    * nothing. @internal
    */
-  attempt(leaf: WriteLeaf, op: Op, buf: Uint8Array | null): unknown {
+  attempt(leaf: WriteLeaf, op: Op, buf: Uint8Array | null, owned: boolean): unknown {
     this.#check();
     const s = this.#stream;
     switch (op) {
@@ -150,7 +187,7 @@ export class PushWriter {
           this.drainWaiters.push(leaf);
           return NOT_READY;
         }
-        return this.push(buf!);
+        return this.push(buf!, owned);
       case Op.Writable:
         if (s.writableNeedDrain) {
           this.drainWaiters.push(leaf);
@@ -242,6 +279,23 @@ export class PushWriter {
 const NOT_READY = Symbol('not ready');
 const EMPTY = Buffer.alloc(0);
 
+/** One Buffer with the bytes of `bufs` in order, at most MAX_WRITE of them. @internal */
+export function gather(bufs: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const b of bufs) total += b.length;
+  const n = Math.min(total, MAX_WRITE);
+  if (n === 0) return EMPTY;
+  const out = Buffer.allocUnsafe(n);
+  let off = 0;
+  for (const b of bufs) {
+    if (off === n) break;
+    const take = Math.min(b.length, n - off);
+    out.set(take === b.length ? b : b.subarray(0, take), off);
+    off += take;
+  }
+  return out;
+}
+
 /** One write-side operation; its own iterator (single use). @internal */
 class WriteLeaf implements Iterator<Suspend, unknown, unknown>, Waiting, ListNode<WriteLeaf> {
   pv: WriteLeaf | null = null;
@@ -251,11 +305,14 @@ class WriteLeaf implements Iterator<Suspend, unknown, unknown>, Waiting, ListNod
   readonly #w: PushWriter;
   readonly #op: Op;
   readonly #buf: Uint8Array | null;
+  /** `#buf` is a gathered copy the writer may keep. */
+  readonly #owned: boolean;
 
-  constructor(w: PushWriter, op: Op, buf: Uint8Array | null) {
+  constructor(w: PushWriter, op: Op, buf: Uint8Array | null, owned = false) {
     this.#w = w;
     this.#op = op;
     this.#buf = buf;
+    this.#owned = owned;
   }
 
   [Symbol.iterator](): this {
@@ -269,11 +326,15 @@ class WriteLeaf implements Iterator<Suspend, unknown, unknown>, Waiting, ListNod
     }
     const op = this.#op;
     if (op === Op.Write && this.#buf!.length === 0) return { done: true, value: 0 };
-    if (op === Op.Write && !coopProceed()) return parkForBudget(this);
+    // A write or a writable() that completes without waiting spends coop
+    // budget (Tokio's registration does), so such a loop still yields.
+    if ((op === Op.Write || op === Op.Writable) && !coopProceed()) return parkForBudget(this);
     const t = currentTask();
     this.task = t;
     const v =
-      op === Op.Shutdown ? this.#w.attemptShutdown(this) : this.#w.attempt(this, op, this.#buf);
+      op === Op.Shutdown
+        ? this.#w.attemptShutdown(this)
+        : this.#w.attempt(this, op, this.#buf, this.#owned);
     if (v === NOT_READY) {
       t.waitingOn = this;
       return SUSPENDED;

@@ -127,11 +127,7 @@ export class TimeDriver {
     this.#sched = sched;
     this.#paused = paused;
     this.#origin = performance.now();
-    const prev = sched.onIdle;
-    sched.onIdle = () => {
-      if (prev !== null) prev();
-      this.#onIdle();
-    };
+    sched.addIdleHook(() => this.#onIdle());
   }
 
   /** Milliseconds on this runtime's clock (monotonic). */

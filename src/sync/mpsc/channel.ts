@@ -17,11 +17,14 @@ import {
   type Waiting,
 } from '../../runtime/context.js';
 import { debugFutures, markDriven, trackCreated } from '../../runtime/debug.js';
+import { instrument } from '../../runtime/instrument.js';
 import { LinkedList, type ListNode } from '../../runtime/linked-list.js';
 import { RingBuffer } from '../../runtime/ring-buffer.js';
 import type { Task } from '../../runtime/task.js';
+import { Elapsed } from '../../time/error.js';
 import { timeout } from '../../time/timeout.js';
-import { refuseUndefined, SendError } from '../error.js';
+import { SetClosedWait } from '../closed-wait.js';
+import { refuseUndefined, SendError, SendTimeoutError } from '../error.js';
 
 /** @internal */
 class Chan<T> {
@@ -39,6 +42,12 @@ class Chan<T> {
 
   constructor(cap: number) {
     this.cap = cap;
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** @internal for `closed()` */
+  get rxGone(): boolean {
+    return this.rxClosed;
   }
 
   hasSlot(): boolean {
@@ -59,11 +68,18 @@ class Chan<T> {
     return (this.senders === 0 || this.rxClosed) && this.reserved === 0 && this.buf.length === 0;
   }
 
+  /** A strong sender went away (closed, or moved into a permit that failed). */
+  dropSender(): void {
+    this.senders--;
+    if (this.senders === 0) this.wakeReceiver();
+  }
+
   /** A reserved slot was given back unused. */
   unreserve(n: number): void {
     this.reserved -= n;
     this.admit();
-    if (this.senders === 0 && this.reserved === 0) this.wakeReceiver();
+    // the last outstanding slot is gone: a closed channel has ended
+    if (this.reserved === 0 && (this.senders === 0 || this.rxClosed)) this.wakeReceiver();
   }
 
   push(v: T): void {
@@ -102,6 +118,8 @@ class Chan<T> {
     for (let w = this.sendWaiters.shift(); w !== null; w = this.sendWaiters.shift()) w.fail();
     for (const t of this.closedWaiters) t.wake();
     this.closedWaiters.clear();
+    // a recv parked in another task re-checks: it ends now unless slots are still reserved
+    this.wakeReceiver();
   }
 }
 
@@ -172,9 +190,7 @@ class SenderBase<T> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const c = this.chan;
-    c.senders--;
-    if (c.senders === 0) c.wakeReceiver();
+    this.chan.dropSender();
   }
 
   [Symbol.dispose](): void {
@@ -202,18 +218,26 @@ class SenderBase<T> {
   }
 
   /**
-   * Waits until the receiver is closed.
+   * Waits until the receiver is closed. Spends one unit of coop budget when
+   * it completes (Tokio's does not; a loop over it would starve others).
    *
    * ## Cancel safety
    * Cancel safe.
    */
   closed(): Future<void> {
-    return { [Symbol.iterator]: () => new ClosedLeaf(this.chan) };
+    return { [Symbol.iterator]: () => new SetClosedWait(this.chan, 'mpsc closed()') };
   }
 
   /** @internal */
   checkOpen(): void {
     if (this.#closed) throw new Error('tokio-ts: this sender was closed');
+  }
+
+  /** @internal this handle's count moves elsewhere (an owned permit): the handle is spent */
+  moveOut(): Chan<T> {
+    this.checkOpen();
+    this.#closed = true;
+    return this.chan;
   }
 }
 
@@ -252,14 +276,23 @@ export class Sender<T> extends SenderBase<T> {
   }
 
   /**
-   * Like {@link send}, but gives up after `ms`, throwing `Elapsed` (the
-   * message was then not sent).
+   * Like {@link send}, but gives up after `ms` of waiting for room.
    *
    * ## Cancel safety
    * Cancel safe, as `send`.
+   *
+   * ## Errors
+   * Throws {@link SendTimeoutError} carrying the value: `kind: 'timeout'`
+   * when the channel stayed full for `ms`, `'closed'` if the receiver is gone.
    */
-  sendTimeout(value: T, ms: number): Future<void> {
-    return timeout(ms, this.send(value));
+  *sendTimeout(value: T, ms: number): Generator<Suspend, void, unknown> {
+    try {
+      yield* timeout(ms, this.send(value));
+    } catch (e) {
+      if (e instanceof Elapsed) throw new SendTimeoutError('timeout', value);
+      if (e instanceof SendError) throw new SendTimeoutError('closed', value);
+      throw e;
+    }
   }
 
   /**
@@ -321,6 +354,101 @@ export class Sender<T> extends SenderBase<T> {
     if (c.sendWaiters.head !== null || !c.hasSlot()) return 'full';
     c.reserved++;
     return new Permit<T>(c);
+  }
+
+  /**
+   * Reserves `n` slots without waiting: a {@link PermitIterator}, `'full'`
+   * (not enough free slots, others queued first, or `n` above the capacity)
+   * or `'closed'`. `n = 0` succeeds even on a full channel.
+   *
+   * @example
+   * ```ts
+   * import { mpsc } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = mpsc.channel<number>(2);
+   * const permits = tx.tryReserveMany(2);
+   * if (typeof permits !== 'string') {
+   *   for (let p = permits.next(); p !== undefined; p = permits.next()) p.send(7);
+   * }
+   * console.log(tx.tryReserveMany(1), rx.len()); // full 2
+   * ```
+   *
+   * ## Errors
+   * `RangeError` if `n` is not an integer >= 0.
+   */
+  tryReserveMany(n: number): PermitIterator<T> | 'full' | 'closed' {
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`tryReserveMany(n): n must be an integer >= 0, got ${n}`);
+    const c = this.chan;
+    if (c.rxClosed) return 'closed';
+    if (n > 0 && (c.sendWaiters.head !== null || !c.hasSlots(n))) return 'full';
+    c.reserved += n;
+    return new PermitIterator<T>(c, n);
+  }
+
+  /**
+   * Waits for a free slot, as {@link reserve}, and moves this sender into the
+   * returned {@link OwnedPermit} (Tokio's `reserve_owned(self)`): this handle
+   * is spent at once, and `permit.send(v)` or `permit.release()` hands back a
+   * Sender. Reserve on a clone to keep this one: `tx.clone().reserveOwned()`.
+   * The permit, not tied to this handle, can be passed to another task.
+   *
+   * @example
+   * ```ts
+   * import { main, spawn } from 'tokio-ts';
+   * import { mpsc } from 'tokio-ts/sync';
+   *
+   * main(function* () {
+   *   const [tx, rx] = mpsc.channel<string>(1);
+   *   const permit = yield* tx.clone().reserveOwned();
+   *   spawn(function* () {
+   *     permit.send('from the permit').close(); // send hands back the sender
+   *   });
+   *   tx.close();
+   *   console.log(yield* rx.recv(), yield* rx.recv()); // from the permit undefined
+   * });
+   * ```
+   *
+   * ## Cancel safety
+   * Cancel safe as {@link reserve}; a cancelled or failed call closes the
+   * moved sender (Rust drops it with the future).
+   *
+   * ## Errors
+   * {@link SendError} if the receiver is closed; an Error if this sender was
+   * already closed or moved.
+   */
+  reserveOwned(): Future<OwnedPermit<T>> {
+    return new SendLeaf<T>(
+      this.moveOut(),
+      undefined as T,
+      Mode.ReserveOwned,
+      1,
+    ) as unknown as Future<OwnedPermit<T>>;
+  }
+
+  /**
+   * {@link reserveOwned} without waiting: an {@link OwnedPermit} (this sender
+   * moved into it), or `'full'`/`'closed'` (this sender is then untouched).
+   *
+   * @example
+   * ```ts
+   * import { mpsc } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = mpsc.channel<number>(1);
+   * const permit = tx.clone().tryReserveOwned();
+   * console.log(tx.tryReserveOwned()); // full: tx is still usable
+   * if (typeof permit !== 'string') permit.send(1).close();
+   * console.log(rx.len()); // 1
+   * ```
+   */
+  tryReserveOwned(): OwnedPermit<T> | 'full' | 'closed' {
+    this.checkOpen();
+    const c = this.chan;
+    if (c.rxClosed) return 'closed';
+    if (c.sendWaiters.head !== null || !c.hasSlot()) return 'full';
+    this.moveOut();
+    c.reserved++;
+    return new OwnedPermit<T>(c);
   }
 
   /** A {@link WeakSender}: it can make a Sender while others exist, but does not keep the channel open. */
@@ -415,6 +543,77 @@ export class Permit<T> {
 }
 
 /**
+ * One reserved slot that owns its sender ({@link Sender.reserveOwned}), so it
+ * can travel to another task: `send(v)` delivers at once and hands the
+ * Sender back; `release()` gives the slot back and hands the Sender back;
+ * `close()` (or `using`) gives back both the slot and the sender, as
+ * dropping it does in Rust. The sender counts as alive while the permit is.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { mpsc } from 'tokio-ts/sync';
+ *
+ * main(function* () {
+ *   const [tx, rx] = mpsc.channel<number>(1);
+ *   const permit = yield* tx.reserveOwned(); // tx is moved into the permit
+ *   const tx2 = permit.release(); // the slot goes back; here is the sender
+ *   console.log(tx2.capacity()); // 1
+ *   tx2.close();
+ *   console.log(yield* rx.recv()); // undefined
+ * });
+ * ```
+ */
+export class OwnedPermit<T> {
+  #chan: Chan<T> | null;
+
+  /** @internal the permit owns one sender count and one reserved slot */
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  #take(): Chan<T> {
+    const c = this.#chan;
+    if (c === null) throw new Error('tokio-ts: this owned permit was already used');
+    this.#chan = null;
+    return c;
+  }
+
+  /**
+   * Sends `value` into the reserved slot and returns the sender. After the
+   * receiver's `close()` the value is still delivered, as with {@link Permit}.
+   * Throws if the permit was already used.
+   */
+  send(value: T): Sender<T> {
+    refuseUndefined(value);
+    const c = this.#take();
+    c.reserved--;
+    c.push(value);
+    return new Sender<T>(c);
+  }
+
+  /** Gives the slot back unused and returns the sender. Throws if the permit was already used. */
+  release(): Sender<T> {
+    const c = this.#take();
+    c.unreserve(1);
+    return new Sender<T>(c);
+  }
+
+  /** Gives back the slot and closes the sender (Rust's drop). Idempotent; a no-op once used. */
+  close(): void {
+    const c = this.#chan;
+    if (c === null) return;
+    this.#chan = null;
+    c.unreserve(1);
+    c.dropSender();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
  * Several reserved slots ({@link Sender.reserveMany}): `next()` hands out
  * one {@link Permit} per slot, `release()` gives back the ones not handed out.
  *
@@ -472,20 +671,38 @@ export class PermitIterator<T> {
 class WeakBase<T> {
   /** @internal */
   readonly chan: Chan<T>;
+  #closed = false;
 
   /** @internal */
   constructor(chan: Chan<T>) {
     this.chan = chan;
     chan.weak++;
-    weakRegistry.register(this, chan as Chan<unknown>);
+    weakRegistry.register(this, chan as Chan<unknown>, this);
   }
 
   /** @internal counts a new strong sender if one is still alive */
   protected strong(): boolean {
+    if (this.#closed) throw new Error('tokio-ts: this weak sender was closed');
     const c = this.chan;
     if (c.senders === 0) return false;
     c.senders++;
     return true;
+  }
+
+  /**
+   * Drops this weak sender now (Rust's drop): `weakCount()` goes down at
+   * once instead of when it is garbage-collected. Idempotent; `upgrade()`
+   * then throws.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.chan.weak--;
+    weakRegistry.unregister(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** Live senders (strong). */
@@ -509,7 +726,11 @@ class WeakBase<T> {
  *
  * const [tx] = mpsc.channel<number>(4);
  * const weak = tx.downgrade();
- * console.log(weak.upgrade() !== undefined); // true
+ * const strong = weak.upgrade(); // a Sender: close it like any other
+ * console.log(strong !== undefined, tx.weakCount()); // true 1
+ * strong?.close();
+ * weak.close(); // counted down at once, not at garbage collection
+ * console.log(tx.weakCount()); // 0
  * tx.close();
  * ```
  */
@@ -520,7 +741,7 @@ export class WeakSender<T> extends WeakBase<T> {
   }
 }
 
-// Weak senders have no close(): count them down when they are collected.
+// A weak sender not closed explicitly is counted down when it is collected.
 const weakRegistry = new FinalizationRegistry<Chan<unknown>>((c) => {
   c.weak--;
 });
@@ -731,6 +952,8 @@ enum Mode {
   Send = 0,
   Reserve = 1,
   ReserveMany = 2,
+  /** reserve one slot; the leaf owns a moved sender count */
+  ReserveOwned = 3,
 }
 
 enum S {
@@ -826,9 +1049,21 @@ class SendLeaf<T>
       c.push(this.#value);
       return SENT;
     }
+    const mode = this.#mode;
     const permit =
-      this.#mode === Mode.Reserve ? new Permit<T>(c) : new PermitIterator<T>(c, this.need);
+      mode === Mode.Reserve
+        ? new Permit<T>(c)
+        : mode === Mode.ReserveOwned
+          ? new OwnedPermit<T>(c)
+          : new PermitIterator<T>(c, this.need);
     return { done: true, value: permit as unknown as undefined };
+  }
+
+  /** Fails: the value goes back in the error; a moved sender (reserveOwned) is dropped. */
+  failed(): SendError<T> {
+    this.#state = S.Done;
+    if (this.#mode === Mode.ReserveOwned) this.#chan.dropSender();
+    return new SendError(this.#value);
   }
 
   next(): IteratorResult<Suspend, void> {
@@ -836,8 +1071,9 @@ class SendLeaf<T>
     switch (this.#state) {
       case S.Init: {
         if (c.rxClosed) {
-          this.#state = S.Done;
-          throw new SendError(this.#value);
+          // a failure completes too, and spends budget (Tokio's semaphore acquire)
+          if (!coopProceed()) return parkForBudget(this);
+          throw this.failed();
         }
         if (c.sendWaiters.head === null && c.hasSlots(this.need)) {
           if (!coopProceed()) return parkForBudget(this);
@@ -853,14 +1089,12 @@ class SendLeaf<T>
       }
       case S.Granted:
         if (c.rxClosed) {
-          this.#state = S.Done;
           c.unreserve(this.need);
-          throw new SendError(this.#value);
+          throw this.failed();
         }
         return this.take();
       case S.Failed:
-        this.#state = S.Done;
-        throw new SendError(this.#value);
+        throw this.failed();
       case S.Waiting:
         this.#task!.waitingOn = this;
         return SUSPENDED;
@@ -887,6 +1121,8 @@ class SendLeaf<T>
       // been holding back smaller waiters that fit in the free slots now
       c.admit();
     } else if (this.#state === S.Granted) c.unreserve(this.need);
+    // a moved sender is dropped with the cancelled future, as in Rust
+    if (this.#state !== S.Done && this.#mode === Mode.ReserveOwned) c.dropSender();
     this.#state = S.Done;
   }
 
@@ -944,6 +1180,10 @@ class RecvLeaf<T>
       return res;
     }
     if (c.ended()) {
+      if (!this.#parked && !coopProceed()) {
+        this.#parked = true;
+        return parkForBudget(this);
+      }
       this.recycle();
       return { done: true, value: undefined };
     }
@@ -963,27 +1203,5 @@ class RecvLeaf<T>
 
   describe(): string {
     return 'mpsc recv';
-  }
-}
-
-class ClosedLeaf<T> implements Iterator<Suspend, void, unknown>, Waiting {
-  readonly #chan: Chan<T>;
-  #task: Task | null = null;
-  constructor(chan: Chan<T>) {
-    this.#chan = chan;
-  }
-  next(): IteratorResult<Suspend, void> {
-    if (this.#chan.rxClosed) return { done: true, value: undefined };
-    const t = currentTask();
-    this.#task = t;
-    this.#chan.closedWaiters.add(t);
-    t.waitingOn = this;
-    return SUSPENDED;
-  }
-  cancelWait(): void {
-    if (this.#task !== null) this.#chan.closedWaiters.delete(this.#task);
-  }
-  describe(): string {
-    return 'mpsc closed()';
   }
 }

@@ -1,6 +1,7 @@
 /** Multi-producer, single-consumer channels: `mpsc.channel(n)`, `mpsc.unboundedChannel()`. */
 export {
   channel,
+  OwnedPermit,
   Permit,
   PermitIterator,
   Receiver,

@@ -16,6 +16,7 @@ import type { Future, Suspend } from '../../future/future.js';
 import { coopProceed, parkForBudget, type Waiting } from '../../runtime/context.js';
 import { registerReviver, TO_WIRE } from '../../worker/wire.js';
 import { SharedSendError } from './error.js';
+import { cpuPause } from './pause.js';
 import { WordWait, wakeAll } from './word-wait.js';
 
 // control words, each on its own 64-byte line
@@ -443,6 +444,7 @@ class RecvLeaf<T>
       // hop on each side (research B.1/B.3)
       for (let k = 0; k < SPIN; k++) {
         if (Atomics.load(c, ENQ) !== Atomics.load(c, DEQ)) break;
+        if (cpuPause !== undefined) cpuPause();
       }
       v = core.pop();
       if (v !== EMPTY) return { done: true, value: v as T };
@@ -500,6 +502,7 @@ class SendLeaf<T> implements Future<void>, Iterator<Suspend, void, unknown>, Wai
       if (r === 'closed') throw new SharedSendError(this.#value);
       for (let k = 0; k < SPIN; k++) {
         if (((Atomics.load(c, ENQ) - Atomics.load(c, DEQ)) | 0) < core.cap) break;
+        if (cpuPause !== undefined) cpuPause();
       }
       r = core.push(this.#value, this.#enc);
       if (r === 'ok') return DONE_VOID;

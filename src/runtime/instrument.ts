@@ -1,0 +1,38 @@
+/**
+ * The runtime's instrumentation points, for the console and for
+ * `diagnostics_channel` subscribers.
+ *
+ * How and why: the scheduler calls a hook at each event it already has
+ * (spawn, poll start and end, wake, complete). When nothing listens,
+ * `instrument` is null and each point costs one predictable branch on a
+ * module variable and allocates nothing (DESIGN §7a); the console sets it
+ * while it runs.
+ * @internal
+ */
+import type { Task } from './task.js';
+
+/** What the scheduler reports. @internal */
+export interface Instrument {
+  /** A task was created (root, scope child or combinator branch). */
+  spawn(task: Task): void;
+  /** A poll of `task` starts (nested polls of branches included). */
+  pollStart(task: Task): void;
+  /** The poll of `task` ended; it is parked, queued again or done. */
+  pollEnd(task: Task): void;
+  /** `task` was woken; `self` when it woke itself during its own poll. */
+  wake(task: Task, self: boolean): void;
+  /** `task` completed. */
+  complete(task: Task): void;
+  /** A sync primitive was created (its fair queue, or a channel). */
+  resource(r: object): void;
+  /** A lock or permit (`acq`, an `Acquire` of a batch semaphore) is now held by the current task. */
+  acquired(acq: object): void;
+}
+
+/** The active instrument, or null (the common case). @internal */
+export let instrument: Instrument | null = null;
+
+/** Installs (or, with null, removes) the instrument. @internal */
+export function setInstrument(i: Instrument | null): void {
+  instrument = i;
+}

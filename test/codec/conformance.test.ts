@@ -1,0 +1,412 @@
+/** Ports of tokio-util's framed_read.rs, codecs.rs, length_delimited.rs and framed.rs cases. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Future } from 'tokio-ts';
+import { select, yieldNow } from 'tokio-ts';
+import {
+  BytesCodec,
+  BytesMut,
+  CodecError,
+  type Decoder,
+  Framed,
+  FramedParts,
+  FramedRead,
+  FramedWrite,
+  LengthDelimitedCodec,
+  LinesCodec,
+} from 'tokio-ts/codec';
+import { duplex, IoError, ReadBase, ReadWriteBase } from 'tokio-ts/io';
+import { test } from 'tokio-ts/test';
+import { errorOf } from '../io/helpers.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** framed_read.rs's `Mock`: plays back chunks; '' is one end of stream, an Error is thrown. */
+class Script extends ReadBase {
+  readonly #calls: (Uint8Array | string | Error)[];
+  constructor(...calls: (Uint8Array | string | Error)[]) {
+    super();
+    this.#calls = calls;
+  }
+  *read(buf: Uint8Array): Future<number> {
+    const c = this.#calls.shift();
+    if (c === undefined) return 0;
+    if (c instanceof Error) throw c;
+    const bytes = typeof c === 'string' ? enc(c) : c;
+    buf.set(bytes);
+    return bytes.length;
+  }
+}
+
+const u32 = (...ns: number[]) => {
+  const b = new Uint8Array(4 * ns.length);
+  const v = new DataView(b.buffer);
+  ns.forEach((n, i) => {
+    v.setUint32(4 * i, n);
+  });
+  return b;
+};
+
+class U32Decoder implements Decoder<number> {
+  decode(buf: BytesMut): number | undefined {
+    if (buf.length < 4) return undefined;
+    const b = buf.splitTo(4);
+    return new DataView(b.buffer, b.byteOffset, 4).getUint32(0);
+  }
+}
+
+describe('FramedRead (framed_read.rs)', () => {
+  test('read_multi_frame_in_packet', function* () {
+    const framed = new FramedRead(new Script(u32(0, 1, 2)), new U32Decoder());
+    assert.equal(yield* framed.next(), 0);
+    assert.equal(yield* framed.next(), 1);
+    assert.equal(yield* framed.next(), 2);
+    assert.equal(yield* framed.next(), undefined);
+  });
+
+  test('read_multi_frame_across_packets', function* () {
+    const framed = new FramedRead(new Script(u32(0), u32(1), u32(2)), new U32Decoder());
+    assert.equal(yield* framed.next(), 0);
+    assert.equal(yield* framed.next(), 1);
+    assert.equal(yield* framed.next(), 2);
+    assert.equal(yield* framed.next(), undefined);
+  });
+
+  test('read_multi_frame_in_packet_after_codec_changed', function* () {
+    const wire = new Uint8Array(12);
+    wire.set(u32(4));
+    wire[11] = 8;
+    const framed = new FramedRead(new Script(wire), new U32Decoder());
+    assert.equal(yield* framed.next(), 4);
+    const wide = framed.mapDecoder(() => new U64Codec());
+    assert.equal(yield* wide.next(), 8n);
+    assert.equal(yield* wide.next(), undefined);
+    assert.throws(() => framed.next(), TypeError, 'the old FramedRead was moved');
+  });
+
+  test('read_err: a read error is thrown, then the frame stream ends once', function* () {
+    const framed = new FramedRead(new Script(new IoError('other', 'boom')), new U32Decoder());
+    const e = yield* errorOf(framed.next());
+    assert.ok(e instanceof IoError && e.kind === 'other');
+    assert.equal(yield* framed.next(), undefined);
+  });
+
+  test('read_partial_then_err', function* () {
+    const framed = new FramedRead(
+      new Script(new Uint8Array(2), new IoError('other', 'boom')),
+      new U32Decoder(),
+    );
+    assert.ok((yield* errorOf(framed.next())) instanceof IoError);
+  });
+
+  test('after an error and its undefined, the reader is read again', function* () {
+    const framed = new FramedRead(
+      new Script(new IoError('other', 'boom'), u32(7)),
+      new U32Decoder(),
+    );
+    assert.ok((yield* errorOf(framed.next())) instanceof IoError);
+    assert.equal(yield* framed.next(), undefined);
+    assert.equal(yield* framed.next(), 7);
+  });
+
+  test('huge_size: a 32 KiB frame is read across reads', function* () {
+    class Big implements Decoder<number> {
+      decode(buf: BytesMut): number | undefined {
+        if (buf.length < 32 * 1024) return undefined;
+        buf.advance(32 * 1024);
+        return 0;
+      }
+    }
+    const [a, b] = duplex(64 * 1024);
+    yield* a.writeAll(new Uint8Array(32 * 1024));
+    a.close();
+    const framed = new FramedRead(b, new Big());
+    assert.equal(yield* framed.next(), 0);
+    assert.equal(yield* framed.next(), undefined);
+  });
+
+  test('data_remaining_is_error, then undefined once', function* () {
+    const framed = new FramedRead(new Script(new Uint8Array(5)), new U32Decoder());
+    assert.equal(yield* framed.next(), 0);
+    const e = yield* errorOf(framed.next());
+    assert.ok(e instanceof CodecError && e.kind === 'bytes-remaining-on-stream');
+    assert.equal(yield* framed.next(), undefined);
+  });
+
+  test('multi_frames_on_eof', function* () {
+    const left = [0, 1, 2, 3];
+    const d: Decoder<number> = {
+      decode: () => assert.fail('decode is not called at end of stream'),
+      decodeEof: () => left.shift(),
+    };
+    const framed = new FramedRead(new Script(), d);
+    for (const n of [0, 1, 2, 3]) assert.equal(yield* framed.next(), n);
+    assert.equal(yield* framed.next(), undefined);
+  });
+
+  test('read_eof_then_resume: after undefined at end of stream, more bytes give more frames', function* () {
+    const framed = new FramedRead(new Script(u32(1), '', u32(2), '', u32(3)), new U32Decoder());
+    assert.equal(yield* framed.next(), 1);
+    assert.equal(yield* framed.next(), undefined);
+    assert.equal(yield* framed.next(), 2);
+    assert.equal(yield* framed.next(), undefined);
+    assert.equal(yield* framed.next(), 3);
+    assert.equal(yield* framed.next(), undefined);
+    assert.equal(yield* framed.next(), undefined);
+  });
+
+  test('cancel safety: a cancelled next keeps the bytes it read for the next call', function* () {
+    const [a, b] = duplex(64);
+    const framed = new FramedRead(b, new U32Decoder());
+    yield* a.writeAll(new Uint8Array(2));
+    const r = yield* select({ frame: framed.next(), now: yieldNow() }, { biased: true });
+    assert.equal(r.key, 'now');
+    yield* a.writeAll(new Uint8Array([0, 9]));
+    assert.equal(yield* framed.next(), 9);
+  });
+});
+
+describe('LinesCodec (codecs.rs)', () => {
+  it('lines_decoder: a lone \\r at the end is kept, not emitted as ""', () => {
+    const codec = new LinesCodec();
+    const buf = new BytesMut();
+    buf.extend(enc('line 1\nline 2\r\nline 3\n\r\n\r'));
+    assert.equal(codec.decode(buf), 'line 1');
+    assert.equal(codec.decode(buf), 'line 2');
+    assert.equal(codec.decode(buf), 'line 3');
+    assert.equal(codec.decode(buf), '');
+    assert.equal(codec.decode(buf), undefined);
+    assert.equal(codec.decodeEof(buf), undefined);
+    buf.extend(enc('k'));
+    assert.equal(codec.decode(buf), undefined);
+    assert.equal(codec.decodeEof(buf), '\rk');
+    assert.equal(codec.decode(buf), undefined);
+    assert.equal(codec.decodeEof(buf), undefined);
+  });
+
+  it('lines_decoder_invalid_utf8', () => {
+    const codec = new LinesCodec();
+    const buf = new BytesMut();
+    buf.extend(Uint8Array.from([...enc('line 1'), 0xc3, 0x28]));
+    assert.equal(codec.decode(buf), undefined);
+    assert.throws(() => codec.decodeEof(buf), CodecError);
+    assert.equal(codec.decodeEof(buf), undefined);
+    buf.extend(enc('line 22222222222222\n'));
+    assert.equal(codec.decode(buf), 'line 22222222222222');
+  });
+
+  it('lines_decoder_max_length', () => {
+    const codec = new LinesCodec({ maxLength: 6 });
+    const buf = new BytesMut();
+    buf.extend(enc('line 1 is too long\nline 2\nline 3\r\nline 4\n\r\n\r'));
+    assert.throws(() => codec.decode(buf), CodecError);
+    assert.equal(codec.decode(buf), 'line 2');
+    assert.throws(() => codec.decode(buf), CodecError);
+    assert.equal(codec.decode(buf), 'line 4');
+    assert.equal(codec.decode(buf), '');
+    assert.equal(codec.decode(buf), undefined);
+    assert.equal(codec.decodeEof(buf), undefined);
+    buf.extend(enc('k'));
+    assert.equal(codec.decode(buf), undefined);
+    assert.equal(codec.decodeEof(buf), '\rk');
+    assert.equal(codec.decode(buf), undefined);
+    assert.equal(codec.decodeEof(buf), undefined);
+    buf.extend(enc('aaabbbc'));
+    assert.throws(() => codec.decode(buf), CodecError);
+  });
+
+  test('FramedRead over lines: a lone \\r at end of stream waits for what a resumed read brings', function* () {
+    const framed = new FramedRead(new Script('a\n\r', '', 'k'), new LinesCodec());
+    assert.equal(yield* framed.next(), 'a');
+    assert.equal(yield* framed.next(), undefined);
+    assert.equal(yield* framed.next(), '\rk');
+    assert.equal(yield* framed.next(), undefined);
+  });
+});
+
+describe('LengthDelimitedCodec (length_delimited.rs)', () => {
+  const ld = () => LengthDelimitedCodec.builder();
+
+  it('frame_does_not_fit: the limit is capped to what the length field can express', () => {
+    assert.equal(ld().lengthFieldLength(1).maxFrameLength(256).newCodec().maxFrameLength, 255);
+  });
+
+  it('neg_adjusted_frame_does_not_fit / pos_adjusted_frame_does_not_fit', () => {
+    assert.equal(ld().lengthFieldLength(1).lengthAdjustment(-1).newCodec().maxFrameLength, 254);
+    assert.equal(ld().lengthFieldLength(1).lengthAdjustment(1).newCodec().maxFrameLength, 256);
+  });
+
+  it('smaller_frame_len_not_adjusted / max_allowed_length_field', () => {
+    assert.equal(ld().maxFrameLength(10).lengthFieldLength(8).newCodec().maxFrameLength, 10);
+    const max = Number.MAX_SAFE_INTEGER;
+    assert.equal(ld().lengthFieldLength(8).maxFrameLength(max).newCodec().maxFrameLength, max);
+  });
+
+  it('runtime_max_frame_len_respects_length_field', () => {
+    for (const [adjustment, max] of [
+      [-1, 254],
+      [0, 255],
+      [1, 256],
+    ]) {
+      const codec = ld().lengthFieldLength(1).lengthAdjustment(adjustment).newCodec();
+      codec.setMaxFrameLength(1000);
+      assert.equal(codec.maxFrameLength, max);
+      const dst = new BytesMut();
+      codec.encode(new Uint8Array(max), dst);
+      assert.equal(dst.at(0), 255);
+      const prefixed = new BytesMut();
+      prefixed.extend(enc('prefix'));
+      assert.throws(() => codec.encode(new Uint8Array(max + 1), prefixed), CodecError);
+      assert.deepEqual(Uint8Array.from(prefixed.chunk()), enc('prefix'));
+    }
+  });
+
+  test('read_update_max_frame_len_at_rest', function* () {
+    const frame = Uint8Array.from([0, 0, 0, 9, ...enc('abcdefghi')]);
+    const io = new FramedRead(new Script(frame, frame), new LengthDelimitedCodec());
+    assert.deepEqual(yield* io.next(), enc('abcdefghi'));
+    io.decoderMut().setMaxFrameLength(5);
+    const e = yield* errorOf(io.next());
+    assert.ok(e instanceof CodecError && e.kind === 'frame-too-big');
+  });
+
+  test('read_update_max_frame_len_in_flight', function* () {
+    const [a, b] = duplex(64);
+    const io = new FramedRead(b, new LengthDelimitedCodec());
+    yield* a.writeAll(Uint8Array.from([0, 0, 0, 9, ...enc('abcd')]));
+    const r = yield* select({ frame: io.next(), now: yieldNow() }, { biased: true });
+    assert.equal(r.key, 'now');
+    io.decoderMut().setMaxFrameLength(5);
+    yield* a.writeAll(Uint8Array.from([...enc('efghi'), 0, 0, 0, 9, ...enc('abcdefghi')]));
+    assert.deepEqual(yield* io.next(), enc('abcdefghi'));
+    assert.ok((yield* errorOf(io.next())) instanceof CodecError);
+  });
+
+  test('write_update_max_frame_len_at_rest', function* () {
+    const [a, b] = duplex(64);
+    const io = new FramedWrite(a, new LengthDelimitedCodec());
+    yield* io.send(enc('abcdef'));
+    io.encoderMut().setMaxFrameLength(5);
+    assert.ok((yield* errorOf(io.send(enc('abcdef')))) instanceof CodecError);
+    a.close();
+    assert.deepEqual(yield* b.readToEnd(), Uint8Array.from([0, 0, 0, 6, ...enc('abcdef')]));
+  });
+});
+
+describe('Framed parts and codec mapping (framed.rs)', () => {
+  test('external_buf_grows_to_init / read_frame_from_parts: bytes in readBuf are decoded first', function* () {
+    const [a, b] = duplex(64);
+    const parts = new FramedParts(b, new U32Codec());
+    parts.readBuf.extend(u32(42));
+    const framed = Framed.fromParts(parts);
+    assert.equal(yield* framed.next(), 42);
+    yield* a.writeAll(u32(43));
+    assert.equal(yield* framed.next(), 43);
+  });
+
+  test('write_buf from parts is written before later frames', function* () {
+    const [a, b] = duplex(64);
+    const parts = new FramedParts(a, new U32Codec());
+    parts.writeBuf.extend(u32(1));
+    const framed = Framed.fromParts(parts);
+    yield* framed.send(2);
+    yield* framed.close();
+    assert.deepEqual(yield* b.readToEnd(), u32(1, 2));
+  });
+
+  test('intoParts hands back the stream, codec and both buffers; the Framed is then unusable', function* () {
+    const [a, b] = duplex(64);
+    yield* a.writeAll(Uint8Array.from([...u32(5), 0, 0]));
+    const codec = new U32Codec();
+    const framed = new Framed(b, codec);
+    assert.equal(yield* framed.next(), 5);
+    yield* framed.feed(6);
+    const parts = framed.intoParts();
+    assert.equal(parts.io, b);
+    assert.equal(parts.codec, codec);
+    assert.deepEqual(Uint8Array.from(parts.readBuf.chunk()), Uint8Array.from([0, 0]));
+    assert.deepEqual(Uint8Array.from(parts.writeBuf.chunk()), u32(6));
+    assert.throws(() => framed.next(), TypeError);
+    assert.throws(() => framed.feed(1), TypeError);
+  });
+
+  test('mapCodec keeps the buffered bytes and switches the codec', function* () {
+    const [a, b] = duplex(64);
+    yield* a.writeAll(Uint8Array.from([...enc('HELLO\n'), ...u32(2)]));
+    const text = new Framed(b, new LinesCodec());
+    assert.equal(yield* text.next(), 'HELLO');
+    const bin = text.mapCodec(() => new U32Codec());
+    assert.equal(yield* bin.next(), 2);
+    assert.equal(bin.codec instanceof U32Codec, true);
+    assert.throws(() => text.next(), TypeError);
+  });
+
+  test('mapEncoder keeps the bytes not written yet', function* () {
+    const [a, b] = duplex(64);
+    const lines = new FramedWrite(a, new LinesCodec());
+    yield* lines.feed('x');
+    const raw = lines.mapEncoder(() => new BytesCodec());
+    yield* raw.send(enc('y'));
+    a.close();
+    assert.equal(yield* b.readToString(), 'x\ny');
+  });
+
+  test('can_read_from_existing_buf(_after_codec_changed): no read while readBuf holds frames', function* () {
+    const parts = new FramedParts(new DontReadIntoThis(), new U32Codec());
+    parts.readBuf.extend(Uint8Array.from([0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 84]));
+    const framed = Framed.fromParts(parts);
+    assert.equal(yield* framed.next(), 42);
+    const wide = framed.mapCodec(() => new U64Codec());
+    assert.equal(yield* wide.next(), 84n);
+  });
+
+  test('from_parts_empty_read_buf_does_not_spuriously_decode', function* () {
+    const codec = new U32Codec();
+    const [a, b] = duplex(16);
+    yield* a.writeAll(u32(42));
+    const framed = Framed.fromParts(new FramedParts(b, codec));
+    assert.equal(yield* framed.next(), 42);
+    assert.equal(codec.decodeCount, 1);
+  });
+
+  it('fromParts rejects what is not FramedParts', () => {
+    assert.throws(() => Framed.fromParts({} as never), TypeError);
+  });
+});
+
+class U32Codec implements Decoder<number> {
+  readonly #d = new U32Decoder();
+  decodeCount = 0;
+  decode(buf: BytesMut): number | undefined {
+    this.decodeCount++;
+    return this.#d.decode(buf);
+  }
+  encode(n: number, dst: BytesMut): void {
+    dst.extend(u32(n));
+  }
+}
+
+class U64Codec implements Decoder<bigint> {
+  decode(buf: BytesMut): bigint | undefined {
+    if (buf.length < 8) return undefined;
+    const b = buf.splitTo(8);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
+  }
+  encode(n: bigint, dst: BytesMut): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, n);
+    dst.extend(b);
+  }
+}
+
+/** framed.rs's `DontReadIntoThis`: a stream that must not be read or written. */
+class DontReadIntoThis extends ReadWriteBase {
+  read(_buf: Uint8Array): Future<number> {
+    throw new Error('read into something you were not supposed to');
+  }
+  write(_buf: Uint8Array): Future<number> {
+    throw new Error('not supposed to write');
+  }
+  *flush(): Future<void> {}
+  *shutdown(): Future<void> {}
+}
