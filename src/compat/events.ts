@@ -7,7 +7,6 @@
  * (fail loudly, or drop the oldest or the newest). One listener per event
  * name, bound once; it is removed by `close()`, at the end (an `end` or
  * `error` event), and when a task waiting in `next()` is cancelled.
- * @internal
  */
 import type { Future } from '../future/future.js';
 import { LinkedList } from '../runtime/linked-list.js';

@@ -1,7 +1,6 @@
 /**
  * `fromNodeDuplex`: a Node `Duplex` (a socket from another library, a TLS
  * stream, a `PassThrough`) as one tokio-ts stream that reads and writes.
- * @internal
  */
 import type { Duplex } from 'node:stream';
 import type { Future } from '../future/future.js';

@@ -9,7 +9,6 @@
  * the consumer, with memory bounded by the stream's high-water mark plus one
  * chunk. Chunks are handed over without copying (`readChunk`), or copied
  * into the caller's buffer (`read`), the rest kept for the next read.
- * @internal
  */
 import type { Readable } from 'node:stream';
 import type { Future } from '../future/future.js';

@@ -8,7 +8,6 @@
  * slows the writing task down, with memory bounded by the high-water mark
  * plus one write. Completions of Node writes are counted by one bound
  * callback (no closure per write), which is what `flush` waits for.
- * @internal
  */
 import type { Writable } from 'node:stream';
 import type { Future } from '../future/future.js';

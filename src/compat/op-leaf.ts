@@ -13,7 +13,6 @@
  * Cancelling the *task* that waits (not one operation inside a `select` or a
  * `timeout`) calls the side's `taskCancelled()`, which destroys or cancels
  * the Node or web stream, as dropping the adapter would in Rust.
- * @internal
  */
 import type { Suspend } from '../future/future.js';
 import {

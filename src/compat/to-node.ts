@@ -11,7 +11,6 @@
  * for the next `_read()`: backpressure both ways. Destroying the Node stream
  * cancels the pumps (their pending read or write is cancelled) and closes
  * the tokio-ts side if it has `close()`.
- * @internal
  */
 import { Duplex, Readable, Writable } from 'node:stream';
 import type { Suspend } from '../future/future.js';

@@ -8,7 +8,6 @@
  * waits for the writer's `ready` (its queue below the high-water mark). The
  * other way, the stream's `pull`/`write` run the tokio-ts side as a task on
  * the runtime the adapter was made on, and `cancel`/`abort` cancel it.
- * @internal
  */
 import type { ReadableStreamReadResult } from 'node:stream/web';
 import type { Future, Suspend } from '../future/future.js';

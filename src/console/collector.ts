@@ -42,7 +42,7 @@ export const DEFAULT_THRESHOLDS: WarningThresholds = {
   lockHeldMs: 1000,
 };
 
-/** One task's aggregates. */
+/** One task's aggregates. @internal */
 export class TaskStats {
   readonly id: number;
   readonly task: Task;
@@ -109,7 +109,7 @@ function takeLocation(): string | undefined {
 /** This library's own folder (dist/src), so its frames are skipped. */
 const LIB_DIR = new URL('..', import.meta.url).pathname;
 
-/** The collector for one runtime. */
+/** The collector for one runtime. @internal */
 export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
   readonly tasks = new Map<number, TaskStats>();
   readonly warnings: Warning[] = [];
@@ -277,7 +277,7 @@ export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
   }
 }
 
-/** The poll-time histogram of `s` as an array (see {@link HIST_BUCKETS}). */
+/** The poll-time histogram of `s` as an array (see {@link HIST_BUCKETS}). @internal */
 export function histogram(s: TaskStats): number[] {
   if (s.hist !== null) return Array.from(s.hist);
   const out = new Array<number>(HIST_BUCKETS).fill(0);
@@ -285,7 +285,7 @@ export function histogram(s: TaskStats): number[] {
   return out;
 }
 
-/** `name (id)` or `id`. */
+/** `name (id)` or `id`. @internal */
 export function label(s: TaskStats): string {
   return s.task.name !== undefined ? `'${s.task.name}' (${s.id})` : String(s.id);
 }

@@ -101,7 +101,7 @@ function taskSnapshot(s: TaskStats, now: number): TaskSnapshot {
   };
 }
 
-/** Resources the console tracks: weakly, so it never keeps a primitive alive. */
+/** Resources the console tracks: weakly, so it never keeps a primitive alive. @internal */
 export class Resources {
   #next = 1;
   readonly #ids = new WeakMap<object, number>();
@@ -206,7 +206,7 @@ function kindOf(ctor: string): string {
   return 'semaphore';
 }
 
-/** Builds the snapshot; also raises the "lock held across a wait" warnings. */
+/** Builds the snapshot; also raises the "lock held across a wait" warnings. @internal */
 export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
   const now = performance.now();
   const tasks: TaskSnapshot[] = [];

@@ -25,9 +25,11 @@ declare const suspendBrand: unique symbol;
 /**
  * The opaque token a suspended leaf future yields to the runtime. User code never
  * creates one: it only ever writes `yield*`, so a bare `yield 5` is a type error.
+ * The brand's key is the error message: `yield sleep(10)` (a missing `*`) reads
+ * "Property 'tokio-ts: use yield* (not yield) to wait for a Future' is missing".
  */
 export interface Suspend {
-  readonly [suspendBrand]: true;
+  readonly 'tokio-ts: use yield* (not yield) to wait for a Future': typeof suspendBrand;
 }
 
 /** A lazy, cancellable computation producing `T`; see the module docs. */

@@ -1,7 +1,6 @@
 /**
  * Base classes giving every concrete stream the `AsyncReadExt`/`AsyncWriteExt`
  * helpers as methods (`stream.readExact(buf)`, `stream.writeAll(buf)`, …).
- * @internal
  */
 import type { Future, Suspend } from '../future/future.js';
 import { IoError } from './error.js';

@@ -3,6 +3,7 @@
  */
 import type { ConsoleOptions } from '../console/console.js';
 import type { BlockingDef } from '../worker/task-def.js';
+import { enableDebugFutures } from './debug.js';
 import { Runtime } from './runtime.js';
 import type { UnhandledErrorPolicy } from './scheduler.js';
 
@@ -39,6 +40,8 @@ export interface BuilderOptions {
   scheduleSeed?: number;
   /** Record where each task was spawned, for `dump()` (costs a stack trace per spawn). */
   captureSpawnLocation?: boolean;
+  /** Report futures created and never driven (see {@link Builder.debug}). */
+  debug?: boolean;
   /**
    * Start the console (`tokio-ts/console`) for this runtime: its web UI on
    * loopback, snapshots, a recording. `TOKIO_TS_CONSOLE=host:port` does the
@@ -257,10 +260,38 @@ export class Builder {
     return this;
   }
 
+  /**
+   * Debug mode (as `TOKIO_TS_DEBUG=1`): a `sleep` or mpsc `send` future that the
+   * task which created it never drives (`tx.send(x);` without `yield*`) is
+   * reported on stderr, with where it was created, when that task's poll ends.
+   * It stays on for the whole process once a runtime is built with it. A
+   * future created and awaited in a later poll is reported too: create it
+   * where you await it. Off by default, and free when off.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, sleep } from 'tokio-ts';
+   *
+   * const rt = Runtime.builder().debug(true).startPaused(true).build();
+   * await rt.blockOn(function* () {
+   *   sleep(100); // stderr: tokio-ts debug: the future of sleep(…) created at … was never driven …
+   *   yield* sleep(100);
+   * });
+   * await rt.shutdown();
+   * ```
+   */
+  debug(on: boolean): this {
+    this.opts.debug = on;
+    return this;
+  }
+
   /** Builds the runtime. */
   build(): Runtime {
+    if (this.opts.debug === true) enableDebugFutures();
     if (this.opts.flavor === 'multi' && multiThreadFactory === null) {
-      throw new Error('tokio-ts: the multi-thread runtime is not available yet');
+      throw new Error(
+        "tokio-ts: Builder.multiThread() needs the multi-thread runtime, which lives in tokio-ts/worker: add `import 'tokio-ts/worker';` to the program (main(fn, { flavor: 'multi' }) imports it by itself)",
+      );
     }
     if (this.opts.flavor === 'multi') return multiThreadFactory!(this.opts);
     return new Runtime(this.opts);
@@ -287,6 +318,11 @@ function threadHook(name: string, hook: ThreadHook): ThreadHook {
 }
 
 let multiThreadFactory: ((opts: BuilderOptions) => Runtime) | null = null;
+
+/** True once the worker module has installed the multi-thread runtime. @internal */
+export function hasMultiThreadFactory(): boolean {
+  return multiThreadFactory !== null;
+}
 
 /** Installed by the worker module. @internal */
 export function setMultiThreadFactory(f: (opts: BuilderOptions) => Runtime): void {

@@ -72,11 +72,16 @@ export interface Waiting {
   describe(): string;
 }
 
-/** Thrown when a leaf is driven outside any task. @internal */
-export function notInTask(): Error {
-  return new Error(
+/**
+ * Thrown when a leaf is driven outside any task: by `next()`, `for…of`, a
+ * spread or an iterator helper (`fut.map(…)`, `fut.toArray()`, Node 22+).
+ * @internal
+ */
+export function notInTask(): TypeError {
+  return new TypeError(
     'tokio-ts: a Future can only be driven by the runtime: yield* it inside a task ' +
-      '(spawn, blockOn, main), not by calling next() yourself',
+      '(spawn, blockOn, main), not by calling next() yourself, for…of, [...fut] or ' +
+      'iterator helpers (fut.map(…), fut.toArray())',
   );
 }
 

@@ -3,7 +3,8 @@
  */
 import type { FutureLike } from '../future/future.js';
 import { taskPromise } from '../task/join-handle.js';
-import { Builder, type BuilderOptions } from './builder.js';
+import { Builder, type BuilderOptions, hasMultiThreadFactory } from './builder.js';
+import { dumpText } from './dump-text.js';
 import { enterThreadRuntime, type Runtime } from './runtime.js';
 import { Outcome, State } from './task.js';
 
@@ -40,6 +41,9 @@ export interface MainOptions extends BuilderOptions {
  * ```
  */
 export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<never> {
+  // `flavor: 'multi'` without `import 'tokio-ts/worker'`: import it here.
+  if (opts.flavor === 'multi' && !hasMultiThreadFactory())
+    return import('../worker/index.js').then(() => main(fn, opts));
   const rt: Runtime = new Builder(opts).build();
   // while main runs, code outside any task (Node callbacks) spawns onto rt
   const leave = enterThreadRuntime(rt);
@@ -63,15 +67,8 @@ export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<neve
   };
   const onBeforeExit = () => {
     if (task.state === State.Done) return;
-    const dump = rt
-      .dump()
-      .map(
-        (t) =>
-          `  task ${t.id}${t.name ? ` '${t.name}'` : ''}: ${t.state}${t.waitingOn ? `, waiting on ${t.waitingOn}` : ''}`,
-      )
-      .join('\n');
     process.stderr.write(
-      `tokio-ts: the main task can never finish: nothing is left that could wake it (deadlock)\n${dump}\n`,
+      `tokio-ts: the main task can never finish: nothing is left that could wake it (deadlock)\n${dumpText(rt.dump())}\n`,
     );
     process.exit(1);
   };

@@ -23,8 +23,10 @@
 import { type Future, iteratorOf, type Suspend, toIterator } from '../future/future.js';
 import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
 import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
+import { debugFutures, reportUndriven } from './debug.js';
 import { instrument } from './instrument.js';
 import { LinkedList } from './linked-list.js';
+import { userLocation } from './location.js';
 import { RingBuffer } from './ring-buffer.js';
 import { type LocalNode, Outcome, Phase, State, Task, type TaskObserver } from './task.js';
 
@@ -383,9 +385,11 @@ export class Scheduler {
           res = it.next();
         }
       } catch (err) {
+        if (debugFutures) reportUndriven(task);
         if (this.#iteratorEnded(task, phase, Outcome.Err, err)) continue;
         return;
       }
+      if (debugFutures) reportUndriven(task);
       if (res.done === true) {
         if (this.#iteratorEnded(task, phase, Outcome.Ok, res.value)) continue;
         return;
@@ -582,11 +586,7 @@ function* runDeferred(task: Task, sched: Scheduler): Generator<Suspend, void, un
 }
 
 function spawnLocation(): string | undefined {
-  const stack = new Error().stack;
-  if (stack === undefined) return undefined;
-  const lines = stack.split('\n').slice(1);
-  const user = lines.find((l) => !l.includes('/tokio-ts/') && !l.includes('/dist/src/'));
-  return (user ?? lines[lines.length - 1] ?? '').trim().replace(/^at /, '');
+  return userLocation(new Error().stack);
 }
 
 /** A small, fast seeded PRNG (mulberry32); good enough for schedule shuffling. */

@@ -1,7 +1,7 @@
 /** `signal(kind)`: a stream of deliveries of one Unix signal, as Tokio's `unix::signal`. */
 import type { Future } from '../future/future.js';
 import { suspend, type Waker } from '../future/suspend.js';
-import { parkEnd, parkStart, type Subscriber, subscribe, unsubscribe } from './registry.js';
+import { parkEnd, parkStart, subscribe, unsubscribe } from './registry.js';
 import { SignalKind } from './signal-kind.js';
 
 /**
@@ -50,7 +50,8 @@ export function signal(kind: SignalKind): Signal {
  * });
  * ```
  */
-export class Signal implements Subscriber {
+export class Signal {
+  // A registry Subscriber, structurally: `implements` would name an internal type in the shipped .d.ts.
   /** Which signal this stream listens for. */
   readonly kind: SignalKind;
   #pending = false;

@@ -18,8 +18,8 @@
  * ```
  */
 import type { Future, Suspend } from '../future/future.js';
-import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
-import { LinkedList, type ListNode } from '../runtime/linked-list.js';
+import { currentTask, SUSPENDED } from '../runtime/context.js';
+import { LinkedList } from '../runtime/linked-list.js';
 import type { Task } from '../runtime/task.js';
 
 // Notified states
@@ -197,9 +197,7 @@ export class Notify {
  * });
  * ```
  */
-export class Notified
-  implements Future<void>, Iterator<Suspend, void, unknown>, Waiting, ListNode<Notified>
-{
+export class Notified implements Future<void>, Iterator<Suspend, void, unknown> {
   /** @internal */
   pv: Notified | null = null;
   /** @internal */

@@ -19,7 +19,7 @@ import {
   spawnName,
 } from '../runtime/runtime.js';
 import { joinErrorOf, type Scheduler } from '../runtime/scheduler.js';
-import { Outcome, type OwnedByTask, type Task, type TaskObserver } from '../runtime/task.js';
+import { Outcome, type Task } from '../runtime/task.js';
 import type { JoinError, TaskId } from './error.js';
 import { AbortHandle } from './join-handle.js';
 
@@ -66,7 +66,9 @@ export type JoinResult<T> =
  * });
  * ```
  */
-export class JoinSet<T> implements TaskObserver, OwnedByTask {
+export class JoinSet<T> {
+  // A TaskObserver and OwnedByTask, structurally: `implements` would name internal
+  // types in the shipped .d.ts (which must compile with skipLibCheck: false).
   readonly #running = new Set<Task>();
   readonly #done = new RingBuffer<Task>(8);
   #waiter: JoinNextLeaf<T> | null = null;

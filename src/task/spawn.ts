@@ -2,7 +2,7 @@
  * `spawn` and the small task utilities: `yieldNow`, `consumeBudget`,
  * `unconstrained`, `currentTaskId`.
  */
-import type { Future, FutureLike, Suspend } from '../future/future.js';
+import type { Future, FutureLike, Output, Suspend } from '../future/future.js';
 import {
   BUDGET,
   coopProceed,
@@ -24,6 +24,33 @@ import type { TaskDef } from '../worker/task-def.js';
 import type { TaskId } from './error.js';
 import { JoinHandle } from './join-handle.js';
 
+/**
+ * What `spawn` accepts for a Future argument of type `F`: `F` itself when it is a
+ * {@link FutureLike}; otherwise a message type naming the mistake, which is the
+ * first line of the type error ("…is not assignable to parameter of type
+ * 'tokio-ts: …'").
+ */
+export type SpawnArg<F> =
+  F extends PromiseLike<unknown>
+    ? 'tokio-ts: spawn() takes a Future, not a Promise: wrap it with call(), e.g. spawn(call(() => fetch(url)))'
+    : F extends FutureLike<unknown>
+      ? F
+      : F extends (() => Iterator<unknown>) | Iterator<unknown>
+        ? 'tokio-ts: this generator yields something that is not a Future step: use yield* (not yield) to wait for a Future'
+        : FutureLike<unknown>;
+
+/** Spawns a task definition (`tokio-ts/worker`'s `defineTask`) on a worker thread. */
+export function spawn<A extends unknown[], R>(def: TaskDef<A, R>, ...args: A): JoinHandle<R>;
+/**
+ * Spawns `fn(...args)`: `fn` (a generator function, or any function returning
+ * a Future) is called inside the runtime with the arguments, no closure made.
+ */
+export function spawn<A extends [unknown, ...unknown[]], T>(
+  fn: (...args: A) => Future<T>,
+  ...args: A
+): JoinHandle<T>;
+// (The Future overload comes last: when no overload matches, TypeScript 7
+// reports only the last one's error, and that is the one with the message.)
 /**
  * Spawns a new task: it starts on the next turn of the scheduler (never inside
  * `spawn`) and runs detached, as in Tokio: it outlives the task that spawned it,
@@ -63,17 +90,10 @@ import { JoinHandle } from './join-handle.js';
  * optional or defaulted (`function* (x?: T)` declares one, `function* (x = 1)`
  * none) is best spawned as `spawn(fn(x), { name })`.
  */
-export function spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T>;
-/**
- * Spawns `fn(...args)`: `fn` (a generator function, or any function returning
- * a Future) is called inside the runtime with the arguments, no closure made.
- */
-export function spawn<A extends [unknown, ...unknown[]], T>(
-  fn: (...args: A) => Future<T>,
-  ...args: A
-): JoinHandle<T>;
-/** Spawns a task definition (`tokio-ts/worker`'s `defineTask`) on a worker thread. */
-export function spawn<A extends unknown[], R>(def: TaskDef<A, R>, ...args: A): JoinHandle<R>;
+export function spawn<T = unknown, F = FutureLike<T>>(
+  fut: SpawnArg<F>,
+  opts?: SpawnOptions,
+): JoinHandle<Output<F>>;
 export function spawn(fut: unknown, ...rest: unknown[]): JoinHandle<unknown> {
   if (typeof fut === 'function') {
     if (fut.length > 0) return new JoinHandle(currentScheduler().spawnCall(fut as never, rest));

@@ -3,6 +3,7 @@
  */
 import type { Future, Suspend } from '../future/future.js';
 import { coopProceed, currentTask, parkForBudget, SUSPENDED } from '../runtime/context.js';
+import { debugFutures, markDriven, trackCreated } from '../runtime/debug.js';
 import { currentScheduler } from '../runtime/runtime.js';
 import type { Task } from '../runtime/task.js';
 import { driverOf, type TimeDriver, type TimerEntry } from '../runtime/time/driver.js';
@@ -135,6 +136,7 @@ export class Sleep implements Future<void> {
   constructor(driver: TimeDriver, deadline: number) {
     this.#driver = driver;
     this.when = wholeMs(driver, deadline);
+    if (debugFutures) trackCreated(this, 'sleep(…)');
   }
 
   /**
@@ -170,6 +172,7 @@ export class Sleep implements Future<void> {
 
   /** Starts a wait (a Sleep can be awaited again after it completed). */
   [Symbol.iterator](): Iterator<Suspend, void, unknown> {
+    if (debugFutures) markDriven(this);
     if (this.#state === S.Waiting || this.#state === S.Fired)
       throw new Error('tokio-ts: this Sleep is already being awaited');
     this.#state = S.Init;

@@ -4,8 +4,9 @@
  * `defineTask`/`defineBlocking` calls fill this thread's registry.
  */
 import type { Future } from '../future/future.js';
+import { canonicalModuleUrl, importTaskModule } from './ts-loader.js';
 
-/** Marks definition objects (what `spawn(def, ...args)` recognises). @internal */
+/** Marks definition objects (what `spawn(def, ...args)` recognises). */
 export const DEF_MARK: unique symbol = Symbol.for('tokio-ts.taskDef');
 
 /**
@@ -38,6 +39,9 @@ const registry = new Map<string, TaskDef<any, any> | BlockingDef<any, any>>();
  * Spawn it with `spawn(def, ...args)` on a multi-thread runtime (from the main
  * thread or from inside a worker task); arguments and the result are
  * structured-cloned.
+ *
+ * The module may be TypeScript (`tasks.ts`) when the program runs under tsx
+ * or Node's own type stripping: workers load it the way the main thread did.
  *
  * A task that spawns itself (fork-join) must name the *definition*, not its
  * own function: inside `function* fib(n)`, the name `fib` is the generator
@@ -105,15 +109,20 @@ export function defineBlocking<A extends unknown[], R>(
   return define('blocking', moduleUrl, fn) as BlockingDef<A, R>;
 }
 
-function define(kind: 'task' | 'blocking', moduleUrl: string, fn: unknown): unknown {
-  if (typeof moduleUrl !== 'string' || !moduleUrl.includes(':'))
+function define(kind: 'task' | 'blocking', url: string, fn: unknown): unknown {
+  if (typeof url !== 'string' || !url.includes(':'))
     throw new TypeError(
       `define${kind === 'task' ? 'Task' : 'Blocking'}: pass import.meta.url as the module URL`,
     );
+  const moduleUrl = canonicalModuleUrl(url);
   if (typeof fn !== 'function') throw new TypeError('tokio-ts: a task definition needs a function');
   const name = fn.name;
   if (name === '' || name === 'anonymous')
-    throw new TypeError('tokio-ts: a task definition needs a named function (function* name() {})');
+    throw new TypeError(
+      kind === 'task'
+        ? 'tokio-ts: defineTask needs a named generator function, defineTask(import.meta.url, function* name(…) {…}): workers find it by its name'
+        : 'tokio-ts: defineBlocking needs a named function, defineBlocking(import.meta.url, function name(…) {…}), not an arrow function: workers find it by its name',
+    );
   const key = `${moduleUrl}#${name}`;
   if (registry.has(key)) throw new TypeError(`tokio-ts: task definition ${key} is defined twice`);
   const def = Object.freeze({ [DEF_MARK]: kind, moduleUrl, name, fn });
@@ -136,7 +145,7 @@ export async function loadDef(key: string): Promise<TaskDef<any, any> | Blocking
   let def = registry.get(key);
   if (def !== undefined) return def;
   const hash = key.lastIndexOf('#');
-  await import(key.slice(0, hash));
+  await importTaskModule(key.slice(0, hash));
   def = registry.get(key);
   if (def === undefined)
     throw new Error(`tokio-ts: ${key.slice(0, hash)} defines no task '${key.slice(hash + 1)}'`);

@@ -9,8 +9,8 @@ import { echoServer } from './fixtures/echo-tasks.js';
 import {
   add1,
   blockingBusy,
+  blockingBusyUntilReleased,
   blockingThrows,
-  blockingUntilReleased,
   busyUntilReleased,
   echo,
   exits,
@@ -27,12 +27,6 @@ function* changed(a: Int32Array, i: number, v: number) {
 
 function flag(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(8));
-}
-
-/** Lets a `busyUntilReleased`/`blockingUntilReleased` job finish. */
-function release(f: Int32Array): void {
-  Atomics.store(f, 1, 1);
-  Atomics.notify(f, 1);
 }
 
 /** `n` echo round trips of 256 bytes over TCP to 127.0.0.1:`port`; returns the bytes echoed. */
@@ -137,19 +131,18 @@ describe('multi-thread runtime', () => {
       yield* changed(f, 0, 0); // the busy loop has started
       for (let i = 0; i < 20; i++) assert.equal(yield* spawn(add1, i), i + 1);
       assert.equal(Atomics.load(f, 0), 1, 'the pings were served while the busy task still ran');
-      release(f);
+      Atomics.store(f, 1, 1); // release it
       assert.equal(yield* h, true);
     });
   });
 
   nodeTest('the same work in spawnBlocking leaves both workers free', async () => {
+    const f = flag();
     await rt.blockOn(function* () {
-      const f = flag();
-      const h = spawnBlocking(blockingUntilReleased, f);
-      yield* changed(f, 0, 0); // the blocking job has started
+      const h = spawnBlocking(blockingBusyUntilReleased, f);
       for (let i = 0; i < 40; i++) assert.equal(yield* spawn(add1, i), i + 1);
       assert.equal(h.isFinished(), false, 'the pings were served while the blocking job ran');
-      release(f);
+      Atomics.store(f, 1, 1); // release it
       assert.equal(typeof (yield* h), 'number');
       assert.ok(rt.metrics().blockingThreads >= 1);
     });
@@ -171,7 +164,7 @@ describe('multi-thread runtime', () => {
         const [a, b] = [spawn(roundTrips(port, 50)), spawn(roundTrips(port, 50))];
         assert.equal((yield* a) + (yield* b), 2 * 50 * 256);
         assert.equal(Atomics.load(f, 0), 1, 'the echoes were served while the busy loop still ran');
-        release(f);
+        Atomics.store(f, 1, 1); // release it
         assert.equal(yield* h, true);
         yield* abortAndJoin(server);
       });
@@ -182,11 +175,10 @@ describe('multi-thread runtime', () => {
     'the same busy work in spawnBlocking leaves both workers serving TCP echoes',
     async () => {
       const info = new Int32Array(new SharedArrayBuffer(20));
+      const f = flag();
       await rt.blockOn(function* () {
         yield* warmUpEcho();
-        const f = flag();
-        const h = spawnBlocking(blockingUntilReleased, f);
-        yield* changed(f, 0, 0); // the blocking job has started
+        const h = spawnBlocking(blockingBusyUntilReleased, f);
         // each server blocks its worker until both have started: two workers serve
         const servers = [spawn(echoServer, info, 0, 2), spawn(echoServer, info, 1, 2)];
         for (let n = Atomics.load(info, 0); n < 2; n = Atomics.load(info, 0))
@@ -197,7 +189,7 @@ describe('multi-thread runtime', () => {
         for (const t of trips) total += yield* t;
         assert.equal(total, 4 * 50 * 256);
         assert.equal(h.isFinished(), false, 'the echoes were served while the blocking job ran');
-        release(f);
+        Atomics.store(f, 1, 1); // release it
         assert.equal(typeof (yield* h), 'number');
         for (const s of servers) yield* abortAndJoin(s);
       });

@@ -16,6 +16,7 @@ import {
   SUSPENDED,
   type Waiting,
 } from '../../runtime/context.js';
+import { debugFutures, markDriven, trackCreated } from '../../runtime/debug.js';
 import { instrument } from '../../runtime/instrument.js';
 import { LinkedList, type ListNode } from '../../runtime/linked-list.js';
 import { RingBuffer } from '../../runtime/ring-buffer.js';
@@ -986,9 +987,11 @@ class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown> {
   constructor(chan: Chan<T>, value: T) {
     this.#chan = chan;
     this.#value = value;
+    if (debugFutures) trackCreated(this, 'tx.send(…)');
   }
 
   [Symbol.iterator](): Iterator<Suspend, void, unknown> {
+    if (debugFutures) markDriven(this);
     return this;
   }
 
