@@ -91,7 +91,9 @@ class ConsoleImpl implements ConsoleHandle {
   #server: Server | null = null;
   #recordTimer: NodeJS.Timeout | null = null;
   #flushTimer: NodeJS.Timeout | null = null;
+  /** Recorded snapshots (JSON lines); the live ones start at `#head`. */
   #frames: string[] = [];
+  #head = 0;
   #frameBytes = 0;
   #record: { path: string; maxBytes: number } | null = null;
   #closed = false;
@@ -165,7 +167,12 @@ class ConsoleImpl implements ConsoleHandle {
     this.#frames.push(line);
     this.#frameBytes += Buffer.byteLength(line);
     while (this.#frameBytes > rec.maxBytes)
-      this.#frameBytes -= Buffer.byteLength(this.#frames.shift()!);
+      this.#frameBytes -= Buffer.byteLength(this.#frames[this.#head++]!);
+    if (this.#head > 64 && this.#head * 2 > this.#frames.length) {
+      // drop the dropped frames in one go, not one shift() each
+      this.#frames = this.#frames.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   /** The process is exiting (main returned, Ctrl-C): keep the last stretch of the run. */
@@ -176,7 +183,7 @@ class ConsoleImpl implements ConsoleHandle {
 
   #flush(): void {
     if (this.#record === null) return;
-    writeFileSync(this.#record.path, this.#frames.join(''));
+    writeFileSync(this.#record.path, this.#frames.slice(this.#head).join(''));
   }
 
   async close(): Promise<void> {
