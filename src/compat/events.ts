@@ -13,7 +13,7 @@ import { LinkedList } from '../runtime/linked-list.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import { Stream } from '../stream/index.js';
 import { OverflowError } from './error.js';
-import { OpLeaf, type Side, wakeAll } from './op-leaf.js';
+import { OpLeaf, type OpWaiters, type Side, wakeAll } from './op-leaf.js';
 
 /** `fromEvents` options. */
 export interface FromEventsOptions {
@@ -46,7 +46,7 @@ const DROP_NEWEST = 2;
 
 /** The listening side: the buffer, the listeners, the parked `next()`. */
 class EventSide<T> implements Side {
-  readonly waiters = new LinkedList<OpLeaf>();
+  readonly waiters: OpWaiters = new LinkedList();
   readonly #emitter: Emitterish;
   readonly #event: string;
   readonly #ends: string[];

@@ -16,14 +16,14 @@ import { ReadBase } from '../io/bases.js';
 import { IoError, UnexpectedEof } from '../io/error.js';
 import { LinkedList } from '../runtime/linked-list.js';
 import { ChunkCursor } from './chunk-cursor.js';
-import { OpLeaf, type Side, wakeAll } from './op-leaf.js';
+import { OpLeaf, type OpWaiters, type Side, wakeAll } from './op-leaf.js';
 
 const READ = 0;
 const CHUNK = 1;
 
 /** @internal the read side over a Node Readable (also used by the duplex) */
 export class NodeReadSide implements Side {
-  readonly waiters = new LinkedList<OpLeaf>();
+  readonly waiters: OpWaiters = new LinkedList();
   readonly stream: Readable;
   readonly #cur = new ChunkCursor();
   #eof = false;

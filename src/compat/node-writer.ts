@@ -14,7 +14,7 @@ import type { Future } from '../future/future.js';
 import { WriteBase } from '../io/bases.js';
 import { IoError } from '../io/error.js';
 import { LinkedList } from '../runtime/linked-list.js';
-import { OpLeaf, type Side, wakeAll } from './op-leaf.js';
+import { OpLeaf, type OpWaiters, type Side, wakeAll } from './op-leaf.js';
 
 const WRITE = 0;
 const FLUSH = 1;
@@ -27,7 +27,7 @@ const MAX_WRITE = 256 * 1024;
 
 /** @internal the write side over a Node Writable (also used by the duplex) */
 export class NodeWriteSide implements Side {
-  readonly waiters = new LinkedList<OpLeaf>();
+  readonly waiters: OpWaiters = new LinkedList();
   readonly stream: Writable;
   /** Node writes not yet completed. */
   #inFlight = 0;

@@ -14,21 +14,18 @@
  * `timeout`) calls the side's `taskCancelled()`, which destroys or cancels
  * the Node or web stream, as dropping the adapter would in Rust.
  */
-import type { Suspend } from '../future/future.js';
-import {
-  coopProceed,
-  currentTask,
-  parkForBudget,
-  SUSPENDED,
-  type Waiting,
-} from '../runtime/context.js';
-import type { LinkedList, ListNode } from '../runtime/linked-list.js';
+
+import { LazyTakeLeaf } from '../runtime/io/lazy-take.js';
+import type { LinkedList } from '../runtime/linked-list.js';
 import type { Task } from '../runtime/task.js';
+
+/** The parked operations of a side (an intrusive list). @internal */
+export type OpWaiters = LinkedList<LazyTakeLeaf<unknown>>;
 
 /** An adapter side, as its operations see it. @internal */
 export interface Side {
   /** The parked operations. */
-  readonly waiters: LinkedList<OpLeaf>;
+  readonly waiters: OpWaiters;
   /** True if `op` can complete (or fail) without waiting. */
   ready(op: number): boolean;
   /** Completes `op` (called only when `ready`); may throw the side's error. */
@@ -53,50 +50,48 @@ export function isTaskCancelled(t: Task): boolean {
 }
 
 /** Wakes every parked operation of a side. @internal */
-export function wakeAll(waiters: LinkedList<OpLeaf>): void {
+export function wakeAll(waiters: OpWaiters): void {
   for (let w = waiters.shift(); w !== null; w = waiters.shift()) w.task!.wake();
 }
 
-/** One operation of a {@link Side}; its own iterator (single use). @internal */
-export class OpLeaf implements Iterator<Suspend, unknown, unknown>, Waiting, ListNode<OpLeaf> {
-  pv: OpLeaf | null = null;
-  nx: OpLeaf | null = null;
-  list: LinkedList<OpLeaf> | null = null;
-  task: Task | null = null;
+/**
+ * One operation of a {@link Side}: the runtime's lazy-take waiter (it takes
+ * only when its task resumes), parked on the side's list. A woken operation
+ * that is cancelled passes nothing on: every event wakes all of them.
+ * @internal
+ */
+export class OpLeaf extends LazyTakeLeaf<unknown> {
   readonly #side: Side;
   readonly #op: number;
   readonly #arg: unknown;
 
   constructor(side: Side, op: number, arg: unknown) {
+    super();
     this.#side = side;
     this.#op = op;
     this.#arg = arg;
   }
 
-  [Symbol.iterator](): this {
-    return this;
+  protected ready(): boolean {
+    return this.#side.ready(this.#op);
   }
 
-  next(): IteratorResult<Suspend, unknown> {
-    if (this.list !== null) {
-      this.task!.waitingOn = this;
-      return SUSPENDED;
-    }
-    const side = this.#side;
-    if (side.ready(this.#op)) {
-      if (!coopProceed()) return parkForBudget(this);
-      return { done: true, value: side.take(this.#op, this.#arg) };
-    }
-    const t = currentTask();
-    this.task = t;
-    side.waiters.push(this);
-    t.waitingOn = this;
-    side.arm(this.#op);
-    return SUSPENDED;
+  protected take(): unknown {
+    return this.#side.take(this.#op, this.#arg);
   }
 
-  cancelWait(): void {
-    if (this.list !== null) this.list.remove(this);
+  protected waiters(): OpWaiters {
+    return this.#side.waiters;
+  }
+
+  protected passOn(): void {}
+
+  protected override parked(): void {
+    this.#side.arm(this.#op);
+  }
+
+  override cancelWait(): void {
+    super.cancelWait();
     const t = this.task;
     if (t !== null && isTaskCancelled(t)) this.#side.taskCancelled();
   }

@@ -21,7 +21,7 @@ import type { Scheduler } from '../runtime/scheduler.js';
 import { JoinError } from '../task/error.js';
 import { JoinHandle } from '../task/join-handle.js';
 import { ChunkCursor } from './chunk-cursor.js';
-import { OpLeaf, type Side, wakeAll } from './op-leaf.js';
+import { OpLeaf, type OpWaiters, type Side, wakeAll } from './op-leaf.js';
 
 type Gen<T> = Generator<Suspend, T, unknown>;
 
@@ -39,7 +39,7 @@ function webError(e: unknown, what: string): IoError {
 }
 
 class WebReadSide implements Side {
-  readonly waiters = new LinkedList<OpLeaf>();
+  readonly waiters: OpWaiters = new LinkedList();
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #cur = new ChunkCursor();
   #pending = false;
@@ -202,7 +202,7 @@ export function fromWebReadable(rs: ReadableStream<Uint8Array>): WebReader {
 }
 
 class WebWriteSide implements Side {
-  readonly waiters = new LinkedList<OpLeaf>();
+  readonly waiters: OpWaiters = new LinkedList();
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   #inFlight = 0;
   #waitingReady = false;

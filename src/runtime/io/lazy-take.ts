@@ -1,5 +1,6 @@
 /**
- * The waiter shape shared by accept, UDP recv and pipe reads/writes.
+ * The waiter shape shared by accept, UDP recv, pipe reads/writes and the
+ * Node/web stream adapters (`src/compat/op-leaf.ts`).
  *
  * How and why: a waiter takes its result only when its task resumes, never
  * when it is woken (the "lazy take"). So a waiter cancelled after its wake-up
@@ -32,6 +33,8 @@ export abstract class LazyTakeLeaf<R>
   /** Woken, then cancelled before it ran: give the wake-up to the next waiter. */
   protected abstract passOn(): void;
   abstract describe(): string;
+  /** Called once the waiter is queued (a source that must be asked for an event arms it here). */
+  protected parked(): void {}
 
   [Symbol.iterator](): this {
     return this;
@@ -51,6 +54,7 @@ export abstract class LazyTakeLeaf<R>
     this.task = t;
     this.waiters().push(this);
     t.waitingOn = this;
+    this.parked();
     return SUSPENDED;
   }
 
