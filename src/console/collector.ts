@@ -13,6 +13,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Instrument } from '../runtime/instrument.js';
+import { userLocation } from '../runtime/location.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { State, type Task } from '../runtime/task.js';
 import { publishPoll, publishTask } from './tracing.js';
@@ -100,14 +101,8 @@ function takeLocation(): string | undefined {
   }
   if (locationsLeft === 0) return undefined;
   locationsLeft--;
-  const stack = new Error().stack ?? '';
-  const lines = stack.split('\n').slice(1);
-  const user = lines.find((l) => !l.includes(LIB_DIR) && !l.includes('node:internal'));
-  return user?.trim().replace(/^at /, '');
+  return userLocation(new Error().stack);
 }
-
-/** This library's own folder (dist/src), so its frames are skipped. */
-const LIB_DIR = new URL('..', import.meta.url).pathname;
 
 /** The collector for one runtime. @internal */
 export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
