@@ -8,11 +8,12 @@ import { join, relative } from 'node:path';
 
 const OUT = '.doc-examples';
 
-function walk(dir, out) {
+/** The files under `dir` whose name `keep` accepts. */
+function walk(dir, keep, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(p);
+    if (statSync(p).isDirectory()) walk(p, keep, out);
+    else if (keep(name)) out.push(p);
   }
   return out;
 }
@@ -20,7 +21,7 @@ function walk(dir, out) {
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(join(OUT, 'src'), { recursive: true });
 const manifest = [];
-for (const file of walk('src', []).sort()) {
+for (const file of walk('src', (n) => n.endsWith('.ts') && !n.endsWith('.d.ts')).sort()) {
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   let inBlock = false;
@@ -48,15 +49,7 @@ for (const file of walk('src', []).sort()) {
 // Markdown (README.md, AGENTS.md, everything under docs/): every ```ts fence is compiled and run.
 // `<!-- compile-only -->` on the line before keeps a block from running; `<!-- not-run -->`
 // marks a sketch that is neither compiled nor run (say why in the text around it).
-function walkMarkdown(dir, out) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walkMarkdown(p, out);
-    else if (name.endsWith('.md')) out.push(p);
-  }
-  return out;
-}
-const markdown = ['README.md', 'AGENTS.md', ...walkMarkdown('docs', []).sort()];
+const markdown = ['README.md', 'AGENTS.md', ...walk('docs', (n) => n.endsWith('.md')).sort()];
 for (const file of markdown) {
   const lines = readFileSync(file, 'utf8').split('\n');
   const prefix = file.replace(/\.md$/, '').replace(/[/\\.-]/g, '_');
