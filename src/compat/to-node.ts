@@ -31,7 +31,10 @@ export interface ToNodeOptions {
    * size of one chunk the tokio-ts side typically hands over).
    */
   highWaterMark?: number;
-  /** Bytes per read when the reader has no `readChunk` (default 64 KiB). */
+  /**
+   * Bytes per read when the reader has no `readChunk` (default 64 KiB); a
+   * positive integer, `RangeError` otherwise.
+   */
   chunkSize?: number;
 }
 
@@ -176,6 +179,17 @@ class WritePump {
   }
 }
 
+/**
+ * The `chunkSize` option, checked: a read into a zero-length buffer returns 0,
+ * which means end of stream, so a bad size would end the stream early. @internal
+ */
+export function chunkSizeOf(opts: { chunkSize?: number }, what: string): number {
+  const size = opts.chunkSize ?? DEFAULT_CHUNK;
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`${what}: chunkSize must be a positive integer, got ${String(size)}`);
+  return size;
+}
+
 function checkRead(r: unknown, what: string): void {
   if (r === null || typeof r !== 'object' || typeof (r as AsyncRead).read !== 'function')
     throw new TypeError(`${what}: expected an AsyncRead`);
@@ -196,7 +210,7 @@ class AsyncReadable extends Readable {
   readonly #pump: ReadPump;
   constructor(r: AsyncRead, sched: Scheduler, opts: ToNodeOptions) {
     super({ highWaterMark: opts.highWaterMark ?? DEFAULT_CHUNK });
-    this.#pump = new ReadPump(r, sched, this, opts.chunkSize ?? DEFAULT_CHUNK);
+    this.#pump = new ReadPump(r, sched, this, chunkSizeOf(opts, 'toNodeReadable'));
   }
   override _read(): void {
     this.#pump.read();
@@ -233,7 +247,7 @@ class AsyncDuplex extends Duplex {
   readonly #out: WritePump;
   constructor(s: AsyncRead & AsyncWrite, sched: Scheduler, opts: ToNodeOptions) {
     super({ highWaterMark: opts.highWaterMark ?? DEFAULT_CHUNK });
-    this.#in = new ReadPump(s, sched, this, opts.chunkSize ?? DEFAULT_CHUNK);
+    this.#in = new ReadPump(s, sched, this, chunkSizeOf(opts, 'toNodeDuplex'));
     this.#out = new WritePump(s, sched);
   }
   override _read(): void {

@@ -22,6 +22,7 @@ import { JoinError } from '../task/error.js';
 import { JoinHandle } from '../task/join-handle.js';
 import { ChunkCursor } from './chunk-cursor.js';
 import { OpLeaf, type OpWaiters, type Side, wakeAll } from './op-leaf.js';
+import { chunkSizeOf } from './to-node.js';
 
 type Gen<T> = Generator<Suspend, T, unknown>;
 
@@ -433,6 +434,8 @@ function* pullOnce(
  * Cancelling the stream cancels the pending read and closes the reader (if
  * it has `close()`).
  *
+ * `RangeError` if `opts.chunkSize` is not a positive integer.
+ *
  * @example
  * ```ts
  * import { main } from 'tokio-ts';
@@ -455,7 +458,7 @@ export function toWebReadable(
   if (r === null || typeof r !== 'object' || typeof r.read !== 'function')
     throw new TypeError('toWebReadable(r): expected an AsyncRead');
   const sched = currentScheduler();
-  const size = opts.chunkSize ?? 64 * 1024;
+  const size = chunkSizeOf(opts, 'toWebReadable');
   let inFlight: JoinHandle<void> | null = null;
   return new ReadableStream<Uint8Array>(
     {

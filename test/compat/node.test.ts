@@ -322,6 +322,15 @@ describe('fromNodeWritable flush and shutdown', () => {
 });
 
 describe('toNodeReadable / toNodeWritable / duplexes', () => {
+  test('a chunkSize that is not a positive integer is a RangeError, not a stream that ends at once', function* () {
+    const [, b] = duplex(64);
+    for (const chunkSize of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(() => toNodeReadable(b, { chunkSize }), RangeError);
+      assert.throws(() => toNodeDuplex(b, { chunkSize }), RangeError);
+    }
+    yield* yieldNow();
+  });
+
   test('toNodeReadable: Node reads the AsyncRead only as fast as its consumer', function* () {
     let reads = 0;
     class Endless extends ReadBase {

@@ -235,6 +235,13 @@ describe('web streams', () => {
     assert.equal(closed, true);
   });
 
+  test('a chunkSize that is not a positive integer is a RangeError, not a stream that ends at once', function* () {
+    const [, b] = duplex(64);
+    for (const chunkSize of [0, -1, 1.5, Number.NaN])
+      assert.throws(() => toWebReadable(b, { chunkSize }), RangeError);
+    yield* yieldNow();
+  });
+
   test('toWebReadable is pull-based: nothing is read before the consumer asks', function* () {
     let reads = 0;
     class Counting extends ReadBase {
