@@ -164,6 +164,7 @@ export class Runtime {
         if (expired) return;
       }
     }
+    this.sched.time?.release();
   }
 
   /** True once `shutdown` was called. */

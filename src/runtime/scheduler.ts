@@ -64,7 +64,7 @@ export class Scheduler {
    */
   onIdle: (() => void) | null = null;
   /** the runtime's time driver, created by the time module on first use */
-  time: { entries(): number } | null = null;
+  time: { entries(): number; release(): void } | null = null;
   /** the Runtime that owns this scheduler */
   owner: unknown = null;
   /** called on an unhandled failure with policy 'shutdown' */
