@@ -10,11 +10,11 @@
  * keeps the process alive; a busy one is ref'd.
  * @internal
  */
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { JoinHandle } from '../task/join-handle.js';
-import { RemoteError, WorkerError } from './error.js';
+import { isOutOfMemory, RemoteError, threadLost, WorkerError } from './error.js';
 import { proxyTask } from './origin.js';
 import {
   P_CANCELLED,
@@ -53,7 +53,15 @@ export class BlockingPool implements RemoteOwner {
   #nextId = 1;
   #closed = false;
 
-  constructor(max = 512, keepAliveMs = 10_000, name = 'tokio-ts-blocking') {
+  readonly #limits: ResourceLimits | undefined;
+
+  constructor(
+    max = 512,
+    keepAliveMs = 10_000,
+    name = 'tokio-ts-blocking',
+    limits: ResourceLimits | undefined = undefined,
+  ) {
+    this.#limits = limits;
     this.#max = max;
     this.#keepAlive = keepAliveMs;
     this.#name = name;
@@ -129,7 +137,7 @@ export class BlockingPool implements RemoteOwner {
   }
 
   #startThread(): PoolThread {
-    const w = new Worker(ENTRY, { name: this.#name });
+    const w = new Worker(ENTRY, { name: this.#name, resourceLimits: this.#limits });
     const t = new PoolThread(w);
     this.#threads.add(t);
     w.on('message', (m: { id: number; ok: boolean; v: unknown }) => {
@@ -141,21 +149,17 @@ export class BlockingPool implements RemoteOwner {
       this.#setIdle(t);
       this.#dispatch();
     });
-    w.on('error', () => {});
+    let oom = false;
+    w.on('error', (e) => {
+      if (isOutOfMemory(e)) oom = true;
+    });
     w.on('exit', (code) => {
       this.#threads.delete(t);
       const i = this.#idle.indexOf(t);
       if (i >= 0) this.#idle.splice(i, 1);
       const job = t.job;
       t.job = null;
-      if (job !== null)
-        job.finish(
-          P_ERR,
-          new WorkerError(
-            'crashed',
-            `tokio-ts: the blocking thread running ${job.what} exited with code ${code}`,
-          ),
-        );
+      if (job !== null) job.finish(P_ERR, threadLost(oom, job.what, code));
       if (!this.#closed) this.#dispatch();
     });
     return t;

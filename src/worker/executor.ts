@@ -111,6 +111,10 @@ export class Executor {
     this.#poster = poster;
     // the executor must see every idle turn (the time driver adds its own hook)
     this.#sched.addIdleHook(() => this.#onIdle());
+    // a task that never lets the queue empty (a yieldNow() loop) must still see its abort
+    this.#sched.onBusy = () => {
+      if (Atomics.load(sh.ctl, sh.abortsIndex(me)) !== 0) this.#checkAborts();
+    };
     this.#stealRng = me * 7919 + 1;
   }
 

@@ -17,7 +17,7 @@ import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import type { Task } from '../runtime/task.js';
 import { JoinHandle } from '../task/join-handle.js';
-import { RemoteError, WorkerError } from './error.js';
+import { RemoteError, threadLost, WorkerError } from './error.js';
 import { smi } from './executor.js';
 import { P_CANCELLED, P_ERR, P_OK, RemoteJoin, type RemoteOwner } from './remote-join.js';
 import {
@@ -40,6 +40,12 @@ import {
 } from './shared.js';
 import { defKey, type TaskDef } from './task-def.js';
 import { toWire } from './wire.js';
+
+/**
+ * Set above the kind byte of a `RES_CRASHED` result word: the thread ran out
+ * of memory (its resourceLimits) rather than exiting. @internal
+ */
+export const CRASHED_OOM = 1 << 8;
 
 /** How a thread sends messages: pinned tasks and relays. @internal */
 export interface Messenger {
@@ -246,9 +252,10 @@ export class Origin implements RemoteOwner {
     else if (rk === RES_CANCELLED) state = P_CANCELLED;
     else if (rk === RES_CRASHED) {
       state = P_ERR;
-      value = new WorkerError(
-        'crashed',
-        `tokio-ts: the worker thread running task ${leaf.taskName} exited; the runtime replaced it`,
+      value = threadLost(
+        (sh.slots[w + 3]! & CRASHED_OOM) !== 0,
+        `task ${leaf.taskName}`,
+        undefined,
       );
     }
     this.#done(leaf, g, state, value);
@@ -295,6 +302,26 @@ export class Origin implements RemoteOwner {
     if ((prev & ST_STARTED) !== 0 && runner !== 0) {
       Atomics.add(sh.ctl, sh.abortsIndex(runner), 1);
       sh.ring(runner);
+    }
+  }
+
+  /**
+   * Completes every task still out as cancelled (the runtime terminated the
+   * threads that ran them, after the shutdown's grace period), so that no
+   * handle waits forever.
+   */
+  cancelAll(): void {
+    const b = this.#backlog;
+    while (b.length > 0) {
+      const leaf = b.shift()!;
+      if (leaf.state !== 0) continue;
+      this.outstanding--;
+      leaf.finish(P_CANCELLED, undefined);
+    }
+    for (let i = 0; i < this.#leaves.length; i++) {
+      const leaf = this.#leaves[i];
+      if (leaf === null || leaf === undefined) continue;
+      this.#done(leaf, i + this.base, P_CANCELLED, undefined);
     }
   }
 
