@@ -22,7 +22,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { Outcome, type Task, type TaskObserver } from '../runtime/task.js';
 import { errorData } from './error.js';
-import type { Origin } from './origin.js';
+import { jsonMayFit, type Origin } from './origin.js';
 import {
   ARG_F64,
   ARG_JSON,
@@ -316,7 +316,7 @@ export class Executor {
         this.#finish(g, RES_UNDEFINED, undefined);
       } else {
         let bytes = -1;
-        if (jsonSafe(v)) {
+        if (jsonMayFit(v, PAYLOAD_BYTES) && jsonSafe(v)) {
           const text = JSON.stringify(v);
           if (text.length <= PAYLOAD_BYTES) bytes = this.#sh.writeText(g, text);
         }
