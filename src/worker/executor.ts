@@ -268,6 +268,8 @@ export class Executor {
     this.awake();
     const w = g * SLOT_WORDS;
     const s = Atomics.or(sh.slots, w, ST_STARTED);
+    // the origin may hold pinned tasks back until this worker starts one
+    sh.ring(sh.originOf(g));
     if ((s & ST_ABORT) !== 0) {
       this.#finish(g, RES_CANCELLED, undefined);
       return;

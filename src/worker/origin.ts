@@ -41,6 +41,7 @@ import {
   type Shared,
   SLOT_WORDS,
   ST_ABORT,
+  ST_DONE,
   ST_QUEUED,
   ST_RUNNER,
   ST_STARTED,
@@ -55,13 +56,14 @@ import { toWire } from './wire.js';
 export const CRASHED_OOM = 1 << 8;
 
 /**
- * Pinned tasks (arguments that need structured clone) posted to one worker and
- * not finished yet, at most, per worker: one running and one waiting there, so
- * that a worker never idles for a round trip. The rest wait here and go to the
- * first worker that finishes one: a pinned task cannot be stolen, so handing
- * them out round-robin at spawn time left a worker that got less CPU (a
- * loaded machine, a longer batch) with half of all the work while its peer
- * idled (the CPU pipeline ran at 1.6x the time of a plain worker pool).
+ * Pinned tasks (arguments that need structured clone) posted to one worker
+ * and not started there yet, at most, per worker: enough that a worker never
+ * idles for a round trip. The rest wait here until a worker starts one (it
+ * rings this thread) or one finishes. A pinned task cannot be stolen, so
+ * handing them out round-robin at spawn time left a worker that got less CPU
+ * (a loaded machine, a longer batch) with half of a pipeline's batches while
+ * its peer idled. Started tasks do not count: a worker runs any number of
+ * async tasks at once, and tasks that wait for each other must all start.
  */
 const PINNED_AHEAD = 2;
 /** `#pinnedTo` of a slot whose pinned task waits here for a worker. */
@@ -119,8 +121,8 @@ export class Origin implements RemoteOwner {
   #rr = 0;
   /** per slot of this origin: the worker its pinned task was posted to, {@link PINNED_WAITING}, or 0 */
   readonly #pinnedTo: Uint8Array;
-  /** per worker: pinned tasks posted to it and not finished */
-  readonly #pinnedOut: Int32Array;
+  /** per worker: the slots of pinned tasks posted to it, not known to have started */
+  readonly #posted: number[][];
   /** pinned tasks waiting for a worker (slot allocated, not posted) */
   readonly #pinnedWait = new RingBuffer<RemoteJoin>(16);
   /** set by the owner: called when this origin has work to wait for */
@@ -135,7 +137,7 @@ export class Origin implements RemoteOwner {
     this.#free = new Int32Array(this.#count);
     this.#leaves = new Array<RemoteJoin | null>(this.#count).fill(null);
     this.#pinnedTo = new Uint8Array(this.#count);
-    this.#pinnedOut = new Int32Array(sh.n + 1);
+    this.#posted = Array.from({ length: sh.n + 1 }, () => []);
   }
 
   /**
@@ -223,29 +225,46 @@ export class Origin implements RemoteOwner {
     return false;
   }
 
-  /** The worker with the fewest pinned tasks out (round-robin among equals), or 0 if all have {@link PINNED_AHEAD}. */
-  #pinTarget(): number {
+  /**
+   * The worker with the fewest pinned tasks posted and not started
+   * (round-robin among equals), or 0 if every one has {@link PINNED_AHEAD}.
+   */
+  #pinTarget(advance = true): number {
     const n = this.sh.n;
-    const out = this.#pinnedOut;
     let best = 0;
     let least = PINNED_AHEAD;
-    const start = this.#rr++;
+    const start = advance ? this.#rr++ : this.#rr;
     for (let k = 0; k < n; k++) {
       const t = ((start + k) % n) + 1;
-      if (out[t]! < least) {
-        least = out[t]!;
+      const c = this.#notStarted(t);
+      if (c < least) {
+        least = c;
         best = t;
-        if (least === 0) break;
+        if (c === 0) break;
       }
     }
     return best;
+  }
+
+  /** Pinned tasks posted to worker `t` that have not started (drops those that have). */
+  #notStarted(t: number): number {
+    const list = this.#posted[t]!;
+    const slots = this.sh.slots;
+    for (let k = list.length - 1; k >= 0; k--) {
+      const g = list[k]!;
+      if ((Atomics.load(slots, g * SLOT_WORDS) & (ST_STARTED | ST_DONE)) !== 0) {
+        list[k] = list[list.length - 1]!;
+        list.pop();
+      }
+    }
+    return list.length;
   }
 
   /** Posts the pinned task of `leaf` (slot `g`) to worker `target`. */
   #postPinned(leaf: RemoteJoin, g: number, target: number): void {
     const sh = this.sh;
     this.#pinnedTo[g - this.base] = target;
-    this.#pinnedOut[target]!++;
+    this.#posted[target]!.push(g);
     Atomics.or(sh.slots, g * SLOT_WORDS, target);
     try {
       this.messenger.postTask(target, g, toWire(leaf.args!));
@@ -382,7 +401,13 @@ export class Origin implements RemoteOwner {
     this.outstanding--;
     leaf.finish(state, value);
     if (pinned !== 0 && pinned !== PINNED_WAITING) {
-      this.#pinnedOut[pinned]!--;
+      // finished (or failed) before it was seen started: no longer posted
+      const list = this.#posted[pinned]!;
+      const k = list.indexOf(g);
+      if (k >= 0) {
+        list[k] = list[list.length - 1]!;
+        list.pop();
+      }
       if (this.#pinnedWait.length > 0) this.#postWaiting();
     }
   }
@@ -421,6 +446,7 @@ export class Origin implements RemoteOwner {
    */
   cancelAll(): void {
     this.#pinnedWait.clear();
+    for (const list of this.#posted) list.length = 0;
     const b = this.#backlog;
     while (b.length > 0) {
       const leaf = b.shift()!;
@@ -440,13 +466,15 @@ export class Origin implements RemoteOwner {
     let n = 0;
     for (let r = 1; r <= this.sh.n; r++) n += this.sh.ringDrain(r, this.me, this.#completeBound);
     if (n > 0 && this.#backlog.length > 0) this.flushBacklog();
+    if (this.#pinnedWait.length > 0) this.#postWaiting();
     return n;
   }
   readonly #completeBound = (g: number) => this.complete(g);
 
   ringsNonEmpty(): boolean {
     for (let r = 1; r <= this.sh.n; r++) if (this.sh.ringNonEmpty(r, this.me)) return true;
-    return false;
+    // a pinned task held back can go out now (a worker started one)
+    return this.#pinnedWait.length > 0 && this.#pinTarget(false) !== 0;
   }
 }
 
