@@ -2,7 +2,11 @@
  * `BytesMut`: the growable byte buffer decoders read from and encoders write
  * to (tokio-util's `BytesMut`, reduced to what codecs need).
  */
+import { isAscii } from 'node:buffer';
 import { utf8Slice } from '../io/util.js';
+
+/** Held bytes from which lines are sliced from one decoded string rather than decoded one by one. */
+const ASCII_RUN = 4096;
 
 /**
  * A growable byte buffer with a consumed front and a spare tail. Appending is
@@ -27,6 +31,16 @@ export class BytesMut {
   #buf: Buffer;
   #start = 0;
   #end = 0;
+  /** Bumped whenever held bytes move or bytes are added (not when consumed). */
+  #gen = 0;
+  /**
+   * `#buf[#textBase..)` decoded once as Latin-1 (all ASCII, so the same as
+   * UTF-8) for `#textGen === #gen`, or `''` when those bytes were not all
+   * ASCII: see {@link takeAsciiLine}.
+   */
+  #text = '';
+  #textBase = 0;
+  #textGen = -1;
 
   constructor(capacity = 8 * 1024) {
     this.#buf = Buffer.allocUnsafe(Math.max(16, capacity));
@@ -75,6 +89,7 @@ export class BytesMut {
     }
     this.#start = 0;
     this.#end = len;
+    this.#gen++;
   }
 
   /** Appends `bytes`. */
@@ -82,12 +97,14 @@ export class BytesMut {
     this.reserve(bytes.length);
     this.#buf.set(bytes, this.#end);
     this.#end += bytes.length;
+    this.#gen++;
   }
 
   /** Appends one byte. */
   put(byte: number): void {
     this.reserve(1);
     this.#buf[this.#end++] = byte;
+    this.#gen++;
   }
 
   /** The writable tail, at least `min` bytes long: fill it, then {@link commit}. */
@@ -101,6 +118,7 @@ export class BytesMut {
     if (n < 0 || this.#end + n > this.#buf.length)
       throw new RangeError(`BytesMut.commit(${n}): out of range`);
     this.#end += n;
+    this.#gen++;
   }
 
   /** Drops the first `n` bytes. */
@@ -111,6 +129,7 @@ export class BytesMut {
     if (this.#start === this.#end) {
       this.#start = 0;
       this.#end = 0;
+      this.#gen++;
     }
   }
 
@@ -147,6 +166,41 @@ export class BytesMut {
   clear(): void {
     this.#start = 0;
     this.#end = 0;
+    this.#gen++;
+  }
+
+  /**
+   * The fast path of `LinesCodec`: when the held bytes are all ASCII (and at
+   * least {@link ASCII_RUN} of them), they are decoded once and each line is a
+   * slice of that string (as `readline` does), instead of a UTF-8 decode per
+   * line. Removes and returns the first line without its `\n` / `\r\n` if
+   * it ends within `limit + 1` bytes; `undefined` when this path cannot say
+   * (no `\n` there, a longer line, bytes not ASCII, too few bytes): the
+   * caller then takes its byte path, which also gives its errors. Like
+   * `readline`'s lines, a line may keep the decoded string (up to the bytes
+   * held when it was decoded) alive while it is held.
+   * @internal
+   */
+  takeAsciiLine(limit: number): string | undefined {
+    if (this.#textGen !== this.#gen) {
+      if (this.#end - this.#start < ASCII_RUN) return undefined;
+      const held = this.#buf.subarray(this.#start, this.#end);
+      this.#text = isAscii(held) ? held.toString('latin1') : '';
+      this.#textBase = this.#start;
+      this.#textGen = this.#gen;
+    }
+    const text = this.#text;
+    if (text === '') return undefined;
+    const from = this.#start - this.#textBase;
+    const j = text.indexOf('\n', from);
+    if (j === -1 || j - from > limit) return undefined;
+    this.#start = this.#textBase + j + 1;
+    if (this.#start === this.#end) {
+      this.#start = 0;
+      this.#end = 0;
+      this.#gen++;
+    }
+    return text.slice(from, j > from && text.charCodeAt(j - 1) === 13 ? j - 1 : j);
   }
 }
 

@@ -56,6 +56,14 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
   }
 
   decode(src: BytesMut): string | undefined {
+    if (!this.#discarding) {
+      // a chunk of ASCII is decoded once and sliced into lines (BufReader.lines does the same)
+      const line = src.takeAsciiLine(this.maxLength);
+      if (line !== undefined) {
+        this.#nextIndex = 0;
+        return line;
+      }
+    }
     for (;;) {
       // Never look further than one byte past the limit.
       const readTo = Math.min(this.maxLength + 1, src.length);

@@ -1,6 +1,7 @@
 /**
  * `Builder`: configures and builds a {@link Runtime}, with Tokio's option names.
  */
+import type { ResourceLimits } from 'node:worker_threads';
 import type { ConsoleOptions } from '../console/console.js';
 import type { BlockingDef } from '../worker/task-def.js';
 import { enableDebugFutures } from './debug.js';
@@ -17,6 +18,8 @@ export interface BuilderOptions {
   maxBlockingThreads?: number;
   /** How long an idle blocking thread lives, in ms (default 10,000). */
   threadKeepAlive?: number;
+  /** See {@link Builder.workerResourceLimits}. */
+  workerResourceLimits?: ResourceLimits;
   /**
    * Polls per batch before Node's I/O and timers may get a turn (default 61,
    * Tokio's `event_interval`); see {@link Builder.eventInterval} for how
@@ -96,6 +99,38 @@ export class Builder {
   threadKeepAlive(ms: number): this {
     if (!(ms >= 0)) throw new RangeError(`threadKeepAlive must be >= 0 ms, got ${ms}`);
     this.opts.threadKeepAlive = ms;
+    return this;
+  }
+
+  /**
+   * Heap and stack caps for the threads a multi-thread runtime starts: its
+   * worker threads and its blocking pool's threads (`spawnBlocking` from the
+   * runtime's main-thread tasks; Node's
+   * `Worker` option `resourceLimits`: `maxOldGenerationSizeMb`,
+   * `maxYoungGenerationSizeMb`, `codeRangeSizeMb`, `stackSizeMb`). A thread
+   * that runs out of memory is replaced, and the tasks it was running join
+   * with a `WorkerError` of kind `'out-of-memory'`; the runtime keeps working.
+   *
+   * @example
+   * ```ts
+   * import { Runtime } from 'tokio-ts/runtime';
+   * import 'tokio-ts/worker'; // installs the multi-thread runtime
+   *
+   * const rt = Runtime.builder()
+   *   .multiThread()
+   *   .workerThreads(1)
+   *   .workerResourceLimits({ maxOldGenerationSizeMb: 256 })
+   *   .build();
+   * console.log(rt.metrics().numWorkers); // 1
+   * await rt.shutdown();
+   * ```
+   *
+   * ## Errors
+   * `TypeError` if `limits` is not an object of those keys; `RangeError` if a
+   * value is not a positive number.
+   */
+  workerResourceLimits(limits: ResourceLimits): this {
+    this.opts.workerResourceLimits = checkResourceLimits(limits);
     return this;
   }
 
@@ -327,6 +362,33 @@ export function hasMultiThreadFactory(): boolean {
 /** Installed by the worker module. @internal */
 export function setMultiThreadFactory(f: (opts: BuilderOptions) => Runtime): void {
   multiThreadFactory = f;
+}
+
+const LIMIT_KEYS = [
+  'maxOldGenerationSizeMb',
+  'maxYoungGenerationSizeMb',
+  'codeRangeSizeMb',
+  'stackSizeMb',
+] as const;
+
+/** A copy of `limits` with only Node's `resourceLimits` keys, each a positive number. */
+function checkResourceLimits(limits: ResourceLimits): ResourceLimits {
+  if (limits === null || typeof limits !== 'object')
+    throw new TypeError('workerResourceLimits(limits): limits must be an object');
+  const out: ResourceLimits = {};
+  for (const [k, v] of Object.entries(limits)) {
+    if (!(LIMIT_KEYS as readonly string[]).includes(k))
+      throw new TypeError(
+        `workerResourceLimits(limits): unknown key ${k} (expected one of ${LIMIT_KEYS.join(', ')})`,
+      );
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+      throw new RangeError(
+        `workerResourceLimits(limits): ${k} must be a positive number, got ${String(v)}`,
+      );
+    out[k as (typeof LIMIT_KEYS)[number]] = v;
+  }
+  return out;
 }
 
 function positiveInt(name: string, n: number): void {

@@ -63,6 +63,13 @@ export class Scheduler {
    * {@link addIdleHook}, never by wrapping it themselves.
    */
   onIdle: (() => void) | null = null;
+  /**
+   * Called when a drain stops with tasks still queued, before Node's event
+   * loop gets its turn: the only moment a driver sees a thread whose tasks
+   * never let the queue empty (the multi-thread executor looks for aborts of
+   * a remote task busy in a `yieldNow()` loop here).
+   */
+  onBusy: (() => void) | null = null;
   /** the runtime's time driver, created by the time module on first use */
   time: { entries(): number; release(): void } | null = null;
   /** the Runtime that owns this scheduler */
@@ -347,6 +354,7 @@ export class Scheduler {
       this.pollNow(task);
     }
     if (q.length > 0) {
+      if (this.onBusy !== null) this.onBusy();
       // batch used up: let libuv run I/O callbacks and timers first
       if (!this.#inImmediate) {
         this.#inImmediate = true;

@@ -16,7 +16,11 @@ port.on('message', (m: { id: number; key: string; args: unknown[] }) => {
   if (def !== undefined) run(m.id, def as BlockingDef<any, any>, m.args);
   else
     loadDef(m.key).then(
-      (d) => run(m.id, d as BlockingDef<any, any>, m.args),
+      (d) => {
+        // loading the module is start-up, not a stall: the pool counts from here
+        port.postMessage({ id: m.id, running: true });
+        run(m.id, d as BlockingDef<any, any>, m.args);
+      },
       (e: unknown) => port.postMessage({ id: m.id, ok: false, v: errorData(e) }),
     );
 });

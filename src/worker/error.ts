@@ -9,6 +9,9 @@
  * - `'unknown-definition'`: the worker imported the module but found no
  *   definition of that name.
  * - `'shutdown'`: the runtime was shut down.
+ * - `'out-of-memory'`: the thread running the task reached its heap cap
+ *   (`Builder.workerResourceLimits`, Node's `ERR_WORKER_OUT_OF_MEMORY`); the
+ *   runtime replaced it.
  *
  * @example
  * ```ts
@@ -19,7 +22,13 @@
  * ```
  */
 export class WorkerError extends Error {
-  readonly kind: 'crashed' | 'uncloneable' | 'no-runtime' | 'unknown-definition' | 'shutdown';
+  readonly kind:
+    | 'crashed'
+    | 'out-of-memory'
+    | 'uncloneable'
+    | 'no-runtime'
+    | 'unknown-definition'
+    | 'shutdown';
 
   constructor(kind: WorkerError['kind'], message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -51,6 +60,24 @@ export class RemoteError extends Error {
     this.remoteKind = data.kind;
     if (data.stack !== undefined) this.stack = data.stack;
   }
+}
+
+/** True if `e` (a Worker's 'error' event) says the thread ran out of memory. @internal */
+export function isOutOfMemory(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/** The WorkerError for a task whose thread exited (`oom`: out of its heap cap). @internal */
+export function threadLost(oom: boolean, what: string, code: number | undefined): WorkerError {
+  return oom
+    ? new WorkerError(
+        'out-of-memory',
+        `tokio-ts: the thread running ${what} ran out of memory (its resourceLimits); the runtime replaced it`,
+      )
+    : new WorkerError(
+        'crashed',
+        `tokio-ts: the thread running ${what} exited${code === undefined ? '' : ` with code ${code}`}; the runtime replaced it`,
+      );
 }
 
 /** Turns a thrown value into cloneable data. @internal */

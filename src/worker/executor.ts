@@ -22,7 +22,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { Outcome, type Task, type TaskObserver } from '../runtime/task.js';
 import { errorData } from './error.js';
-import type { Origin } from './origin.js';
+import { jsonMayFit, type Origin } from './origin.js';
 import {
   ARG_F64,
   ARG_JSON,
@@ -111,6 +111,10 @@ export class Executor {
     this.#poster = poster;
     // the executor must see every idle turn (the time driver adds its own hook)
     this.#sched.addIdleHook(() => this.#onIdle());
+    // a task that never lets the queue empty (a yieldNow() loop) must still see its abort
+    this.#sched.onBusy = () => {
+      if (Atomics.load(sh.ctl, sh.abortsIndex(me)) !== 0) this.#checkAborts();
+    };
     this.#stealRng = me * 7919 + 1;
   }
 
@@ -264,6 +268,8 @@ export class Executor {
     this.awake();
     const w = g * SLOT_WORDS;
     const s = Atomics.or(sh.slots, w, ST_STARTED);
+    // the origin may hold pinned tasks back until this worker starts one
+    sh.ring(sh.originOf(g));
     if ((s & ST_ABORT) !== 0) {
       this.#finish(g, RES_CANCELLED, undefined);
       return;
@@ -312,7 +318,7 @@ export class Executor {
         this.#finish(g, RES_UNDEFINED, undefined);
       } else {
         let bytes = -1;
-        if (jsonSafe(v)) {
+        if (jsonMayFit(v, PAYLOAD_BYTES) && jsonSafe(v)) {
           const text = JSON.stringify(v);
           if (text.length <= PAYLOAD_BYTES) bytes = this.#sh.writeText(g, text);
         }

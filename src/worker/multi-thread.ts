@@ -11,7 +11,8 @@ import { RuntimeMetrics } from '../runtime/metrics.js';
 import { Runtime, type SpawnOptions } from '../runtime/runtime.js';
 import type { JoinHandle } from '../task/join-handle.js';
 import { BlockingPool } from './blocking-pool.js';
-import { Origin } from './origin.js';
+import { isOutOfMemory } from './error.js';
+import { CRASHED_OOM, Origin } from './origin.js';
 import {
   createBuffers,
   M_BUSY,
@@ -122,6 +123,7 @@ export class MultiThreadRuntime extends Runtime {
         this.options.maxBlockingThreads ?? 512,
         this.options.threadKeepAlive ?? 10_000,
         `${this.options.threadName ?? 'tokio-ts'}-blocking`,
+        this.options.workerResourceLimits,
       );
     return this.#pool;
   }
@@ -136,10 +138,43 @@ export class MultiThreadRuntime extends Runtime {
   }
 
   /**
-   * Cancels every task (remote tasks are aborted on their workers and awaited),
-   * then terminates the worker threads and the blocking pool.
+   * Cancels every task: remote tasks are aborted on their workers, where they
+   * stop at their next `yield*` and run their `finally` blocks and `defer`
+   * cleanup. With `graceMs`, that cleanup gets that long; then the worker
+   * threads and the blocking pool are terminated, and the tasks whose cleanup
+   * had not finished join as cancelled all the same. Without it, shutdown waits
+   * for every cleanup. Resolves once every thread is gone.
+   *
+   * @example
+   * ```ts
+   * import { isMainThread } from 'node:worker_threads';
+   * import { Runtime, spawn } from 'tokio-ts';
+   * import { defer, pending } from 'tokio-ts/future';
+   * import { defineTask } from 'tokio-ts/worker';
+   *
+   * export const serve = defineTask(import.meta.url, function* serve() {
+   *   yield* defer(function* () {
+   *     console.log('cleanup on the worker');
+   *   });
+   *   yield* pending();
+   * });
+   * export const ping = defineTask(import.meta.url, function* ping() {
+   *   return 'pong';
+   * });
+   *
+   * if (isMainThread) {
+   *   const rt = Runtime.builder().multiThread().workerThreads(1).build();
+   *   await rt.blockOn(function* () {
+   *     spawn(serve);
+   *     yield* spawn(ping); // one worker, started in order: serve is parked by now
+   *   });
+   *   await rt.shutdown(1000); // prints: cleanup on the worker
+   * }
+   * ```
    */
-  override async shutdown(timeoutMs?: number): Promise<void> {
+  override async shutdown(graceMs?: number): Promise<void> {
+    const timeoutMs = graceMs;
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     if (!this.#closed) await super.shutdown(timeoutMs);
     this.#closed = true;
     // keep the process alive until every thread is gone (they are unref'd)
@@ -149,10 +184,13 @@ export class MultiThreadRuntime extends Runtime {
     await Promise.all(this.#ready);
     this.#sh.setShutdown();
     clearInterval(this.#keep);
-    if (isDef(this.options.onThreadStop)) await this.#runStopHooks(timeoutMs ?? 1000);
+    if (isDef(this.options.onThreadStop))
+      await this.#runStopHooks(deadline === undefined ? 1000 : Math.max(0, deadline - Date.now()));
     const ws = this.#workers.filter((w): w is Worker => w !== null);
     this.#workers.fill(null);
     await Promise.all(ws.map((w) => w.terminate()));
+    // tasks whose cleanup outlasted the grace period: their threads are gone
+    this.origin.cancelAll();
     if (this.#pool !== null) await this.#pool.shutdown();
   }
 
@@ -181,6 +219,7 @@ export class MultiThreadRuntime extends Runtime {
     const name = `${this.options.threadName ?? 'tokio-ts-worker'}-${i}`;
     const w = new Worker(ENTRY, {
       name,
+      resourceLimits: this.options.workerResourceLimits,
       workerData: {
         buffers: this.#sh.buffers,
         index: i,
@@ -209,17 +248,20 @@ export class MultiThreadRuntime extends Runtime {
       }
       this.#onMessage(m);
     });
-    w.on('error', () => {
-      // reported through 'exit': the tasks it ran fail with a 'crashed' WorkerError
+    let oom = false;
+    w.on('error', (e) => {
+      // reported through 'exit': the tasks it ran fail with a 'crashed' (or
+      // 'out-of-memory') WorkerError
+      if (isOutOfMemory(e)) oom = true;
     });
-    w.on('exit', (code) => {
+    w.on('exit', () => {
       markReady();
       this.#stopped[i]?.();
       const hook = this.options.onThreadStop;
       if (started && typeof hook === 'function') hook();
       if (this.#workers[i] !== w) return; // terminated by shutdown
       this.#workers[i] = null;
-      if (!this.#closed) this.#crashed(i, code);
+      if (!this.#closed) this.#crashed(i, oom);
     });
     // after the listeners: adding a 'message' listener refs the worker's port.
     // Idle workers never keep the process alive; the main thread holds its own
@@ -239,7 +281,7 @@ export class MultiThreadRuntime extends Runtime {
   }
 
   /** Fails what the dead worker `i` ran, re-queues what it had not started, replaces it. */
-  #crashed(i: number, _code: number): void {
+  #crashed(i: number, oom: boolean): void {
     const sh = this.#sh;
     const li = sh.lifoIndex(i);
     const l = Atomics.exchange(sh.ctl, li, 0);
@@ -250,7 +292,7 @@ export class MultiThreadRuntime extends Runtime {
       const w = g * SLOT_WORDS;
       const s = Atomics.load(sh.slots, w);
       if (s === 0 || (s & ST_RUNNER) !== i || (s & ST_DONE) !== 0) continue;
-      sh.slots[w + 3] = RES_CRASHED;
+      sh.slots[w + 3] = oom ? RES_CRASHED | CRASHED_OOM : RES_CRASHED;
       Atomics.or(sh.slots, w, ST_DONE);
       const origin = sh.originOf(g);
       if (origin === 0) this.origin.complete(g);

@@ -17,9 +17,16 @@ import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import type { Task } from '../runtime/task.js';
 import { JoinHandle } from '../task/join-handle.js';
-import { RemoteError, WorkerError } from './error.js';
+import { RemoteError, threadLost, WorkerError } from './error.js';
 import { smi } from './executor.js';
-import { P_CANCELLED, P_ERR, P_OK, RemoteJoin, type RemoteOwner } from './remote-join.js';
+import {
+  P_CANCELLED,
+  P_ERR,
+  P_OK,
+  P_PENDING,
+  RemoteJoin,
+  type RemoteOwner,
+} from './remote-join.js';
 import {
   ARG_F64,
   ARG_JSON,
@@ -34,12 +41,58 @@ import {
   type Shared,
   SLOT_WORDS,
   ST_ABORT,
+  ST_DONE,
   ST_QUEUED,
   ST_RUNNER,
   ST_STARTED,
 } from './shared.js';
 import { defKey, type TaskDef } from './task-def.js';
 import { toWire } from './wire.js';
+
+/**
+ * Set above the kind byte of a `RES_CRASHED` result word: the thread ran out
+ * of memory (its resourceLimits) rather than exiting. @internal
+ */
+export const CRASHED_OOM = 1 << 8;
+
+/**
+ * Pinned tasks (arguments that need structured clone) posted to one worker
+ * and not started there yet, at most, per worker: enough that a worker never
+ * idles for a round trip. The rest wait here until a worker starts one (it
+ * rings this thread) or one finishes. A pinned task cannot be stolen, so
+ * handing them out round-robin at spawn time left a worker that got less CPU
+ * (a loaded machine, a longer batch) with half of a pipeline's batches while
+ * its peer idled. Started tasks do not count: a worker runs any number of
+ * async tasks at once, and tasks that wait for each other must all start.
+ */
+const PINNED_AHEAD = 2;
+/** `#pinnedTo` of a slot whose pinned task waits here for a worker. */
+const PINNED_WAITING = 0xff;
+
+/**
+ * False when `JSON.stringify(v)` is surely longer than `max` characters: a
+ * lower bound counted with an early exit, so that a big argument or result (a
+ * batch of lines) is not turned into JSON only to find it does not fit a slot.
+ * @internal
+ */
+export function jsonMayFit(v: unknown, max: number): boolean {
+  return jsonAtLeast(v, max) <= max;
+}
+
+function jsonAtLeast(v: unknown, max: number): number {
+  if (typeof v === 'string') return v.length + 2;
+  if (typeof v !== 'object' || v === null) return 1;
+  let n = 2;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && n <= max; i++) n += jsonAtLeast(v[i], max) + 1;
+    return n;
+  }
+  for (const k in v) {
+    n += k.length + 4 + jsonAtLeast((v as Record<string, unknown>)[k], max);
+    if (n > max) return n;
+  }
+  return n;
+}
 
 /** How a thread sends messages: pinned tasks and relays. @internal */
 export interface Messenger {
@@ -66,6 +119,12 @@ export class Origin implements RemoteOwner {
   /** remote tasks spawned from this thread so far (the executor's fork detection) */
   spawned = 0;
   #rr = 0;
+  /** per slot of this origin: the worker its pinned task was posted to, {@link PINNED_WAITING}, or 0 */
+  readonly #pinnedTo: Uint8Array;
+  /** per worker: the slots of pinned tasks posted to it, not known to have started */
+  readonly #posted: number[][];
+  /** pinned tasks waiting for a worker (slot allocated, not posted) */
+  readonly #pinnedWait = new RingBuffer<RemoteJoin>(16);
   /** set by the owner: called when this origin has work to wait for */
   onOutstanding: (() => void) | null = null;
 
@@ -77,6 +136,8 @@ export class Origin implements RemoteOwner {
     this.#count = sh.slotCount(me);
     this.#free = new Int32Array(this.#count);
     this.#leaves = new Array<RemoteJoin | null>(this.#count).fill(null);
+    this.#pinnedTo = new Uint8Array(this.#count);
+    this.#posted = Array.from({ length: sh.n + 1 }, () => []);
   }
 
   /**
@@ -144,7 +205,7 @@ export class Origin implements RemoteOwner {
       Atomics.store(sh.slots, w, ST_QUEUED);
       return true;
     }
-    if (jsonSafe(args)) {
+    if (jsonMayFit(args, PAYLOAD_BYTES) && jsonSafe(args)) {
       const text = JSON.stringify(args);
       const bytes = text.length <= PAYLOAD_BYTES ? sh.writeText(g, text) : -1;
       if (bytes >= 0) {
@@ -153,21 +214,67 @@ export class Origin implements RemoteOwner {
         return true;
       }
     }
-    // pinned: structured clone through postMessage to one worker
-    const target = (this.#rr++ % sh.n) + 1;
+    // pinned: structured clone through postMessage to one worker, the first with room
+    Atomics.store(sh.slots, w, ST_QUEUED);
     sh.slots[w + 2] = ARG_MESSAGE;
-    Atomics.store(sh.slots, w, ST_QUEUED | target);
+    const target = this.#pinTarget();
+    if (target === 0) {
+      this.#pinnedTo[g - this.base] = PINNED_WAITING;
+      this.#pinnedWait.push(leaf);
+    } else this.#postPinned(leaf, g, target);
+    return false;
+  }
+
+  /**
+   * The worker with the fewest pinned tasks posted and not started
+   * (round-robin among equals), or 0 if every one has {@link PINNED_AHEAD}.
+   */
+  #pinTarget(advance = true): number {
+    const n = this.sh.n;
+    let best = 0;
+    let least = PINNED_AHEAD;
+    const start = advance ? this.#rr++ : this.#rr;
+    for (let k = 0; k < n; k++) {
+      const t = ((start + k) % n) + 1;
+      const c = this.#notStarted(t);
+      if (c < least) {
+        least = c;
+        best = t;
+        if (c === 0) break;
+      }
+    }
+    return best;
+  }
+
+  /** Pinned tasks posted to worker `t` that have not started (drops those that have). */
+  #notStarted(t: number): number {
+    const list = this.#posted[t]!;
+    const slots = this.sh.slots;
+    for (let k = list.length - 1; k >= 0; k--) {
+      const g = list[k]!;
+      if ((Atomics.load(slots, g * SLOT_WORDS) & (ST_STARTED | ST_DONE)) !== 0) {
+        list[k] = list[list.length - 1]!;
+        list.pop();
+      }
+    }
+    return list.length;
+  }
+
+  /** Posts the pinned task of `leaf` (slot `g`) to worker `target`. */
+  #postPinned(leaf: RemoteJoin, g: number, target: number): void {
+    const sh = this.sh;
+    this.#pinnedTo[g - this.base] = target;
+    this.#posted[target]!.push(g);
+    Atomics.or(sh.slots, g * SLOT_WORDS, target);
     try {
-      this.messenger.postTask(target, g, toWire(args));
+      this.messenger.postTask(target, g, toWire(leaf.args!));
     } catch (e) {
       // The task fails (its handle joins with this error), as a spawnBlocking
       // job with an uncloneable argument does: a spawn never throws, and a
       // task published later from the backlog has no caller to throw to.
-      this.#leaves[g - this.base] = null;
-      this.#release(g);
-      leaf.g = -1;
-      this.outstanding--;
-      leaf.finish(
+      this.#done(
+        leaf,
+        g,
         P_ERR,
         new WorkerError(
           'uncloneable',
@@ -176,7 +283,22 @@ export class Origin implements RemoteOwner {
         ),
       );
     }
-    return false;
+  }
+
+  /** Posts waiting pinned tasks while a worker has room. */
+  #postWaiting(): void {
+    const q = this.#pinnedWait;
+    while (q.length > 0) {
+      const leaf = q.peek()!;
+      if (leaf.state !== P_PENDING || leaf.g === -1) {
+        q.shift(); // cancelled while it waited
+        continue;
+      }
+      const target = this.#pinTarget();
+      if (target === 0) return;
+      q.shift();
+      this.#postPinned(leaf, leaf.g, target);
+    }
   }
 
   #queue(g: number): boolean {
@@ -246,9 +368,10 @@ export class Origin implements RemoteOwner {
     else if (rk === RES_CANCELLED) state = P_CANCELLED;
     else if (rk === RES_CRASHED) {
       state = P_ERR;
-      value = new WorkerError(
-        'crashed',
-        `tokio-ts: the worker thread running task ${leaf.taskName} exited; the runtime replaced it`,
+      value = threadLost(
+        (sh.slots[w + 3]! & CRASHED_OOM) !== 0,
+        `task ${leaf.taskName}`,
+        undefined,
       );
     }
     this.#done(leaf, g, state, value);
@@ -270,10 +393,23 @@ export class Origin implements RemoteOwner {
   }
 
   #done(leaf: RemoteJoin, g: number, state: number, value: unknown): void {
-    this.#leaves[g - this.base] = null;
+    const i = g - this.base;
+    this.#leaves[i] = null;
+    const pinned = this.#pinnedTo[i]!;
+    this.#pinnedTo[i] = 0;
     this.#release(g);
     this.outstanding--;
     leaf.finish(state, value);
+    if (pinned !== 0 && pinned !== PINNED_WAITING) {
+      // finished (or failed) before it was seen started: no longer posted
+      const list = this.#posted[pinned]!;
+      const k = list.indexOf(g);
+      if (k >= 0) {
+        list[k] = list[list.length - 1]!;
+        list.pop();
+      }
+      if (this.#pinnedWait.length > 0) this.#postWaiting();
+    }
   }
 
   #release(g: number): void {
@@ -289,6 +425,11 @@ export class Origin implements RemoteOwner {
       leaf.finish(P_CANCELLED, undefined);
       return;
     }
+    if (this.#pinnedTo[g - this.base] === PINNED_WAITING) {
+      // a pinned task still waiting for a worker: it never started
+      this.#done(leaf, g, P_CANCELLED, undefined);
+      return;
+    }
     const sh = this.sh;
     const prev = Atomics.or(sh.slots, g * SLOT_WORDS, ST_ABORT);
     const runner = prev & ST_RUNNER;
@@ -298,18 +439,42 @@ export class Origin implements RemoteOwner {
     }
   }
 
+  /**
+   * Completes every task still out as cancelled (the runtime terminated the
+   * threads that ran them, after the shutdown's grace period), so that no
+   * handle waits forever.
+   */
+  cancelAll(): void {
+    this.#pinnedWait.clear();
+    for (const list of this.#posted) list.length = 0;
+    const b = this.#backlog;
+    while (b.length > 0) {
+      const leaf = b.shift()!;
+      if (leaf.state !== 0) continue;
+      this.outstanding--;
+      leaf.finish(P_CANCELLED, undefined);
+    }
+    for (let i = 0; i < this.#leaves.length; i++) {
+      const leaf = this.#leaves[i];
+      if (leaf === null || leaf === undefined) continue;
+      this.#done(leaf, i + this.base, P_CANCELLED, undefined);
+    }
+  }
+
   /** Drains every completion ring addressed to this thread; returns how many. */
   drainRings(): number {
     let n = 0;
     for (let r = 1; r <= this.sh.n; r++) n += this.sh.ringDrain(r, this.me, this.#completeBound);
     if (n > 0 && this.#backlog.length > 0) this.flushBacklog();
+    if (this.#pinnedWait.length > 0) this.#postWaiting();
     return n;
   }
   readonly #completeBound = (g: number) => this.complete(g);
 
   ringsNonEmpty(): boolean {
     for (let r = 1; r <= this.sh.n; r++) if (this.sh.ringNonEmpty(r, this.me)) return true;
-    return false;
+    // a pinned task held back can go out now (a worker started one)
+    return this.#pinnedWait.length > 0 && this.#pinTarget(false) !== 0;
   }
 }
 

@@ -156,6 +156,68 @@ describe('LinesCodec and friends', () => {
     assert.equal(exact.decode(buf), 'abc');
   });
 
+  it('lines sliced from a decoded ASCII chunk equal the byte path: \\r\\n, max length, non-ASCII, any chunking', () => {
+    // chunks of 4 KiB and more take the decode-once path; 1-byte pieces never do
+    const line = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\r', 'é', '😀'), maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom('x', 'y'), minLength: 60, maxLength: 300 }),
+      // around the limits: maxLength, one over, and with a \r counted
+      fc.constantFrom(49, 50, 51, 199, 200, 201).map((n) => 'x'.repeat(n)),
+      fc.constantFrom(49, 50, 199, 200).map((n) => `${'y'.repeat(n)}\r`),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 120 }),
+        fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(undefined, 50, 200),
+        (lines, sizes, maxLength) => {
+          const wire = enc(
+            lines
+              .map((l) => `${l}\n`)
+              .join('')
+              .repeat(40),
+          );
+          const expected: (string | null)[] = [];
+          for (let k = 0; k < 40; k++)
+            for (const l of lines) {
+              if (maxLength !== undefined && enc(l).length > maxLength) expected.push(null);
+              else expected.push(l.endsWith('\r') ? l.slice(0, -1) : l);
+            }
+          const run = (size: (i: number) => number) => {
+            const c = new LinesCodec(maxLength === undefined ? {} : { maxLength });
+            const buf = new BytesMut(16);
+            const out: (string | null)[] = [];
+            let off = 0;
+            for (let i = 0; off < wire.length; i++) {
+              const n = Math.min(size(i), wire.length - off);
+              buf.extend(wire.subarray(off, off + n));
+              off += n;
+              for (;;) {
+                let f: string | undefined;
+                try {
+                  f = c.decode(buf);
+                } catch (e) {
+                  assert.ok(codecError('max-line-length-exceeded')(e), String(e));
+                  out.push(null);
+                  continue;
+                }
+                if (f === undefined) break;
+                out.push(f);
+              }
+            }
+            assert.equal(buf.length, 0, 'bytes left over');
+            return out;
+          };
+          assert.deepEqual(
+            run((i) => sizes[i % sizes.length]!),
+            expected,
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('AnyDelimiterCodec splits on any delimiter and enforces its max length', () => {
     const c = new AnyDelimiterCodec(',;', '|', 5);
     const buf = new BytesMut();

@@ -18,12 +18,7 @@ import {
   fibTask,
   waitsForever,
 } from './fixtures/tasks.js';
-
-/** Waits (without spinning) until `a[i]` is no longer `v`. */
-function* changed(a: Int32Array, i: number, v: number) {
-  const r = (Atomics as any).waitAsync(a, i, v, 10_000);
-  if (r.async) yield* call(r.value as Promise<string>);
-}
+import { changed } from './wait.js';
 
 function flag(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(8));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { describe, test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
@@ -10,9 +11,11 @@ import {
   add1,
   blockingAdd,
   blockingBusy,
+  blockingBusyUntilReleased,
   returnsFunction,
   waitsForever,
 } from './fixtures/tasks.js';
+import { changed } from './wait.js';
 
 interface HookEvent {
   ev: 'start' | 'stop';
@@ -166,6 +169,56 @@ describe('multi-thread runtime options and lifecycle', () => {
       await rt.shutdown();
     }
   });
+
+  nodeTest(
+    'the blocking pool starts no more threads than cores while its jobs keep finishing',
+    async () => {
+      const rt = build(Runtime.builder().workerThreads(1));
+      try {
+        await rt.blockOn(function* () {
+          // 40 CPU jobs of 2 ms at once: Tokio's pool would start 40 threads
+          const hs = Array.from({ length: 40 }, () => spawnBlocking(blockingBusy, 2));
+          for (const h of hs) yield* h;
+          const threads = rt.metrics().blockingThreads;
+          // a thread per core, and a few more when no job finished for 100 ms (on
+          // a loaded machine, a thread may get no core that long)
+          assert.ok(
+            threads < Math.max(20, availableParallelism() + 4),
+            `${threads} threads for 40 jobs`,
+          );
+        });
+      } finally {
+        await rt.shutdown();
+      }
+    },
+  );
+
+  nodeTest(
+    'the blocking pool starts one more thread when its threads are all blocked',
+    async () => {
+      const rt = build(Runtime.builder().workerThreads(1));
+      const flags = Array.from(
+        { length: availableParallelism() },
+        () => new Int32Array(new SharedArrayBuffer(8)),
+      );
+      try {
+        await rt.blockOn(function* () {
+          const held = flags.map((f) => spawnBlocking(blockingBusyUntilReleased, f));
+          for (const f of flags) yield* changed(f, 0, 0); // every core's thread is held
+          const r = yield* spawnBlocking(blockingAdd, 2, 3);
+          assert.equal(r.sum, 5);
+          assert.ok(
+            flags.every((f) => Atomics.load(f, 0) === 1),
+            'it ran while the others were held',
+          );
+          for (const f of flags) Atomics.store(f, 1, 1);
+          for (const h of held) yield* h;
+        });
+      } finally {
+        await rt.shutdown();
+      }
+    },
+  );
 
   nodeTest('the blocking pool queues beyond maxBlockingThreads and reports depth', async () => {
     const rt = build(Runtime.builder().workerThreads(1).maxBlockingThreads(1));

@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { JoinError, Runtime, spawn } from 'tokio-ts';
-import { call, join } from 'tokio-ts/future';
+import { join } from 'tokio-ts/future';
 import type { MultiThreadRuntime } from 'tokio-ts/worker';
 import { everyTimeApi, noTimers, sleepsLong } from './fixtures/timers.js';
-
-/** Waits (without spinning) until `a[i]` is no longer `v`. */
-function* changed(a: Int32Array, i: number, v: number) {
-  const r = (Atomics as any).waitAsync(a, i, v, 10_000);
-  if (r.async) yield* call(r.value as Promise<string>);
-}
+import { changed } from './wait.js';
 
 // One worker thread: every remote task below lands on the same worker, so
 // timer-free tasks share it with timers.
