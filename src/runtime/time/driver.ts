@@ -333,6 +333,9 @@ export class TimeDriver {
         this.#timerRefd = true;
       }
     } else {
+      // (a timer that fired is gone, but one whose callback was called by
+      // other means would keep the process alive for up to 24.8 days)
+      if (t !== null) clearTimeout(t);
       this.#armedDelay = delay;
       this.#timer = setTimeout(this.#fireBound, delay);
       this.#timerRefd = true;
