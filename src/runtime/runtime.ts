@@ -164,7 +164,6 @@ export class Runtime {
         if (expired) return;
       }
     }
-    this.sched.time?.release();
   }
 
   /** True once `shutdown` was called. */

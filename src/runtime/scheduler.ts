@@ -71,7 +71,7 @@ export class Scheduler {
    */
   onBusy: (() => void) | null = null;
   /** the runtime's time driver, created by the time module on first use */
-  time: { entries(): number; release(): void } | null = null;
+  time: { entries(): number } | null = null;
   /** the Runtime that owns this scheduler */
   owner: unknown = null;
   /** called on an unhandled failure with policy 'shutdown' */

@@ -144,15 +144,6 @@ export class TimeDriver {
     return this.#count;
   }
 
-  /**
-   * Lets the process exit if no entry is queued (the runtime's shutdown: an
-   * entry removed inside a task leaves the unref to the idle hook, which a
-   * runtime shut down may not reach again).
-   */
-  release(): void {
-    if (this.#count === 0 && this.#timerRefd) this.#unref();
-  }
-
   pause(): void {
     if (this.#paused) return;
     // a whole-ms paused clock, so that whole-ms sleeps end at exact instants
