@@ -148,7 +148,12 @@ export class Scheduler {
     args: unknown[],
     observer: TaskObserver | null = null,
   ): Task {
-    return this.#enqueue(this.#callIn(fn, args, 'spawn'), undefined, observer);
+    return this.#enqueue(this.#callIn(fn, args, undefined, 'spawn'), undefined, observer);
+  }
+
+  /** {@link spawnCall} of a function of one argument, without the arguments array. */
+  spawnCall1(fn: (a: any) => unknown, arg: unknown): Task {
+    return this.#enqueue(this.#callIn(fn, null, arg, 'spawn'), undefined, null);
   }
 
   #enqueue(
@@ -211,19 +216,23 @@ export class Scheduler {
    */
   #iterate(fut: unknown, what: string): Iterator<Suspend, unknown, unknown> {
     if (typeof fut !== 'function') return iteratorOf(fut, what);
-    return this.#callIn(fut as (...args: unknown[]) => unknown, NO_ARGS, what);
+    return this.#callIn(fut as (...args: unknown[]) => unknown, NO_ARGS, undefined, what);
   }
 
-  /** The iterator of the future `fn(...args)` makes, called inside this runtime (see `#iterate`). */
+  /**
+   * The iterator of the future `fn(...args)` (or `fn(arg)` when `args` is
+   * null) makes, called inside this runtime (see `#iterate`).
+   */
   #callIn(
     fn: (...args: any[]) => unknown,
-    args: readonly unknown[],
+    args: readonly unknown[] | null,
+    arg: unknown,
     what: string,
   ): Iterator<Suspend, unknown, unknown> {
     const prev = ctx.entered;
     ctx.entered = this;
     try {
-      return iteratorOf(fn(...args), what);
+      return iteratorOf(args === null ? fn(arg) : fn(...args), what);
     } finally {
       ctx.entered = prev;
     }
@@ -309,6 +318,28 @@ export class Scheduler {
       ctx.current = prevTask;
       if (!shared) setBudget(prevBudget);
     }
+  }
+
+  /**
+   * True when `task` is the only task in the run queue: a join may then take
+   * it off ({@link takeSole}) and poll it inline, since nothing else is ready
+   * and the order is the one a park of the joiner would give. Never when the
+   * queue is shuffled.
+   */
+  isSole(task: Task): boolean {
+    const q = this.#queue;
+    return q.length === 1 && task.inQueue && this.#rng === null && q.peek() === task;
+  }
+
+  /**
+   * Takes the task {@link isSole} found off the run queue. (Left queued, the
+   * task a join polled inline made the next spawn see two queued tasks and
+   * park its joiner: every other spawn+join of a loop took the round trip
+   * through the run queue.)
+   */
+  takeSole(task: Task): void {
+    this.#queue.shift();
+    task.inQueue = false;
   }
 
   #ensureDrain(): void {
