@@ -265,7 +265,7 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
     at: Date.now(),
     runtime: {
       uptimeMs: now - c.startedAt,
-      aliveTasks: m.alive.length,
+      aliveTasks: m.aliveCount,
       spawnedTasks: m.spawned,
       queueDepth: m.queueDepth,
       polls: m.polls,

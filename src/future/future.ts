@@ -66,7 +66,13 @@ export function toIterator<T>(fut: FutureLike<T>, what: string): Iterator<Suspen
  * @internal
  */
 export function iteratorOf<T>(f: unknown, what: string): Iterator<Suspend, T, unknown> {
-  if (!isFuture(f)) {
+  // one load of the method (isFuture and a call would load it twice: in a
+  // program with many generator functions the load is megamorphic)
+  const iter =
+    f !== null && typeof f === 'object'
+      ? (f as { [Symbol.iterator]?: unknown })[Symbol.iterator]
+      : undefined;
+  if (typeof iter !== 'function') {
     const got =
       f !== null && typeof f === 'object' && typeof (f as PromiseLike<unknown>).then === 'function'
         ? 'a Promise (wrap it with call(promise))'
@@ -77,5 +83,5 @@ export function iteratorOf<T>(f: unknown, what: string): Iterator<Suspend, T, un
       `${what} expects a Future (a generator object or a function* returning one), got ${got}`,
     );
   }
-  return (f as Future<T>)[Symbol.iterator]();
+  return iter.call(f) as Iterator<Suspend, T, unknown>;
 }

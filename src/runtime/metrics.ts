@@ -29,7 +29,7 @@ export class RuntimeMetrics {
   }
   /** Spawned tasks that have not completed. */
   get numAliveTasks(): number {
-    return this.#s.alive.length;
+    return this.#s.aliveCount;
   }
   /** Tasks spawned since the runtime was built. */
   get spawnedTasksCount(): number {

@@ -131,7 +131,7 @@ export class Runtime {
   /** Every live task: id, name, state and what it waits on. */
   dump(): TaskDump[] {
     const out: TaskDump[] = [];
-    for (let t: Task | null = this.sched.alive.head; t !== null; t = t.nx) out.push(dumpTask(t));
+    for (const t of this.sched.aliveTasks()) out.push(dumpTask(t));
     return out;
   }
 
@@ -142,9 +142,9 @@ export class Runtime {
   async shutdown(timeoutMs?: number): Promise<void> {
     this.#shutdown = true;
     const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
-    while (this.sched.alive.head !== null) {
+    while (this.sched.aliveCount > 0) {
       const waits: Promise<unknown>[] = [];
-      for (let t: Task | null = this.sched.alive.head; t !== null; t = t.nx) {
+      for (const t of this.sched.aliveTasks()) {
         this.sched.cancel(t);
         waits.push(taskPromise(t).catch(() => undefined));
       }

@@ -39,8 +39,9 @@ const B_BRANCH = 1 << 3;
 const B_PHASE_SHIFT = 4;
 const B_PHASE = 0b11 << 4;
 const B_CANCEL_REQUESTED = 1 << 6;
-const B_LOW = (1 << 7) - 1;
-const B_INDEX_SHIFT = 7;
+const B_FRESH = 1 << 7;
+const B_LOW = (1 << 8) - 1;
+const B_INDEX_SHIFT = 8;
 
 /** How the task's main generator ended. @internal */
 export enum Outcome {
@@ -105,7 +106,7 @@ export class Task implements ListNode<Task> {
   observer: TaskObserver | null;
   /** parent task for combinator branches (dump and cancellation) */
   readonly parent: Task | null;
-  /** alive-list links (root tasks only) */
+  /** alive-list links (root tasks that have suspended once; see `Scheduler.aliveTasks`) */
   pv: Task | null = null;
   nx: Task | null = null;
   list: LinkedList<Task> | null = null;
@@ -207,6 +208,17 @@ export class Task implements ListNode<Task> {
   }
   set branch(v: boolean) {
     this.#b = v ? this.#b | B_BRANCH : this.#b & ~B_BRANCH;
+  }
+  /**
+   * A root task that has not suspended yet: queued or in its first poll, and
+   * not in the alive list (a task that completes in its first poll never
+   * enters it). @internal
+   */
+  get fresh(): boolean {
+    return (this.#b & B_FRESH) !== 0;
+  }
+  set fresh(v: boolean) {
+    this.#b = v ? this.#b | B_FRESH : this.#b & ~B_FRESH;
   }
   /** index inside a combinator */
   get index(): number {

@@ -6,6 +6,7 @@
 import type { Future, Suspend } from '../future/future.js';
 import {
   coopProceed,
+  ctx,
   currentTask,
   parkForBudget,
   SUSPENDED,
@@ -39,6 +40,12 @@ import type { TaskId } from './error.js';
 export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
   /** @internal */
   readonly task: Task;
+  // The join in progress through the handle itself: `undefined` when none,
+  // `null` while it has not suspended, its leaf once it had to. The handle is
+  // its own iterator for one join at a time, so a spawn+join whose task is
+  // finished or runs inline allocates no leaf; a second join at the same time
+  // gets a leaf of its own.
+  #join: JoinLeaf<T> | null | undefined = undefined;
 
   /** @internal */
   constructor(task: Task) {
@@ -103,7 +110,42 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
   }
 
   [Symbol.iterator](): Iterator<Suspend, T, unknown> {
-    return new JoinLeaf<T>(this.task);
+    if (this.#join !== undefined) return new JoinLeaf<T>(this.task);
+    this.#join = null;
+    return this as unknown as Iterator<Suspend, T, unknown>;
+  }
+
+  /** The join through the handle itself (see `#join`). @internal */
+  next(): IteratorResult<Suspend, T> {
+    const leaf = this.#join;
+    if (leaf !== null && leaf !== undefined) return this.#step(leaf);
+    const task = this.task;
+    if (task.state === State.Done ? coopProceed() : tryInline(task)) {
+      this.#join = undefined;
+      return joinResult<T>(task);
+    }
+    // it must suspend: through a leaf, which it is from now on
+    const l = new JoinLeaf<T>(task);
+    this.#join = l;
+    return task.state === State.Done ? parkForBudget(l) : l.park();
+  }
+
+  #step(leaf: JoinLeaf<T>): IteratorResult<Suspend, T> {
+    let res: IteratorResult<Suspend, T>;
+    try {
+      res = leaf.next();
+    } catch (err) {
+      this.#join = undefined;
+      throw err;
+    }
+    if (res.done === true) this.#join = undefined;
+    return res;
+  }
+
+  /** The join was abandoned (its task cancelled): the handle is joinable again. @internal */
+  return(value?: unknown): IteratorResult<Suspend, T> {
+    this.#join = undefined;
+    return { done: true, value: value as T };
   }
 
   then<R1 = T, R2 = never>(
@@ -222,11 +264,52 @@ export function taskPromise(task: Task): Promise<unknown> {
   return task.promise;
 }
 
-/** The leaf a task parks on while joining another. */
 /** How deep joins run their task inline (a recursion of spawn+join must not grow the stack without bound). */
 const MAX_INLINE_DEPTH = 8;
 let inlineDepth = 0;
 
+/** The outcome of a finished task, for its joiner. */
+function joinResult<T>(task: Task): IteratorResult<Suspend, T> {
+  task.observed = true;
+  if (task.outcome === Outcome.Ok) return { done: true, value: task.result as T };
+  throw joinErrorOf(task);
+}
+
+/**
+ * Runs the not yet finished `task` now, nested in the joiner's poll, when it
+ * is the only task ready to run: the joiner would just wait for it, and the
+ * order of tasks is what parking would give (nothing else is queued), without
+ * the park and wake of the joiner when the task completes at once. Returns
+ * true if the task finished. Throws if the joiner is the task itself.
+ */
+function tryInline(task: Task): boolean {
+  const me = currentTask();
+  if (me === task) throw new Error(`tokio-ts: task ${task.id} tried to join itself (deadlock)`);
+  const sched = task.sched;
+  if (
+    task.state !== State.Scheduled ||
+    sched !== me.sched ||
+    me.parent !== null || // not inside select/join: a branch's readiness stays as it was
+    inlineDepth >= MAX_INLINE_DEPTH ||
+    !sched.isSole(task) ||
+    !coopProceed() // an inline join spends budget: a spawn+join loop still yields
+  )
+    return false;
+  sched.takeSole(task);
+  const wasObserved = task.observed;
+  task.observed = true; // joined: its failure is reported to the joiner, not as unhandled
+  inlineDepth++;
+  try {
+    sched.pollNow(task);
+  } finally {
+    inlineDepth--;
+  }
+  if ((task.state as State) === State.Done) return true;
+  task.observed = wasObserved;
+  return false;
+}
+
+/** The leaf a task parks on while joining another. */
 class JoinLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, JoinWaiter {
   readonly #task: Task;
   #waiter: Task | null = null;
@@ -242,49 +325,23 @@ class JoinLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, JoinWaiter 
     const task = this.#task;
     if (task.state === State.Done) {
       if (this.#waiter === null && !coopProceed()) return parkForBudget(this);
-      task.observed = true;
-      if (task.outcome === Outcome.Ok) return { done: true, value: task.result as T };
-      throw joinErrorOf(task);
+      return joinResult<T>(task);
     }
-    const me = currentTask();
-    if (me === task) throw new Error(`tokio-ts: task ${task.id} tried to join itself (deadlock)`);
-    if (
-      this.#waiter === null &&
-      task.state === State.Scheduled &&
-      task.sched === me.sched &&
-      me.parent === null && // not inside select/join: a branch's readiness stays as it was
-      task.sched.queueDepth === 1 &&
-      inlineDepth < MAX_INLINE_DEPTH &&
-      !task.sched.shuffled &&
-      coopProceed() // an inline join spends budget: a spawn+join loop still yields
-    ) {
-      // The joined task is the only one ready to run, and the joiner would
-      // just wait for it: run it now, nested in this poll. The order of tasks
-      // is what parking would give (nothing else is queued), without the park
-      // and wake of the joiner when the task completes at once.
-      const wasObserved = task.observed;
-      task.observed = true; // joined: its failure is reported to the joiner, not as unhandled
-      inlineDepth++;
-      try {
-        task.sched.pollNow(task);
-      } finally {
-        inlineDepth--;
-      }
-      if ((task.state as State) !== State.Done) task.observed = wasObserved;
-      // (pollNow changed the state: TypeScript cannot see it.)
-      if ((task.state as State) === State.Done) {
-        task.observed = true;
-        if (task.outcome === Outcome.Ok) return { done: true, value: task.result as T };
-        throw joinErrorOf(task);
-      }
-    }
-    if (this.#waiter === null) {
-      this.#waiter = me;
-      if (task.joiner === null) task.joiner = this;
-      else {
-        if (task.joiners === null) task.joiners = new LinkedList<JoinWaiter>();
-        task.joiners.push(this);
-      }
+    const w = this.#waiter;
+    if (w === null) return tryInline(task) ? joinResult<T>(task) : this.park();
+    w.waitingOn = this; // woken before the task finished
+    return SUSPENDED;
+  }
+
+  /** Registers the current task as a joiner and suspends it. */
+  park(): IteratorResult<Suspend, T> {
+    const task = this.#task;
+    const me = ctx.current!;
+    this.#waiter = me;
+    if (task.joiner === null) task.joiner = this;
+    else {
+      if (task.joiners === null) task.joiners = new LinkedList<JoinWaiter>();
+      task.joiners.push(this);
     }
     me.waitingOn = this;
     return SUSPENDED;

@@ -94,19 +94,32 @@ export function spawn<T = unknown, F = FutureLike<T>>(
   fut: SpawnArg<F>,
   opts?: SpawnOptions,
 ): JoinHandle<Output<F>>;
-export function spawn(fut: unknown, ...rest: unknown[]): JoinHandle<unknown> {
+export function spawn(fut: unknown, arg?: unknown): JoinHandle<unknown> {
+  // `arguments`, not a rest parameter: the array a rest parameter makes was one
+  // allocation per spawn, and `spawn(fn, x)` is the hot-loop form.
+  // biome-ignore lint/complexity/noArguments: see above
+  const argc = arguments.length;
   if (typeof fut === 'function') {
-    if (fut.length > 0) return new JoinHandle(currentScheduler().spawnCall(fut as never, rest));
+    if (fut.length > 0) {
+      const sched = currentScheduler();
+      return new JoinHandle(
+        argc === 2
+          ? sched.spawnCall1(fut as never, arg)
+          : // biome-ignore lint/complexity/noArguments: see above
+            sched.spawnCall(fut as never, Array.prototype.slice.call(arguments, 1)),
+      );
+    }
   } else if (defSpawner !== null && typeof fut === 'object' && fut !== null && DEF_KEY in fut)
-    return defSpawner(fut, rest);
-  if (rest.length > 1)
+    // biome-ignore lint/complexity/noArguments: see above
+    return defSpawner(fut, Array.prototype.slice.call(arguments, 1));
+  if (argc > 2)
     throw spawnArgsError(
       'spawn',
       typeof fut === 'function'
-        ? `got ${rest.length} arguments for a function that declares no parameters`
-        : `got ${rest.length + 1} arguments`,
+        ? `got ${argc - 1} arguments for a function that declares no parameters`
+        : `got ${argc} arguments`,
     );
-  const name = spawnName(rest[0], 'spawn');
+  const name = spawnName(arg, 'spawn');
   return new JoinHandle(currentScheduler().spawn(fut, name));
 }
 

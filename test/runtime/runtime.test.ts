@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type JoinHandle, Runtime, spawn, yieldNow } from 'tokio-ts';
+import { type JoinError, type JoinHandle, Runtime, spawn, yieldNow } from 'tokio-ts';
 import { pending, ready, suspend } from 'tokio-ts/future';
 import { Handle } from 'tokio-ts/runtime';
 import { currentTaskId } from 'tokio-ts/task';
@@ -52,6 +52,68 @@ describe('Runtime', () => {
     await rt.shutdown();
     assert.deepEqual(log, ['t0', 't1', 't2']);
     assert.equal(rt.metrics().numAliveTasks, 0);
+  });
+
+  it('shutdown cancels a task that was spawned but never polled', async () => {
+    const rt = new Runtime();
+    let ran = false;
+    const h = rt.spawn(function* () {
+      ran = true;
+    });
+    assert.equal(rt.metrics().numAliveTasks, 1);
+    await rt.shutdown();
+    assert.equal(ran, false);
+    assert.equal(h.isFinished(), true);
+    await assert.rejects(Promise.resolve(h), (e: JoinError) => e.isCancelled());
+    assert.equal(rt.metrics().numAliveTasks, 0);
+  });
+
+  it('dump and numAliveTasks include tasks not polled yet and tasks in their first poll, in spawn order', async () => {
+    const rt = new Runtime();
+    const m = rt.metrics();
+    const names = (): string[] => rt.dump().map((t) => `${t.name}:${t.state}`);
+    const seen = await rt.blockOn(function* () {
+      const out: string[][] = [names()]; // in the first poll of the blockOn task
+      yield* spawn(
+        function* () {
+          out.push(names()); // run inline, nested in the blockOn task's first poll
+        },
+        { name: 'first' },
+      );
+      spawn(pending<void>(), { name: 'a' });
+      const b = spawn(
+        function* () {
+          out.push(names()); // b's first poll, after a parked
+          return m.numAliveTasks;
+        },
+        { name: 'b' },
+      );
+      out.push(names());
+      const aliveInB = yield* b;
+      const c = spawn(
+        function* () {
+          out.push(names()); // run inline by the join below, nested in this task's poll
+          return m.numAliveTasks;
+        },
+        { name: 'c' },
+      );
+      const aliveInC = yield* c;
+      out.push(names());
+      return { out, aliveInB, aliveInC, aliveAfter: m.numAliveTasks };
+    });
+    assert.deepEqual(seen.out, [
+      ['blockOn:running'],
+      ['blockOn:running', 'first:running'],
+      ['blockOn:running', 'a:scheduled', 'b:scheduled'],
+      ['blockOn:parked', 'a:parked', 'b:running'],
+      ['blockOn:running', 'a:parked', 'c:running'],
+      ['blockOn:running', 'a:parked'],
+    ]);
+    assert.equal(seen.aliveInB, 3);
+    assert.equal(seen.aliveInC, 3);
+    assert.equal(seen.aliveAfter, 2);
+    await rt.shutdown();
+    assert.equal(m.numAliveTasks, 0);
   });
 
   it('shutdown with a timeout stops waiting for cleanup that never ends', async () => {

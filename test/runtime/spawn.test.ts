@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { JoinError, spawn, yieldNow } from 'tokio-ts';
+import { JoinError, Runtime, select, spawn, yieldNow } from 'tokio-ts';
 import { pending } from 'tokio-ts/future';
 import { test } from 'tokio-ts/test';
+import { sleep } from 'tokio-ts/time';
 
 function* value(i: number) {
   return i;
@@ -32,6 +33,49 @@ describe('spawn', () => {
     } catch (e) {
       assert.ok(e instanceof JoinError);
     }
+  });
+
+  test('every join of a spawn+join loop runs its task inline: the joiner is polled again only when its budget runs out', function* () {
+    const m = Runtime.current().metrics();
+    const before = m.workerPollCount(0);
+    let sum = 0;
+    for (let i = 0; i < 1280; i++) sum += yield* spawn(value, i);
+    assert.equal(sum, (1280 * 1279) / 2);
+    // 1280 tasks, plus one poll of this task per budget (128) used up; a
+    // joined task left in the run queue made every other join park instead
+    const polls = m.workerPollCount(0) - before;
+    assert.ok(polls <= 1280 + 1280 / 128 + 2, `${polls} polls`);
+  });
+
+  test('two tasks joining one handle at the same time both get its value', function* () {
+    const h = spawn(function* () {
+      yield* yieldNow();
+      return 7;
+    });
+    const other = spawn(function* () {
+      return (yield* h) + 1;
+    });
+    assert.equal(yield* h, 7);
+    assert.equal(yield* other, 8);
+    assert.equal(yield* h, 7, 'a finished handle can be joined again');
+  });
+
+  test('cancel safety: a join that loses a select leaves the task running and the handle joinable', {
+    startPaused: true,
+  }, function* () {
+    const h = spawn(function* () {
+      yield* sleep(50);
+      return 'late';
+    });
+    const r = yield* select({ j: h, t: sleep(10) });
+    assert.equal(r.key, 't');
+    assert.equal(h.isFinished(), false);
+    // joined twice at once: the abandoned join above must not hold the handle
+    const other = spawn(function* () {
+      return yield* h;
+    });
+    assert.equal(yield* h, 'late');
+    assert.equal(yield* other, 'late');
   });
 
   test('a task does nothing until the runtime polls it', function* () {
