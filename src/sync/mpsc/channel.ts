@@ -317,18 +317,20 @@ export class Sender<T> extends SenderBase<T> {
    */
   send(value: T): Future<void> {
     refuseUndefined(value);
-    // reuse the future of this sender's last send that completed at once
-    const s = this.spare;
-    if (s !== null) {
-      this.spare = null;
-      s.reuse(value);
+    // this sender's last send future, if it completed at once: used again
+    const s = this.#one;
+    if (s !== null && s.state === SEND_DONE) {
+      s.state = SEND_FRESH;
+      s.value = value;
       return s;
     }
-    return new SendOne<T>(this, value);
+    const f = new SendOne<T>(this.chan, value);
+    // the newest becomes the reusable one (debug mode tracks each future once: no reuse)
+    if (!debugFutures) this.#one = f;
+    return f;
   }
 
-  /** @internal a send future that completed on its first poll, ready to be used again */
-  spare: SendOne<T> | null = null;
+  #one: SendOne<T> | null = null;
 
   /**
    * Like {@link send}, but gives up after `ms` of waiting for room.
@@ -903,17 +905,20 @@ export class Receiver<T> {
    * Cancel safe: a message is taken only when the receiving task resumes.
    */
   recv(): Future<T | undefined> {
-    // One consumer: reuse the leaf of the last finished recv (no allocation per message).
-    const l = this.spare;
-    if (l !== null) {
-      this.spare = null;
+    // One consumer: the leaf of the last finished recv is used again (no
+    // allocation per message); the newest leaf becomes the reusable one.
+    const l = this.#leaf;
+    if (l !== null && l.state === RECV_IDLE) {
+      l.state = RECV_FRESH;
+      l.res.value = undefined; // the previous message is not kept alive by us
       return l;
     }
-    return new RecvLeaf<T>(this.#chan, this);
+    const n = new RecvLeaf<T>(this.#chan);
+    this.#leaf = n;
+    return n;
   }
 
-  /** @internal a finished recv leaf, ready to be used again */
-  spare: RecvLeaf<T> | null = null;
+  #leaf: RecvLeaf<T> | null = null;
 
   /**
    * Receives up to `limit` messages into `buf` (at least one, waiting for it);
@@ -1022,36 +1027,35 @@ enum S {
 /** The completion of every send (results are never mutated: one object). */
 const SENT: IteratorResult<Suspend, void> = { done: true, value: undefined };
 
-/** A send that completed on its first poll: polling it again is a bug, not a second send. */
-const SEND_COMPLETED: Iterator<Suspend, void, unknown> = {
-  next(): never {
-    throw new Error('tokio-ts: mpsc send polled after it completed');
-  },
-};
+// Send and recv future states: module constants (the JIT folds them; an
+// enum is an object whose properties are loaded).
+/** created (or handed out again), not polled yet */
+const SEND_FRESH = 0;
+/** delivered on its first poll: its Sender may hand it out again */
+const SEND_DONE = 1;
+/** had to queue: the SendLeaf in `inner` does the rest */
+const SEND_DELEGATED = 2;
 
 /**
- * `Sender.send`: four fields. With room in the channel (the common case) it
- * delivers on its first poll and goes back to its sender as the object of
- * the next `send` (no allocation per message: a producer loop used to spend
- * ~40 % of its time collecting these); only when it has to queue does it
- * create the waiter node ({@link SendLeaf}) and hand over to it. Out of
- * budget, it parks itself and retries from scratch when polled again.
+ * `Sender.send`. With room in the channel (the common case) it delivers on
+ * its first poll and its Sender hands the same object to the next `send` (no
+ * allocation per message: a producer loop used to spend ~40 % of its time
+ * collecting these); only when it has to queue does it create the waiter
+ * node ({@link SendLeaf}) and hand over to it. Out of budget, it parks
+ * itself and retries from scratch when polled again. States are small
+ * integers: no pointer store (write barrier) on the fast path.
  */
 class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown>, Waiting {
-  readonly #tx: Sender<T>;
-  #value: T;
-  #inner: Iterator<Suspend, void, unknown> | null = null;
+  readonly #chan: Chan<T>;
+  /** the message until it is delivered (then undefined: nothing kept alive) */
+  value: T;
+  state = SEND_FRESH;
+  #inner: SendLeaf<T> | null = null;
 
-  constructor(tx: Sender<T>, value: T) {
-    this.#tx = tx;
-    this.#value = value;
+  constructor(chan: Chan<T>, value: T) {
+    this.#chan = chan;
+    this.value = value;
     if (debugFutures) trackCreated(this, 'tx.send(…)');
-  }
-
-  /** The sender's next send: this object again, with a new value. */
-  reuse(value: T): void {
-    this.#value = value;
-    this.#inner = null;
   }
 
   [Symbol.iterator](): Iterator<Suspend, void, unknown> {
@@ -1060,24 +1064,25 @@ class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown>, Wait
   }
 
   next(): IteratorResult<Suspend, void> {
-    const inner = this.#inner;
-    if (inner !== null) return inner.next();
-    const tx = this.#tx;
-    const c = tx.chan;
-    if (!c.rxClosed && c.sendWaiters.head === null && c.hasSlot()) {
-      if (!coopProceed()) return parkForBudget(this);
-      this.#inner = SEND_COMPLETED;
-      const v = this.#value;
-      this.#value = undefined as T; // the spare does not keep the message alive
-      // (debug mode tracks each future once: no reuse there)
-      if (!debugFutures) tx.spare = this;
-      c.push(v);
-      return SENT;
+    if (this.state === SEND_FRESH) {
+      const c = this.#chan;
+      if (c.len + c.reserved < c.cap && c.sendWaiters.head === null && !c.rxClosed) {
+        if (!coopProceed()) return parkForBudget(this);
+        this.state = SEND_DONE;
+        const v = this.value;
+        this.value = undefined as T;
+        c.push(v);
+        return SENT;
+      }
+      // closed, full or others queued first: the full protocol
+      const leaf = new SendLeaf<T>(c, this.value);
+      this.value = undefined as T;
+      this.#inner = leaf;
+      this.state = SEND_DELEGATED;
+      return leaf.next();
     }
-    // closed, full or others queued first: the full protocol
-    const leaf = new SendLeaf<T>(c, this.#value);
-    this.#inner = leaf;
-    return leaf.next();
+    if (this.state === SEND_DELEGATED) return this.#inner!.next();
+    throw new Error('tokio-ts: mpsc send polled after it completed');
   }
 
   /** Parked only for budget: nothing was taken. */
@@ -1206,64 +1211,60 @@ class SendLeaf<T>
   }
 }
 
+/** finished: its Receiver may hand it out again */
+const RECV_IDLE = 0;
+/** handed out, not polled yet */
+const RECV_FRESH = 1;
+/** registered as the receiving task, or yielded for budget */
+const RECV_PARKED = 2;
+
 class RecvLeaf<T>
   implements Future<T | undefined>, Iterator<Suspend, T | undefined, unknown>, Waiting
 {
   readonly #chan: Chan<T>;
-  readonly #rx: Receiver<T>;
   /**
    * The result object, reused too: the consumer reads it at once (yield*, or
    * the scheduler storing a task's result). It holds the last message only
    * until the next recv starts.
    */
-  readonly #res: { done: true; value: T | undefined } = { done: true, value: undefined };
-  #parked = false;
+  readonly res: { done: true; value: T | undefined } = { done: true, value: undefined };
+  state = RECV_FRESH;
   #task: Task | null = null;
 
-  constructor(chan: Chan<T>, rx: Receiver<T>) {
+  constructor(chan: Chan<T>) {
     this.#chan = chan;
-    this.#rx = rx;
   }
 
   [Symbol.iterator](): Iterator<Suspend, T | undefined, unknown> {
-    this.#res.value = undefined; // the previous message is not kept alive by us
     return this;
-  }
-
-  /** Finished: reset and offer this leaf to the next recv(). */
-  recycle(): void {
-    this.#parked = false;
-    this.#task = null;
-    this.#rx.spare = this;
   }
 
   next(): IteratorResult<Suspend, T | undefined> {
     const c = this.#chan;
     if (c.len > 0) {
-      if (this.#parked) {
-        // woken (or re-polled after a budget yield): no second budget unit
-        this.#parked = false;
-        this.#task = null;
-      } else if (!coopProceed()) {
-        this.#parked = true;
+      // woken (or re-polled after a budget yield): no second budget unit
+      if (this.state !== RECV_PARKED && !coopProceed()) {
+        this.state = RECV_PARKED;
         return parkForBudget(this);
       }
-      const res = this.#res;
+      this.state = RECV_IDLE;
+      const res = this.res;
       res.value = c.take();
       if (c.sendWaiters.head !== null) c.admit();
-      this.#rx.spare = this;
       return res;
     }
     if (c.ended()) {
-      if (!this.#parked && !coopProceed()) {
-        this.#parked = true;
+      if (this.state !== RECV_PARKED && !coopProceed()) {
+        this.state = RECV_PARKED;
         return parkForBudget(this);
       }
-      this.recycle();
-      return { done: true, value: undefined };
+      this.state = RECV_IDLE;
+      const res = this.res;
+      res.value = undefined;
+      return res;
     }
     const t = currentTask();
-    this.#parked = true;
+    this.state = RECV_PARKED;
     this.#task = t;
     c.recvTask = t;
     t.waitingOn = this;
@@ -1272,8 +1273,9 @@ class RecvLeaf<T>
 
   cancelWait(): void {
     const c = this.#chan;
-    if (c.recvTask === this.#task) c.recvTask = null;
-    this.recycle();
+    if (this.state === RECV_PARKED && c.recvTask === this.#task) c.recvTask = null;
+    this.#task = null;
+    this.state = RECV_IDLE;
   }
 
   describe(): string {
