@@ -318,15 +318,15 @@ export class Sender<T> extends SenderBase<T> {
   send(value: T): Future<void> {
     refuseUndefined(value);
     // this sender's last send future, if it completed at once: used again
+    // (debug mode tracks each future where it is created: no reuse there)
     const s = this.#one;
-    if (s !== null && s.state === SEND_DONE) {
+    if (s !== null && s.state === SEND_DONE && !debugFutures) {
       s.state = SEND_FRESH;
       s.value = value;
       return s;
     }
     const f = new SendOne<T>(this.chan, value);
-    // the newest becomes the reusable one (debug mode tracks each future once: no reuse)
-    if (!debugFutures) this.#one = f;
+    this.#one = f; // the newest becomes the reusable one
     return f;
   }
 
