@@ -1039,8 +1039,7 @@ const SEND_DELEGATED = 2;
 /**
  * `Sender.send`. With room in the channel (the common case) it delivers on
  * its first poll and its Sender hands the same object to the next `send` (no
- * allocation per message: a producer loop used to spend ~40 % of its time
- * collecting these); only when it has to queue does it create the waiter
+ * allocation per message); only when it has to queue does it create the waiter
  * node ({@link SendLeaf}) and hand over to it. Out of budget, it parks
  * itself and retries from scratch when polled again. States are small
  * integers: no pointer store (write barrier) on the fast path.
@@ -1243,7 +1242,8 @@ class RecvLeaf<T>
     const c = this.#chan;
     if (c.len > 0) {
       // woken (or re-polled after a budget yield): no second budget unit
-      if (this.state !== RECV_PARKED && !coopProceed()) {
+      if (this.state === RECV_PARKED) this.#task = null;
+      else if (!coopProceed()) {
         this.state = RECV_PARKED;
         return parkForBudget(this);
       }
@@ -1254,7 +1254,8 @@ class RecvLeaf<T>
       return res;
     }
     if (c.ended()) {
-      if (this.state !== RECV_PARKED && !coopProceed()) {
+      if (this.state === RECV_PARKED) this.#task = null;
+      else if (!coopProceed()) {
         this.state = RECV_PARKED;
         return parkForBudget(this);
       }
