@@ -1,6 +1,7 @@
 // Every sync leaf that can complete without waiting spends the task's coop
 // budget, as Tokio's do (tokio/tests/sync_*.rs `*_is_cooperative`): a loop
 // over an always-ready leaf lets another task run within one budget.
+import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { broadcast, Mutex, mpsc, oneshot, RwLock, Semaphore, watch } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
@@ -69,6 +70,13 @@ describe('channel leaves are cooperative', () => {
     rx.close();
     yield* assertCooperative('mpsc send() (closed)', () => tx.send(null));
     yield* assertCooperative('mpsc reserve() (closed)', () => tx.reserve());
+  });
+
+  test('mpsc send() with room and recv() of a buffered message', function* () {
+    const [tx, rx] = mpsc.channel<number>(1000);
+    const sent = yield* assertCooperative('mpsc send() (room)', () => tx.send(1));
+    assert.equal(rx.len(), sent);
+    yield* assertCooperative('mpsc recv() (buffered)', () => rx.recv());
   });
 
   test('mpsc Sender.closed() once the receiver is closed', function* () {

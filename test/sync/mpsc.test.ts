@@ -185,6 +185,48 @@ describe('mpsc', () => {
     assert.equal(tx.capacity(), 1);
   });
 
+  test('cancel safety: a send that yielded for coop budget and is cancelled sent nothing', function* () {
+    const [tx, rx] = mpsc.channel<number>(1000);
+    const h = spawn(function* () {
+      for (let i = 0; ; i++) yield* tx.send(i); // 128 sends, then the 129th yields for budget
+    });
+    yield* yieldNow(); // the producer runs one poll: its budget is spent
+    assert.equal(rx.len(), 128);
+    h.abort();
+    yield* settle();
+    assert.equal(rx.len(), 128);
+    for (let i = 0; i < 128; i++) assert.equal(rx.tryRecv().ok, true);
+    // the sender still works: its next send is delivered once
+    yield* tx.send(7);
+    assert.deepEqual(rx.tryRecv(), { ok: true, value: 7 });
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'empty' });
+  });
+
+  test('one Sender shared by two tasks: every message is delivered once', function* () {
+    const [tx, rx] = mpsc.channel<number>(3);
+    const producer = (base: number) =>
+      spawn(function* () {
+        for (let i = 0; i < 300; i++) {
+          yield* tx.send(base + i);
+          if (i % 7 === 0) yield* yieldNow();
+        }
+      });
+    const a = producer(0);
+    const b = producer(1000);
+    const got: number[] = [];
+    for (let i = 0; i < 600; i++) got.push((yield* rx.recv())!);
+    yield* a;
+    yield* b;
+    assert.deepEqual(
+      got.filter((v) => v < 1000),
+      Array.from({ length: 300 }, (_, i) => i),
+    );
+    assert.deepEqual(
+      got.filter((v) => v >= 1000),
+      Array.from({ length: 300 }, (_, i) => 1000 + i),
+    );
+  });
+
   test('cancel safety: send under timeout', { startPaused: true }, function* () {
     const [tx, rx] = mpsc.channel<number>(1);
     tx.trySend(1);

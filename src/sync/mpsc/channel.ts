@@ -19,7 +19,6 @@ import {
 import { debugFutures, markDriven, trackCreated } from '../../runtime/debug.js';
 import { instrument } from '../../runtime/instrument.js';
 import { LinkedList, type ListNode } from '../../runtime/linked-list.js';
-import { RingBuffer } from '../../runtime/ring-buffer.js';
 import type { Task } from '../../runtime/task.js';
 import { Elapsed } from '../../time/error.js';
 import { timeout } from '../../time/timeout.js';
@@ -28,7 +27,13 @@ import { refuseUndefined, SendError, SendTimeoutError } from '../error.js';
 
 /** @internal */
 class Chan<T> {
-  readonly buf = new RingBuffer<T>(16);
+  // The message ring, inline (power-of-two array, head index, length): one
+  // object less to reach on every send and recv than a RingBuffer field.
+  #items: (T | undefined)[] = newRing<T>(16);
+  #mask = 15;
+  #head = 0;
+  /** messages buffered */
+  len = 0;
   readonly cap: number;
   /** slots granted to senders that have not pushed yet */
   reserved = 0;
@@ -45,27 +50,43 @@ class Chan<T> {
     if (instrument !== null) instrument.resource(this);
   }
 
+  /** @internal the console's snapshot reads `buf.length` (kept off the hot path) */
+  get buf(): { readonly length: number } {
+    return { length: this.len };
+  }
+
   /** @internal for `closed()` */
   get rxGone(): boolean {
     return this.rxClosed;
   }
 
   hasSlot(): boolean {
-    return this.buf.length + this.reserved < this.cap;
+    return this.len + this.reserved < this.cap;
   }
 
   /** Free slots right now (neither buffered nor reserved); Infinity when unbounded. */
   free(): number {
-    return Math.max(0, this.cap - this.buf.length - this.reserved);
+    return Math.max(0, this.cap - this.len - this.reserved);
   }
 
   hasSlots(n: number): boolean {
-    return this.buf.length + this.reserved + n <= this.cap;
+    return this.len + this.reserved + n <= this.cap;
   }
 
   /** No message can come any more: every sender and permit is gone (or the receiver closed) and the buffer is drained. */
   ended(): boolean {
-    return (this.senders === 0 || this.rxClosed) && this.reserved === 0 && this.buf.length === 0;
+    return (this.senders === 0 || this.rxClosed) && this.reserved === 0 && this.len === 0;
+  }
+
+  /** Removes and returns the oldest message; the caller checked `len > 0`. */
+  take(): T {
+    const items = this.#items;
+    const i = this.#head;
+    const v = items[i] as T;
+    items[i] = undefined;
+    this.#head = (i + 1) & this.#mask;
+    this.len--;
+    return v;
   }
 
   /** A strong sender went away (closed, or moved into a permit that failed). */
@@ -83,12 +104,27 @@ class Chan<T> {
   }
 
   push(v: T): void {
-    this.buf.push(v);
+    let items = this.#items;
+    const n = this.len;
+    if (n === items.length) items = this.#grow();
+    items[(this.#head + n) & this.#mask] = v;
+    this.len = n + 1;
     const t = this.recvTask;
     if (t !== null) {
       this.recvTask = null;
       t.wake();
     }
+  }
+
+  #grow(): (T | undefined)[] {
+    const old = this.#items;
+    const n = old.length;
+    const next = newRing<T>(n * 2);
+    for (let i = 0; i < n; i++) next[i] = old[(this.#head + i) & this.#mask];
+    this.#items = next;
+    this.#head = 0;
+    this.#mask = n * 2 - 1;
+    return next;
   }
 
   /** Grants free slots to queued senders, FIFO. */
@@ -121,6 +157,13 @@ class Chan<T> {
     // a recv parked in another task re-checks: it ends now unless slots are still reserved
     this.wakeReceiver();
   }
+}
+
+/** A ring of `n` (a power of two) empty slots, packed (no hole checks on reads). */
+function newRing<T>(n: number): (T | undefined)[] {
+  const a: (T | undefined)[] = [];
+  for (let i = 0; i < n; i++) a.push(undefined);
+  return a;
 }
 
 /**
@@ -260,7 +303,9 @@ class SenderBase<T> {
 export class Sender<T> extends SenderBase<T> {
   /**
    * Sends `value`, waiting for room while the channel is full. Senders are
-   * served in FIFO order.
+   * served in FIFO order. The future is single-use: once it has completed,
+   * this sender hands the same object to a later `send` (no allocation per
+   * message), so drive each `send(…)` once, where it is created.
    *
    * ## Cancel safety
    * Cancel safe: if it is cancelled (a lost `select`, a timeout), the message
@@ -272,8 +317,20 @@ export class Sender<T> extends SenderBase<T> {
    */
   send(value: T): Future<void> {
     refuseUndefined(value);
-    return new SendOne<T>(this.chan, value);
+    // this sender's last send future, if it completed at once: used again
+    // (debug mode tracks each future where it is created: no reuse there)
+    const s = this.#one;
+    if (s !== null && s.state === SEND_DONE && !debugFutures) {
+      s.state = SEND_FRESH;
+      s.value = value;
+      return s;
+    }
+    const f = new SendOne<T>(this.chan, value);
+    this.#one = f; // the newest becomes the reusable one
+    return f;
   }
+
+  #one: SendOne<T> | null = null;
 
   /**
    * Like {@link send}, but gives up after `ms` of waiting for room.
@@ -848,17 +905,20 @@ export class Receiver<T> {
    * Cancel safe: a message is taken only when the receiving task resumes.
    */
   recv(): Future<T | undefined> {
-    // One consumer: reuse the leaf of the last finished recv (no allocation per message).
-    const l = this.spare;
-    if (l !== null) {
-      this.spare = null;
+    // One consumer: the leaf of the last finished recv is used again (no
+    // allocation per message); the newest leaf becomes the reusable one.
+    const l = this.#leaf;
+    if (l !== null && l.state === RECV_IDLE) {
+      l.state = RECV_FRESH;
+      l.res.value = undefined; // the previous message is not kept alive by us
       return l;
     }
-    return new RecvLeaf<T>(this.#chan, this);
+    const n = new RecvLeaf<T>(this.#chan);
+    this.#leaf = n;
+    return n;
   }
 
-  /** @internal a finished recv leaf, ready to be used again */
-  spare: RecvLeaf<T> | null = null;
+  #leaf: RecvLeaf<T> | null = null;
 
   /**
    * Receives up to `limit` messages into `buf` (at least one, waiting for it);
@@ -874,8 +934,8 @@ export class Receiver<T> {
     buf.push(first);
     let n = 1;
     const c = this.#chan;
-    while (n < limit && c.buf.length > 0) {
-      buf.push(c.buf.shift() as T);
+    while (n < limit && c.len > 0) {
+      buf.push(c.take());
       n++;
     }
     c.admit();
@@ -885,8 +945,8 @@ export class Receiver<T> {
   /** A message if one is buffered, without waiting. */
   tryRecv(): TryRecvResult<T> {
     const c = this.#chan;
-    if (c.buf.length > 0) {
-      const value = c.buf.shift() as T;
+    if (c.len > 0) {
+      const value = c.take();
       c.admit();
       return { ok: true, value };
     }
@@ -904,11 +964,11 @@ export class Receiver<T> {
 
   /** Buffered messages. */
   len(): number {
-    return this.#chan.buf.length;
+    return this.#chan.len;
   }
 
   isEmpty(): boolean {
-    return this.#chan.buf.length === 0;
+    return this.#chan.len === 0;
   }
 
   /** Free slots right now (neither buffered nor reserved by a permit); `Infinity` when unbounded. */
@@ -967,26 +1027,33 @@ enum S {
 /** The completion of every send (results are never mutated: one object). */
 const SENT: IteratorResult<Suspend, void> = { done: true, value: undefined };
 
-/** A send that completed on its first poll: polling it again is a bug, not a second send. */
-const SEND_COMPLETED: Iterator<Suspend, void, unknown> = {
-  next(): never {
-    throw new Error('tokio-ts: mpsc send polled after it completed');
-  },
-};
+// Send and recv future states: module constants (the JIT folds them; an
+// enum is an object whose properties are loaded).
+/** created (or handed out again), not polled yet */
+const SEND_FRESH = 0;
+/** delivered on its first poll: its Sender may hand it out again */
+const SEND_DONE = 1;
+/** had to queue: the SendLeaf in `inner` does the rest */
+const SEND_DELEGATED = 2;
 
 /**
- * `Sender.send`: three fields. With room in the channel (the common case) it
- * delivers on its first poll, allocating nothing more; only when it has to
- * queue does it create the waiter node ({@link SendLeaf}) and hand over to it.
+ * `Sender.send`. With room in the channel (the common case) it delivers on
+ * its first poll and its Sender hands the same object to the next `send` (no
+ * allocation per message); only when it has to queue does it create the waiter
+ * node ({@link SendLeaf}) and hand over to it. Out of budget, it parks
+ * itself and retries from scratch when polled again. States are small
+ * integers: no pointer store (write barrier) on the fast path.
  */
-class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown> {
+class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown>, Waiting {
   readonly #chan: Chan<T>;
-  readonly #value: T;
-  #inner: Iterator<Suspend, void, unknown> | null = null;
+  /** the message until it is delivered (then undefined: nothing kept alive) */
+  value: T;
+  state = SEND_FRESH;
+  #inner: SendLeaf<T> | null = null;
 
   constructor(chan: Chan<T>, value: T) {
     this.#chan = chan;
-    this.#value = value;
+    this.value = value;
     if (debugFutures) trackCreated(this, 'tx.send(…)');
   }
 
@@ -996,20 +1063,32 @@ class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown> {
   }
 
   next(): IteratorResult<Suspend, void> {
-    const inner = this.#inner;
-    if (inner !== null) return inner.next();
-    const c = this.#chan;
-    if (!c.rxClosed && c.sendWaiters.head === null && c.hasSlot()) {
-      if (coopProceed()) {
-        this.#inner = SEND_COMPLETED;
-        c.push(this.#value);
+    if (this.state === SEND_FRESH) {
+      const c = this.#chan;
+      if (c.len + c.reserved < c.cap && c.sendWaiters.head === null && !c.rxClosed) {
+        if (!coopProceed()) return parkForBudget(this);
+        this.state = SEND_DONE;
+        const v = this.value;
+        this.value = undefined as T;
+        c.push(v);
         return SENT;
       }
+      // closed, full or others queued first: the full protocol
+      const leaf = new SendLeaf<T>(c, this.value);
+      this.value = undefined as T;
+      this.#inner = leaf;
+      this.state = SEND_DELEGATED;
+      return leaf.next();
     }
-    // closed, full, others queued first, or out of budget: the full protocol
-    const leaf = new SendLeaf<T>(c, this.#value);
-    this.#inner = leaf;
-    return leaf.next();
+    if (this.state === SEND_DELEGATED) return this.#inner!.next();
+    throw new Error('tokio-ts: mpsc send polled after it completed');
+  }
+
+  /** Parked only for budget: nothing was taken. */
+  cancelWait(): void {}
+
+  describe(): string {
+    return 'mpsc send (out of coop budget)';
   }
 }
 
@@ -1131,64 +1210,62 @@ class SendLeaf<T>
   }
 }
 
+/** finished: its Receiver may hand it out again */
+const RECV_IDLE = 0;
+/** handed out, not polled yet */
+const RECV_FRESH = 1;
+/** registered as the receiving task, or yielded for budget */
+const RECV_PARKED = 2;
+
 class RecvLeaf<T>
   implements Future<T | undefined>, Iterator<Suspend, T | undefined, unknown>, Waiting
 {
   readonly #chan: Chan<T>;
-  readonly #rx: Receiver<T>;
   /**
    * The result object, reused too: the consumer reads it at once (yield*, or
    * the scheduler storing a task's result). It holds the last message only
    * until the next recv starts.
    */
-  readonly #res: { done: true; value: T | undefined } = { done: true, value: undefined };
-  #parked = false;
+  readonly res: { done: true; value: T | undefined } = { done: true, value: undefined };
+  state = RECV_FRESH;
   #task: Task | null = null;
 
-  constructor(chan: Chan<T>, rx: Receiver<T>) {
+  constructor(chan: Chan<T>) {
     this.#chan = chan;
-    this.#rx = rx;
   }
 
   [Symbol.iterator](): Iterator<Suspend, T | undefined, unknown> {
-    this.#res.value = undefined; // the previous message is not kept alive by us
     return this;
-  }
-
-  /** Finished: reset and offer this leaf to the next recv(). */
-  recycle(): void {
-    this.#parked = false;
-    this.#task = null;
-    this.#rx.spare = this;
   }
 
   next(): IteratorResult<Suspend, T | undefined> {
     const c = this.#chan;
-    if (c.buf.length > 0) {
-      if (this.#parked) {
-        // woken (or re-polled after a budget yield): no second budget unit
-        this.#parked = false;
-        this.#task = null;
-      } else if (!coopProceed()) {
-        this.#parked = true;
+    if (c.len > 0) {
+      // woken (or re-polled after a budget yield): no second budget unit
+      if (this.state === RECV_PARKED) this.#task = null;
+      else if (!coopProceed()) {
+        this.state = RECV_PARKED;
         return parkForBudget(this);
       }
-      const res = this.#res;
-      res.value = c.buf.shift() as T;
+      this.state = RECV_IDLE;
+      const res = this.res;
+      res.value = c.take();
       if (c.sendWaiters.head !== null) c.admit();
-      this.#rx.spare = this;
       return res;
     }
     if (c.ended()) {
-      if (!this.#parked && !coopProceed()) {
-        this.#parked = true;
+      if (this.state === RECV_PARKED) this.#task = null;
+      else if (!coopProceed()) {
+        this.state = RECV_PARKED;
         return parkForBudget(this);
       }
-      this.recycle();
-      return { done: true, value: undefined };
+      this.state = RECV_IDLE;
+      const res = this.res;
+      res.value = undefined;
+      return res;
     }
     const t = currentTask();
-    this.#parked = true;
+    this.state = RECV_PARKED;
     this.#task = t;
     c.recvTask = t;
     t.waitingOn = this;
@@ -1197,8 +1274,9 @@ class RecvLeaf<T>
 
   cancelWait(): void {
     const c = this.#chan;
-    if (c.recvTask === this.#task) c.recvTask = null;
-    this.recycle();
+    if (this.state === RECV_PARKED && c.recvTask === this.#task) c.recvTask = null;
+    this.#task = null;
+    this.state = RECV_IDLE;
   }
 
   describe(): string {
