@@ -306,7 +306,15 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
   const now = performance.now();
   const tasks: TaskSnapshot[] = [];
   const waitingOn = new Map<object, number>();
-  for (const s of c.tasks.values()) {
+  // tasks not in the map: spawned and not polled yet, or in their first poll now
+  const unregistered = c.young();
+  for (const s of c.running()) {
+    if (s.polls === 0 && now - s.pollStartAt >= c.thresholds.neverYieldedMs)
+      c.neverYielded(s, now - s.pollStartAt, now);
+    if (!s.registered) unregistered.push(s);
+  }
+  const all = unregistered.length === 0 ? c.tasks.values() : [...c.tasks.values(), ...unregistered];
+  for (const s of all) {
     tasks.push(taskSnapshot(s, now));
     const w = s.task.waitingOn;
     if (w !== null) {
