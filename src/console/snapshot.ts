@@ -45,7 +45,7 @@ export interface TaskSnapshot {
  *   `sleep`/`timeout` (each queued timer, earliest first): `deadlineInMs`;
  *   `interval`: `periodMs`, `nextTickInMs`, `missedTickBehavior`;
  * - `tcp stream`/`unix stream`: `local`, `peer`, `bytesRead`,
- *   `bytesWritten`, `buffered`, `closed`, and the `readers`/`writers` waiting;
+ *   `bytesWritten`, `buffered`, `closed`, and `groups.readers`/`groups.writers`;
  *   `tcp listener`/`unix listener`: `local`, `queued` (not yet accepted),
  *   `closed`; `udp socket`: `local`, `peer`, `bytesRead`, `bytesWritten`,
  *   `queued`, `dropped`, `closed`;
@@ -59,6 +59,8 @@ export interface ResourceSnapshot {
   waiters: number[];
   /** Tasks holding it (locks, permits). */
   holders?: number[];
+  /** Named subsets of the waiters (a socket's `readers` and `writers`, a watch's `changed`…). */
+  groups?: Record<string, number[]>;
   [field: string]: unknown;
 }
 
@@ -223,8 +225,11 @@ export class Resources {
           waiters: taskIds(info.waiters, waitingOn),
         };
         for (const [k, v] of Object.entries(info.fields)) if (v !== undefined) snap[k] = v;
-        if (info.groups !== undefined)
-          for (const [k, g] of Object.entries(info.groups)) snap[k] = taskIds(g, waitingOn);
+        if (info.groups !== undefined) {
+          const groups: Record<string, number[]> = {};
+          for (const [k, g] of Object.entries(info.groups)) groups[k] = taskIds(g, waitingOn);
+          snap.groups = groups;
+        }
         out.push(snap);
       } else if ('waiters' in r && 'permits' in r) {
         const waiters: number[] = [];

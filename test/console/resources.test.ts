@@ -106,7 +106,7 @@ describe('console resources', () => {
       // until the server has read the 5 bytes and parked in its second read
       const readAll = (x: Snapshot) =>
         x.resources.some(
-          (r) => r.kind === 'tcp stream' && r.bytesRead === 5 && (r.readers as number[]).length > 0,
+          (r) => r.kind === 'tcp stream' && r.bytesRead === 5 && r.groups!.readers!.length > 0,
         );
       for (let i = 0; i < 100 && !readAll(s); i++) {
         yield* sleep(1);
@@ -124,7 +124,7 @@ describe('console resources', () => {
     assert.deepEqual(listener.waiters, [idOf(snap.beforeAccept, 'acceptor')]);
     const readerId = idOf(snap.s, 'reader');
     const served = snap.s.resources.find(
-      (r) => r.kind === 'tcp stream' && (r.readers as number[]).includes(readerId!),
+      (r) => r.kind === 'tcp stream' && r.groups!.readers!.includes(readerId!),
     );
     assert.ok(served, JSON.stringify(snap.s.resources));
     assert.equal(served.local, `127.0.0.1:${snap.port}`);
