@@ -166,6 +166,8 @@ export class Collector implements Instrument {
   #fastParent = -1;
   #fastLoc: string | undefined = undefined;
   #fastStart = 0;
+  /** The fast poll runs inside its joiner's poll (the join fast path). */
+  #fastInline = false;
   #locationWindow = 0;
   #locationsLeft = LOCATION_BUDGET;
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
@@ -221,6 +223,7 @@ export class Collector implements Instrument {
     s.lastWakeAt = -1;
     s.scheduledMs = this.#fastStart - this.#fastAt;
     s.pollStartAt = this.#fastStart;
+    if (this.#current !== null) this.#stack.push(this.#current);
     this.#current = s;
     return s;
   }
@@ -354,24 +357,32 @@ export class Collector implements Instrument {
     if (task.sched !== this.sched) return;
     const nested = this.#fast !== null || this.#current !== null;
     let now: number;
-    if (nested)
-      now = this.#now(); // a branch, inside its parent's poll
-    else if (this.#fresh)
+    let inline = false;
+    if (nested) {
+      // Inside another task's poll. A spawned task polled inline by the task
+      // that joins it (the scheduler's join fast path) starts at the last
+      // clock read: its measured poll may include its joiner's work since
+      // then; if it finishes there, it is timed as part of its joiner's poll
+      // (see pollEnd). Branches and everything else read the clock.
+      inline = this.#fast === null && task.parent === null;
+      now = inline ? this.clock : this.#now();
+    } else if (this.#fresh) {
       now = this.clock; // the end of the previous poll of this batch
-    else {
+    } else {
       now = this.#now();
       this.#fresh = true;
       this.#tracing = tracingActive();
       queueMicrotask(this.#stale);
     }
     const head = this.#yHead;
-    if (!nested && !this.#tracing && this.#yLen > 0 && this.#yTask[head] === task) {
-      // the fast path: a first poll of the next spawned task
+    if (this.#fast === null && !this.#tracing && this.#yLen > 0 && this.#yTask[head] === task) {
+      // the fast path: a first poll of the next spawned task, without a record
       this.#fast = task;
       this.#fastAt = this.#yAt[head]!;
       this.#fastParent = this.#yParent[head]!;
       this.#fastLoc = this.#yLoc[head];
       this.#fastStart = now;
+      this.#fastInline = inline;
       this.#clearYoung(head);
       return;
     }
@@ -389,6 +400,14 @@ export class Collector implements Instrument {
   }
 
   pollEnd(task: Task): void {
+    if (this.#fast === task && this.#fastInline && task.state === State.Done) {
+      // Spawned and finished inside the poll of the task that joined it: timed
+      // as part of that poll (which it was), without a clock read of its own.
+      this.#fast = null;
+      this.totalPolls++;
+      this.shortTasks++;
+      return;
+    }
     const now = this.#now();
     if (this.#fast === task) {
       // a first poll timed without a record: most end with the task done
