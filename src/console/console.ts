@@ -94,6 +94,8 @@ class ConsoleImpl implements ConsoleHandle {
   #frameBytes = 0;
   #record: { path: string; maxBytes: number } | null = null;
   #closed = false;
+  /** When the last recording frame was taken (tasks that ended before it are not recorded again). */
+  #lastFrameAt = 0;
 
   constructor(sched: Scheduler, opts: ConsoleOptions) {
     const c = new Collector(sched, this.resources, opts.thresholds);
@@ -147,7 +149,9 @@ class ConsoleImpl implements ConsoleHandle {
   }
 
   #recordFrame(): void {
-    const line = `${JSON.stringify(this.snapshot())}\n`;
+    const since = this.#lastFrameAt;
+    this.#lastFrameAt = performance.now();
+    const line = `${JSON.stringify(buildSnapshot(this.collector, this.resources, { since }))}\n`;
     const rec = this.#record!;
     if (line.length > rec.maxBytes) return;
     this.#frames.push(line);

@@ -102,6 +102,13 @@ const STATE_NAMES: Record<number, TaskSnapshot['state']> = {
   [State.Done]: 'done',
 };
 
+const SOCKET = /stream|listener|udp/;
+
+/** `ms` to the µs (the JSON, and a recording, stay short). */
+function us(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 function taskSnapshot(s: TaskStats, now: number): TaskSnapshot {
   const t = s.task;
   const end = s.endedAt !== 0 ? s.endedAt : now;
@@ -114,13 +121,13 @@ function taskSnapshot(s: TaskStats, now: number): TaskSnapshot {
     parent: s.parent,
     location: s.location,
     polls: s.polls,
-    busyMs: s.busyMs,
-    scheduledMs: s.scheduledMs,
-    idleMs: Math.max(0, total - s.busyMs - s.scheduledMs),
-    totalMs: total,
+    busyMs: us(s.busyMs),
+    scheduledMs: us(s.scheduledMs),
+    idleMs: us(Math.max(0, total - s.busyMs - s.scheduledMs)),
+    totalMs: us(total),
     wakes: s.wakes,
     selfWakes: s.selfWakes,
-    maxPollMs: s.maxPollMs,
+    maxPollMs: us(s.maxPollMs),
     pollHistogram: histogram(s),
     waitingOn: t.state === State.Done ? undefined : (t.waitingOn?.describe() ?? undefined),
   };
@@ -306,8 +313,17 @@ function kindOf(ctor: string): string {
   return 'semaphore';
 }
 
-/** Builds the snapshot; also raises the "lock held across a wait" warnings. @internal */
-export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
+/**
+ * Builds the snapshot; also raises the "lock held across a wait" warnings.
+ * With `frame` (a recording), tasks that ended before `frame.since` and
+ * closed sockets are left out, so a frame's size follows what is alive.
+ * @internal
+ */
+export function buildSnapshot(
+  c: Collector,
+  resources: Resources,
+  frame?: { since: number },
+): Snapshot {
   const now = performance.now();
   const tasks: TaskSnapshot[] = [];
   const waitingOn = new Map<object, number>();
@@ -320,6 +336,8 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
   }
   const all = unregistered.length === 0 ? c.tasks.values() : [...c.tasks.values(), ...unregistered];
   for (const s of all) {
+    // a recording frame keeps the tasks that ended since the frame before: each end is recorded once
+    if (frame !== undefined && s.endedAt !== 0 && s.endedAt < frame.since) continue;
     tasks.push(taskSnapshot(s, now));
     const w = s.task.waitingOn;
     if (w !== null) {
@@ -388,7 +406,9 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
       },
     },
     tasks,
-    resources: res,
+    // a recording frame leaves out the closed sockets the GC has not taken yet
+    resources:
+      frame === undefined ? res : res.filter((r) => !(r.closed === true && SOCKET.test(r.kind))),
     warnings,
   };
 }
