@@ -186,6 +186,13 @@ test('the recording replays with a timeline to scrub', async () => {
       /frame 1 of/.test(document.getElementById('frameLabel').textContent),
     );
     await page.screenshot({ path: join(ARTIFACTS, 'console-replay.png') });
+    // the recorded resources replay too: the listener, open in the first frame
+    await page.click('[data-tab="resources"]');
+    await page.waitForSelector('#resources tr[data-kind="tcp listener"]');
+    assert.match(
+      await page.locator('#resources tr[data-kind="tcp listener"]').textContent(),
+      /local: 127\.0\.0\.1:\d+/,
+    );
     await page.close();
     assert.deepEqual(problems, []);
   } finally {
