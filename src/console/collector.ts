@@ -65,6 +65,7 @@ export const DEFAULT_THRESHOLDS: WarningThresholds = {
 
 /** Spawned tasks whose first poll has not ended, kept in spawn order before they are registered. */
 const YOUNG_RING = 1024;
+const YOUNG_MASK = YOUNG_RING - 1;
 
 /** One task's aggregates. @internal */
 export class TaskStats {
@@ -285,7 +286,7 @@ export class Collector implements Instrument {
   #youngIndex(task: Task): number {
     const ring = this.#yTask;
     for (let i = this.#yLen - 1; i >= 0; i--) {
-      const at = (this.#yHead + i) % YOUNG_RING;
+      const at = (this.#yHead + i) & YOUNG_MASK;
       if (ring[at] === task) return at;
     }
     return -1;
@@ -302,10 +303,10 @@ export class Collector implements Instrument {
     this.#yTask[at] = null;
     this.#yLoc[at] = undefined;
     const ring = this.#yTask;
-    if (at === (this.#yHead + this.#yLen - 1) % YOUNG_RING) this.#yLen--;
+    if (at === ((this.#yHead + this.#yLen - 1) & YOUNG_MASK)) this.#yLen--;
     // skip the holes at the head
     while (this.#yLen > 0 && ring[this.#yHead] === null) {
-      this.#yHead = (this.#yHead + 1) % YOUNG_RING;
+      this.#yHead = (this.#yHead + 1) & YOUNG_MASK;
       this.#yLen--;
     }
   }
@@ -314,7 +315,7 @@ export class Collector implements Instrument {
   young(): TaskStats[] {
     const out: TaskStats[] = [];
     for (let i = 0; i < this.#yLen; i++) {
-      const at = (this.#yHead + i) % YOUNG_RING;
+      const at = (this.#yHead + i) & YOUNG_MASK;
       const t = this.#yTask[at];
       if (t !== null && t !== undefined)
         out.push(this.#record(t, this.#yAt[at]!, this.#yParent[at]!, this.#yLoc[at]));
@@ -344,7 +345,7 @@ export class Collector implements Instrument {
       // not polled after YOUNG_RING later spawns: register the oldest now
       this.#register(this.#takeYoungAt(this.#yHead));
     }
-    const at = (this.#yHead + this.#yLen) % YOUNG_RING;
+    const at = (this.#yHead + this.#yLen) & YOUNG_MASK;
     this.#yTask[at] = task;
     this.#yAt[at] = now;
     this.#yParent[at] = parent;
@@ -479,7 +480,8 @@ export class Collector implements Instrument {
   }
 
   wake(task: Task, self: boolean): void {
-    const s = this.#stats(task);
+    const last = this.#last;
+    const s = last !== null && last.task === task ? last : this.#stats(task);
     if (s === undefined) return;
     s.wakes++;
     // a wake from an I/O callback or a timer, outside any poll: read the clock
