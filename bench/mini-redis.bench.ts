@@ -3,12 +3,18 @@
  * Debian's redis-server and a plain-Promise node:net implementation of the
  * same commands, in one run. Loopback; each server in its own process.
  *   npm run build && node dist/bench/mini-redis.bench.js     (MINI_REDIS_BENCH_N=200000)
+ * Also our server with the console on and recording (TOKIO_TS_CONSOLE,
+ * TOKIO_TS_CONSOLE_RECORD with a 1 MiB cap, so the recorder's ring turns
+ * over during the run): its throughput beside the console off (issue 20:
+ * ≥ 0.85×), and the recording's size against its cap after the run.
+ * MINI_REDIS_BENCH_MODES=1 runs the first mode only (without pipelining).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const N = Number(process.env.MINI_REDIS_BENCH_N ?? 200_000);
@@ -27,9 +33,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startNode(file: string): Promise<{ child: ChildProcess; port: number }> {
+async function startNode(
+  file: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [file, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, ...env },
   });
   child.stdout!.setEncoding('utf8');
   let out = '';
@@ -114,8 +124,21 @@ if (!have('redis-benchmark')) {
   console.log('redis-benchmark not found: install redis-tools (.ci/install-system-deps)');
   process.exit(0);
 }
+/** The console's recording: where, and its size cap (small, so the ring turns over). */
+const RECORDING = join(tmpdir(), `mini-redis-console-${process.pid}.jsonl`);
+const RECORD_MAX = 1024 * 1024;
+const recordings: { bytes: number; frames: number }[] = [];
 const servers: { name: string; start: () => Promise<{ child: ChildProcess; port: number }> }[] = [
   { name: 'tokio-ts mini-redis', start: () => startNode(ours) },
+  {
+    name: 'tokio-ts + console',
+    start: () =>
+      startNode(ours, {
+        TOKIO_TS_CONSOLE: '127.0.0.1:0',
+        TOKIO_TS_CONSOLE_RECORD: RECORDING,
+        TOKIO_TS_CONSOLE_RECORD_MAX: String(RECORD_MAX),
+      }),
+  },
   { name: 'node:net + promises', start: () => startNode(anchor) },
 ];
 if (have('redis-server')) servers.push({ name: 'redis-server', start: startRedis });
@@ -133,12 +156,13 @@ interface Mode {
   tests: string[];
 }
 const ALL = ['ping_inline', 'ping_mbulk', 'set', 'get'];
-const MODES: Mode[] = [
+const MODES_ALL: Mode[] = [
   { label: 'without pipelining', pipeline: 1, dataSize: 3, tests: ALL },
   { label: '-P 16', pipeline: 16, dataSize: 3, tests: ALL },
   // Batches over 64 KB: where Nagle's algorithm and delayed ACKs showed (TCP_NODELAY).
   { label: '-d 4096 -P 32', pipeline: 32, dataSize: 4096, tests: ['set'] },
 ];
+const MODES = MODES_ALL.slice(0, Number(process.env.MINI_REDIS_BENCH_MODES ?? MODES_ALL.length));
 const LABEL: Record<string, string> = {
   ping_inline: 'PING_INLINE',
   ping_mbulk: 'PING_MBULK',
@@ -179,6 +203,13 @@ for (let round = 0; round < ROUNDS; round++) {
       }
       child.kill('SIGINT');
       await once(child, 'exit');
+      if (s.name === 'tokio-ts + console') {
+        // written at exit (the server shuts down gracefully on SIGINT)
+        const bytes = statSync(RECORDING).size;
+        const frames = readFileSync(RECORDING, 'utf8').trim().split('\n').length;
+        recordings.push({ bytes, frames });
+        rmSync(RECORDING);
+      }
     }
   }
 }
@@ -225,4 +256,12 @@ for (const mode of MODES) {
     );
   }
 }
+if (recordings.length > 0)
+  console.log(
+    `\nconsole recording (cap ${RECORD_MAX} bytes), after each run: ${recordings
+      .map((r) => `${r.bytes} bytes, ${r.frames} frames`)
+      .join(
+        '; ',
+      )} — ${recordings.every((r) => r.bytes <= RECORD_MAX) ? 'under the cap' : 'OVER THE CAP'}`,
+  );
 console.log(`\nnode ${process.version}, ${cpus().length} cores`);

@@ -1,8 +1,10 @@
 // The console checked in a real browser (Debian's Chromium via playwright-core):
 // mini-redis runs with the console on under redis-benchmark load; the UI shows
 // its connection tasks by name and state and one task's detail; a program that
-// holds a lock across a wait shows the warning; the recording of the mini-redis
-// run replays with a timeline. Screenshots go to test-artifacts/.
+// holds a lock across a wait shows the warning (and a task that never yields,
+// a future never driven); the resources view shows the sockets and timers;
+// the recording of the mini-redis run replays with a timeline. Screenshots go
+// to test-artifacts/.
 //   npm run build && npm run console:check
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -99,6 +101,18 @@ test('mini-redis under redis-benchmark: the console shows connection tasks by na
     await page.screenshot({ path: join(ARTIFACTS, 'console-task-detail.png') });
     await page.click('[data-tab="tree"]');
     assert.match(await page.locator('#view').textContent(), /conn 127\.0\.0\.1/);
+    // the sockets: the listener on its port, the connections with their bytes and readers
+    await page.click('[data-tab="resources"]');
+    await page.waitForSelector('#resources tr[data-kind="tcp stream"]');
+    const listener = await page.locator('#resources tr[data-kind="tcp listener"]').textContent();
+    assert.match(listener, new RegExp(`local: 127\\.0\\.0\\.1:${port}`));
+    const streams = await page.locator('#resources tr[data-kind="tcp stream"]').allTextContents();
+    assert.ok(streams.length >= 10, `tcp streams: ${streams.length}`);
+    assert.ok(
+      streams.some((r) => /bytesRead: [1-9]\d*.*bytesWritten: [1-9]/.test(r)),
+      streams.slice(0, 3).join('\n'),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'console-resources-sockets.png') });
     await page.close();
     assert.deepEqual(problems, []);
   } finally {
@@ -126,11 +140,24 @@ test('a lock held across a wait is shown as a warning, and the mutex with its ho
       .textContent();
     assert.match(text, /slow holder/);
     assert.match(text, /holds mutex/);
+    const hog = await page.locator('.warn[data-kind="never-yielded"]').first().textContent();
+    assert.match(hog, /'hog'.*in its first poll without ever yielding/);
+    const undriven = await page.locator('.warn[data-kind="never-polled"]').first().textContent();
+    assert.match(undriven, /sleep\(…\) created at .*console-lock\.js:\d+:\d+.*'forgetful'/);
     await page.screenshot({ path: join(ARTIFACTS, 'console-warning.png') });
     await page.click('[data-tab="resources"]');
     const resources = await page.locator('#view').textContent();
     assert.match(resources, /mutex/);
     assert.match(resources, /#\d+.*#\d+/s, 'the mutex shows its holder and its queued task');
+    // the timers: the wheel with its count and next deadline, each sleep with the task in it
+    const wheel = await page.locator('#resources tr[data-kind="timer wheel"]').textContent();
+    assert.match(wheel, /count: [3-9]/);
+    const sleeps = await page.locator('#resources tr[data-kind="sleep"]').allTextContents();
+    assert.ok(
+      sleeps.some((r) => /deadlineInMs: \d+.*#\d+/.test(r)),
+      sleeps.join('\n'),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'console-resources-timers.png') });
     await page.close();
     assert.deepEqual(problems, []);
   } finally {
@@ -159,6 +186,13 @@ test('the recording replays with a timeline to scrub', async () => {
       /frame 1 of/.test(document.getElementById('frameLabel').textContent),
     );
     await page.screenshot({ path: join(ARTIFACTS, 'console-replay.png') });
+    // the recorded resources replay too: the listener, open in the first frame
+    await page.click('[data-tab="resources"]');
+    await page.waitForSelector('#resources tr[data-kind="tcp listener"]');
+    assert.match(
+      await page.locator('#resources tr[data-kind="tcp listener"]').textContent(),
+      /local: 127\.0\.0\.1:\d+/,
+    );
     await page.close();
     assert.deepEqual(problems, []);
   } finally {

@@ -2,21 +2,38 @@
  * The console's collector: per-task aggregates kept in place from the
  * scheduler's instrumentation points, and the snapshot the UI pulls.
  *
- * How and why: one record per task, created at its first event (so a console
- * attached to a running runtime picks tasks up as they act), updated with a
- * few additions per event: no object per event. Completed tasks are kept for
- * a while (the last {@link RETAIN_DONE} that lived at least
- * {@link SHORT_LIVED_MS}) so a finished task can still be looked at. Spawn locations cost a stack trace (~µs), so they are taken for at
- * most {@link LOCATION_BUDGET} spawns a second: long-lived tasks get theirs,
- * a spawn+join loop stays cheap.
+ * How and why (the cost of a task while the console is on is the goal: a
+ * spawn+join loop at most 1.5x its cost with the console off):
+ * - One record per task, updated with a few additions per event: no object
+ *   per event. A task is registered (put in the `tasks` map) only when its
+ *   first poll ends and it is still alive: most tasks of a spawn+join loop
+ *   finish in their first poll and never touch the map. Until then its record
+ *   waits in a ring in spawn order (the run queue is FIFO, so the task polled
+ *   next is nearly always the ring's head), which the snapshot lists too.
+ * - A coarse clock: `performance.now()` (~20-50 ns) is read once per poll,
+ *   at its end; a poll's start is the end of the poll before it in the same
+ *   scheduler batch (one read per batch starts it, reset by a microtask once
+ *   the batch is over), and a wake or spawn inside a poll takes that poll's
+ *   time. Only nested polls (combinator branches) and events outside any poll
+ *   (I/O callbacks waking a task) read the clock themselves.
+ * - Completed tasks are kept for a while (the last {@link RETAIN_DONE} that
+ *   lived at least {@link SHORT_LIVED_MS}) so a finished task can still be
+ *   looked at.
+ * - Spawn locations cost a stack trace (~µs), so they are taken for at most
+ *   {@link LOCATION_BUDGET} spawns a second: long-lived tasks get theirs, a
+ *   spawn+join loop stays cheap.
  * @internal
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { ctx } from '../runtime/context.js';
+import { setUndrivenListener } from '../runtime/debug.js';
 import type { Instrument } from '../runtime/instrument.js';
 import { userLocation } from '../runtime/location.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { State, type Task } from '../runtime/task.js';
-import { publishPoll, publishTask } from './tracing.js';
+import type { Acquire } from '../sync/batch-semaphore.js';
+import type { Resources } from './snapshot.js';
+import { publishPoll, publishSpawn, publishTask, tracingActive } from './tracing.js';
 
 /** Tasks that end sooner than this are not kept once done (see `complete`). */
 export const SHORT_LIVED_MS = 10;
@@ -35,13 +52,20 @@ export interface WarningThresholds {
   selfWakeRun: number;
   /** A task holding a lock that has been parked on something else for this long. */
   lockHeldMs: number;
+  /** A task still in (or done with) its first poll after this long never yielded (tokio-console: 1 s). */
+  neverYieldedMs: number;
 }
 
 export const DEFAULT_THRESHOLDS: WarningThresholds = {
   longPollMs: 10,
   selfWakeRun: 1000,
   lockHeldMs: 1000,
+  neverYieldedMs: 1000,
 };
+
+/** Spawned tasks whose first poll has not ended, kept in spawn order before they are registered. */
+const YOUNG_RING = 1024;
+const YOUNG_MASK = YOUNG_RING - 1;
 
 /** One task's aggregates. @internal */
 export class TaskStats {
@@ -65,126 +89,354 @@ export class TaskStats {
   firstBucket = -1;
   readonly createdAt: number;
   endedAt = 0;
-  lastWakeAt = 0;
-  lastPollEndAt: number;
+  /** When it was last woken or spawned, -1 once a poll started (scheduled time runs from here). */
+  lastWakeAt: number;
   pollStartAt = 0;
-  /** Time spent parked while holding a lock, measured when it resumes. */
+  /** When it last parked (the lock-held warning measures from here). */
   parkedSince = 0;
+  /** In the `tasks` map (else still in the young ring, or a short task that never was). */
+  registered = false;
 
-  constructor(task: Task, now: number, parent: number | null, kind: 'task' | 'branch' | 'scoped') {
+  constructor(
+    task: Task,
+    now: number,
+    parent: number | null,
+    kind: 'task' | 'branch' | 'scoped',
+    location: string | undefined,
+  ) {
     this.id = task.id;
     this.task = task;
     this.parent = parent;
     this.kind = kind;
-    this.location = undefined;
+    this.location = location;
     this.createdAt = now;
-    this.lastPollEndAt = now;
+    this.lastWakeAt = now;
   }
 }
 
-/** A warning, as tokio-console's lints. */
+/**
+ * A warning, as tokio-console's lints: `long-poll` (one poll blocked the
+ * event loop), `never-yielded` (a task's first poll ran for long: it never
+ * let other tasks run), `self-wake-loop`, `lock-held-across-wait`, and
+ * `never-polled` (debug mode: a future created and never awaited).
+ */
 export interface Warning {
-  kind: 'long-poll' | 'self-wake-loop' | 'lock-held-across-wait';
+  kind: 'long-poll' | 'never-yielded' | 'self-wake-loop' | 'lock-held-across-wait' | 'never-polled';
   taskId?: number;
   message: string;
   at: number;
 }
 
-let locationWindow = 0;
-let locationsLeft = LOCATION_BUDGET;
-
-function takeLocation(): string | undefined {
-  const now = performance.now();
-  if (now - locationWindow > 1000) {
-    locationWindow = now;
-    locationsLeft = LOCATION_BUDGET;
-  }
-  if (locationsLeft === 0) return undefined;
-  locationsLeft--;
-  return userLocation(new Error().stack);
-}
-
-/** The collector for one runtime. @internal */
-export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
+/** The collector for one runtime; it is the scheduler's instrument while the console runs. @internal */
+export class Collector implements Instrument {
+  /** Registered tasks: alive after their first poll, or done and retained. */
   readonly tasks = new Map<number, TaskStats>();
   readonly warnings: Warning[] = [];
   readonly sched: Scheduler;
   readonly thresholds: WarningThresholds;
+  readonly resources: Resources;
   readonly startedAt = performance.now();
+  /** The coarse clock: the last `performance.now()` read (see the module comment). */
+  clock = this.startedAt;
+  /** The clock was read in this scheduler batch (reset by a microtask after it). */
+  #fresh = false;
+  /** Someone subscribed to the tracing channels (read once per batch). */
+  #tracing = false;
+  readonly #stale = (): void => {
+    this.#fresh = false;
+  };
   #done: number[] = [];
   #doneHead = 0;
   #stack: TaskStats[] = [];
   #current: TaskStats | null = null;
+  /** The last record looked up in the map (a parent is woken, then polled). */
+  #last: TaskStats | null = null;
+  // The young ring: spawned tasks whose first poll has not started, in spawn
+  // order, as parallel arrays (no object per task).
+  readonly #yTask: (Task | null)[] = new Array(YOUNG_RING).fill(null);
+  readonly #yAt = new Float64Array(YOUNG_RING);
+  readonly #yParent = new Float64Array(YOUNG_RING);
+  readonly #yLoc: (string | undefined)[] = new Array(YOUNG_RING).fill(undefined);
+  #yHead = 0;
+  #yLen = 0;
+  // The fast poll: a top-level first poll of a young task, timed without a
+  // record; one is made only if it is needed (the task outlives the poll, a
+  // branch is polled inside it, a snapshot or a warning names it).
+  #fast: Task | null = null;
+  #fastAt = 0;
+  #fastParent = -1;
+  #fastLoc: string | undefined = undefined;
+  #fastStart = 0;
+  /** The fast poll runs inside its joiner's poll (the join fast path). */
+  #fastInline = false;
+  #locationWindow = 0;
+  #locationsLeft = LOCATION_BUDGET;
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
   /** The poll that was running when the event loop stalled the most. */
   worstPoll: { taskId: number; ms: number } | null = null;
   totalPolls = 0;
+  /** Tasks that finished in their first poll, soon after their spawn (never registered). */
+  shortTasks = 0;
 
-  constructor(sched: Scheduler, thresholds: Partial<WarningThresholds> = {}) {
+  constructor(sched: Scheduler, resources: Resources, thresholds: Partial<WarningThresholds> = {}) {
     this.sched = sched;
+    this.resources = resources;
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
     this.#delay.enable();
+    setUndrivenListener((task, what, at) => {
+      if (task.sched !== this.sched) return;
+      const s = this.#find(task);
+      this.#warn({
+        kind: 'never-polled',
+        taskId: task.id,
+        message: `the future of ${what} created at ${at ?? '(unknown)'} by task ${s === null ? task.id : label(s)} was never driven: a Future does nothing until it is awaited (yield* it, or spawn it)`,
+        at: this.clock,
+      });
+    });
   }
 
   close(): void {
     this.#delay.disable();
+    setUndrivenListener(null);
   }
 
+  #now(): number {
+    const now = performance.now();
+    this.clock = now;
+    return now;
+  }
+
+  #takeLocation(now: number): string | undefined {
+    if (now - this.#locationWindow > 1000) {
+      this.#locationWindow = now;
+      this.#locationsLeft = LOCATION_BUDGET;
+    }
+    if (this.#locationsLeft === 0) return undefined;
+    this.#locationsLeft--;
+    return userLocation(new Error().stack);
+  }
+
+  /** The record of the fast poll, made now (it becomes `#current`). */
+  #promoteFast(): TaskStats {
+    const task = this.#fast!;
+    this.#fast = null;
+    const s = this.#record(task, this.#fastAt, this.#fastParent, this.#fastLoc);
+    s.lastWakeAt = -1;
+    s.scheduledMs = this.#fastStart - this.#fastAt;
+    s.pollStartAt = this.#fastStart;
+    if (this.#current !== null) this.#stack.push(this.#current);
+    this.#current = s;
+    return s;
+  }
+
+  #record(task: Task, at: number, parent: number, loc: string | undefined): TaskStats {
+    const p = task.parent;
+    return new TaskStats(
+      task,
+      at,
+      parent < 0 ? null : parent,
+      p === null ? 'task' : task.branch ? 'branch' : 'scoped',
+      loc,
+    );
+  }
+
+  /** The running record (`#current`), made from the fast poll if that is what runs. */
+  #cur(): TaskStats | null {
+    return this.#fast !== null ? this.#promoteFast() : this.#current;
+  }
+
+  /** The record of `task`, wherever it is (map, young ring, current poll), or null. */
+  #find(task: Task): TaskStats | null {
+    const last = this.#last;
+    if (last !== null && last.task === task) return last;
+    if (this.#fast === task) return this.#promoteFast();
+    const cur = this.#current;
+    if (cur !== null && cur.task === task) return cur;
+    const s = this.tasks.get(task.id);
+    if (s !== undefined) {
+      this.#last = s;
+      return s;
+    }
+    // spawned, not polled yet (rare: woken or cancelled before its first poll)
+    const at = this.#youngIndex(task);
+    if (at < 0) return null;
+    const y = this.#takeYoungAt(at);
+    this.#register(y);
+    return y;
+  }
+
+  /** The record of `task`, created and registered if the console has not seen it (spawned before it started). */
   #stats(task: Task): TaskStats | undefined {
     if (task.sched !== this.sched) return undefined;
-    let s = this.tasks.get(task.id);
-    if (s === undefined) s = this.#create(task);
+    const s = this.#find(task);
+    if (s !== null) return s;
+    const p = task.parent;
+    const n = this.#record(task, this.clock, p === null ? -1 : p.id, undefined);
+    this.#register(n);
+    return n;
+  }
+
+  #register(s: TaskStats): void {
+    s.registered = true;
+    this.tasks.set(s.id, s);
+    this.#last = s;
+  }
+
+  /** The ring index of `task`, or -1. */
+  #youngIndex(task: Task): number {
+    const ring = this.#yTask;
+    for (let i = this.#yLen - 1; i >= 0; i--) {
+      const at = (this.#yHead + i) & YOUNG_MASK;
+      if (ring[at] === task) return at;
+    }
+    return -1;
+  }
+
+  /** Takes the task at ring index `at` out, as a record. */
+  #takeYoungAt(at: number): TaskStats {
+    const s = this.#record(this.#yTask[at]!, this.#yAt[at]!, this.#yParent[at]!, this.#yLoc[at]);
+    this.#clearYoung(at);
     return s;
   }
 
-  #create(task: Task): TaskStats {
-    const parentTask = task.parent ?? this.#current?.task ?? null;
-    const kind = task.parent === null ? 'task' : task.branch ? 'branch' : 'scoped';
-    const s = new TaskStats(
-      task,
-      performance.now(),
-      parentTask === null ? null : parentTask.id,
-      kind,
-    );
-    this.tasks.set(task.id, s);
-    return s;
+  #clearYoung(at: number): void {
+    this.#yTask[at] = null;
+    this.#yLoc[at] = undefined;
+    const ring = this.#yTask;
+    if (at === ((this.#yHead + this.#yLen - 1) & YOUNG_MASK)) this.#yLen--;
+    // skip the holes at the head
+    while (this.#yLen > 0 && ring[this.#yHead] === null) {
+      this.#yHead = (this.#yHead + 1) & YOUNG_MASK;
+      this.#yLen--;
+    }
+  }
+
+  /** The records of the tasks spawned and not polled yet (for the snapshot). */
+  young(): TaskStats[] {
+    const out: TaskStats[] = [];
+    for (let i = 0; i < this.#yLen; i++) {
+      const at = (this.#yHead + i) & YOUNG_MASK;
+      const t = this.#yTask[at];
+      if (t !== null && t !== undefined)
+        out.push(this.#record(t, this.#yAt[at]!, this.#yParent[at]!, this.#yLoc[at]));
+    }
+    return out;
+  }
+
+  /** The polls running now, outermost first (a snapshot taken from inside a poll sees them). */
+  running(): TaskStats[] {
+    const cur = this.#cur();
+    return cur === null ? [] : [...this.#stack, cur];
   }
 
   spawn(task: Task): void {
-    const s = this.#stats(task);
-    if (s === undefined) return;
-    if (s.kind !== 'branch') s.location = takeLocation();
-    s.lastWakeAt = s.createdAt;
-    publishTask('start', s);
+    if (task.sched !== this.sched) return;
+    const cur = this.#fast ?? (this.#current === null ? null : this.#current.task);
+    let now = this.clock;
+    if (cur === null) {
+      // outside any poll the coarse clock may be old: read it (and who listens)
+      now = this.#now();
+      this.#tracing = tracingActive();
+    }
+    const p = task.parent ?? cur;
+    const parent = p === null ? -1 : p.id;
+    const loc = task.parent !== null && task.branch ? undefined : this.#takeLocation(now);
+    if (this.#yLen === YOUNG_RING) {
+      // not polled after YOUNG_RING later spawns: register the oldest now
+      this.#register(this.#takeYoungAt(this.#yHead));
+    }
+    const at = (this.#yHead + this.#yLen) & YOUNG_MASK;
+    this.#yTask[at] = task;
+    this.#yAt[at] = now;
+    this.#yParent[at] = parent;
+    this.#yLoc[at] = loc;
+    this.#yLen++;
+    if (this.#tracing) publishSpawn(task, parent < 0 ? null : parent, loc);
   }
 
   pollStart(task: Task): void {
-    const s = this.#stats(task);
-    if (s === undefined) return;
-    const now = performance.now();
-    if (s.lastWakeAt !== 0) {
-      s.scheduledMs += now - s.lastWakeAt;
-      s.lastWakeAt = 0;
+    if (task.sched !== this.sched) return;
+    const nested = this.#fast !== null || this.#current !== null;
+    let now: number;
+    let inline = false;
+    if (nested) {
+      // Inside another task's poll. A spawned task polled inline by the task
+      // that joins it (the scheduler's join fast path) starts at the last
+      // clock read: its measured poll may include its joiner's work since
+      // then; if it finishes there, it is timed as part of its joiner's poll
+      // (see pollEnd). Branches and everything else read the clock.
+      inline = this.#fast === null && task.parent === null;
+      now = inline ? this.clock : this.#now();
+    } else if (this.#fresh) {
+      now = this.clock; // the end of the previous poll of this batch
+    } else {
+      now = this.#now();
+      this.#fresh = true;
+      this.#tracing = tracingActive();
+      queueMicrotask(this.#stale);
+    }
+    const head = this.#yHead;
+    if (this.#fast === null && !this.#tracing && this.#yLen > 0 && this.#yTask[head] === task) {
+      // the fast path: a first poll of the next spawned task, without a record
+      this.#fast = task;
+      this.#fastAt = this.#yAt[head]!;
+      this.#fastParent = this.#yParent[head]!;
+      this.#fastLoc = this.#yLoc[head];
+      this.#fastStart = now;
+      this.#fastInline = inline;
+      this.#clearYoung(head);
+      return;
+    }
+    const outer = this.#cur();
+    const at = this.#yLen === 0 ? -1 : this.#youngIndex(task);
+    const s = at >= 0 ? this.#takeYoungAt(at) : this.#stats(task)!;
+    if (s.lastWakeAt >= 0) {
+      s.scheduledMs += Math.max(0, now - s.lastWakeAt);
+      s.lastWakeAt = -1;
     }
     s.pollStartAt = now;
-    if (this.#current !== null) this.#stack.push(this.#current);
+    if (outer !== null) this.#stack.push(outer);
     this.#current = s;
-    publishPoll('start', s);
+    if (this.#tracing) publishPoll('start', s);
   }
 
   pollEnd(task: Task): void {
+    if (this.#fast === task && this.#fastInline && task.state === State.Done) {
+      // Spawned and finished inside the poll of the task that joined it: timed
+      // as part of that poll (which it was), without a clock read of its own.
+      this.#fast = null;
+      this.totalPolls++;
+      this.shortTasks++;
+      return;
+    }
+    const now = this.#now();
+    if (this.#fast === task) {
+      // a first poll timed without a record: most end with the task done
+      this.#fast = null;
+      this.totalPolls++;
+      const ms = now - this.#fastStart;
+      if (
+        task.state === State.Done &&
+        now - this.#fastAt < SHORT_LIVED_MS &&
+        ms <= this.thresholds.longPollMs &&
+        ms < this.thresholds.neverYieldedMs
+      ) {
+        this.shortTasks++;
+        return;
+      }
+      this.#fast = task;
+      this.#promoteFast();
+    }
     const s = this.#current;
     if (s === null || s.task !== task) return;
     this.#current = this.#stack.pop() ?? null;
-    const now = performance.now();
     const ms = now - s.pollStartAt;
     s.polls++;
     this.totalPolls++;
     s.busyMs += ms;
-    s.lastPollEndAt = now;
     if (ms > s.maxPollMs) s.maxPollMs = ms;
-    const us = ms * 1000;
-    const bucket = us < 1 ? 0 : Math.min(HIST_BUCKETS - 1, 1 + Math.floor(Math.log2(us)));
+    const us = Math.min(ms * 1000, 0x4000_0000) | 0;
+    const bucket = us < 1 ? 0 : Math.min(HIST_BUCKETS - 1, 32 - Math.clz32(us));
     if (s.hist !== null) s.hist[bucket]!++;
     else if (s.firstBucket < 0) s.firstBucket = bucket;
     else {
@@ -192,28 +444,49 @@ export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
       s.hist[s.firstBucket]!++;
       s.hist[bucket]!++;
     }
-    if (ms > this.thresholds.longPollMs) {
-      s.longPolls++;
-      if (this.worstPoll === null || ms > this.worstPoll.ms) this.worstPoll = { taskId: s.id, ms };
-      this.#warn({
-        kind: 'long-poll',
-        taskId: s.id,
-        message: `task ${label(s)} blocked the event loop for ${ms.toFixed(1)} ms in one poll (over ${this.thresholds.longPollMs} ms): move CPU work to spawnBlocking or yield with yieldNow()`,
-        at: now,
-      });
-    }
-    if (task.state === State.Parked) {
+    if (ms > this.thresholds.longPollMs) this.#longPoll(s, ms, now);
+    if (s.polls === 1 && ms >= this.thresholds.neverYieldedMs) this.neverYielded(s, ms, now);
+    const state = task.state;
+    if (state === State.Parked) {
       s.selfWakeRun = 0;
       s.parkedSince = now;
-    }
-    publishPoll('end', s);
+    } else if (state === State.Scheduled && s.lastWakeAt < 0) s.lastWakeAt = now; // re-queued
+    if (this.#tracing) publishPoll('end', s);
+    if (state === State.Done) {
+      if (this.#tracing) publishTask('end', s);
+      this.#ended(s, now);
+    } else if (!s.registered) this.#register(s);
+  }
+
+  #longPoll(s: TaskStats, ms: number, now: number): void {
+    s.longPolls++;
+    if (this.worstPoll === null || ms > this.worstPoll.ms) this.worstPoll = { taskId: s.id, ms };
+    this.#warn({
+      kind: 'long-poll',
+      taskId: s.id,
+      message: `task ${label(s)} blocked the event loop for ${ms.toFixed(1)} ms in one poll (over ${this.thresholds.longPollMs} ms): move CPU work to spawnBlocking or yield with yieldNow()`,
+      at: now,
+    });
+  }
+
+  /** Warns that `s` ran `ms` in its first poll without yielding (at its end, or seen running by a snapshot). */
+  neverYielded(s: TaskStats, ms: number, now: number): void {
+    this.#warn({
+      kind: 'never-yielded',
+      taskId: s.id,
+      message: `task ${label(s)} ${s.polls === 0 ? 'has run' : 'ran'} ${ms.toFixed(0)} ms in its first poll without ever yielding: no other task${s.polls === 0 ? ' runs' : ' ran'} meanwhile (a loop without yield*, or blocking work: use spawnBlocking)`,
+      at: now,
+    });
   }
 
   wake(task: Task, self: boolean): void {
-    const s = this.#stats(task);
+    const last = this.#last;
+    const s = last !== null && last.task === task ? last : this.#stats(task);
     if (s === undefined) return;
     s.wakes++;
-    if (s.lastWakeAt === 0) s.lastWakeAt = performance.now();
+    // a wake from an I/O callback or a timer, outside any poll: read the clock
+    if (this.#current === null && this.#fast === null) this.#now();
+    if (s.lastWakeAt < 0) s.lastWakeAt = this.clock;
     if (self) {
       s.selfWakes++;
       s.selfWakeRun++;
@@ -223,24 +496,36 @@ export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
           kind: 'self-wake-loop',
           taskId: s.id,
           message: `task ${label(s)} woke itself ${s.selfWakeRun} times in a row without waiting on anything (a busy loop of yieldNow() or always-ready futures)`,
-          at: performance.now(),
+          at: this.clock,
         });
       }
     }
   }
 
   complete(task: Task): void {
-    const s = this.tasks.get(task.id);
-    if (s === undefined || s.task !== task) return;
-    s.endedAt = performance.now();
+    // done inside its own poll (nearly always): the end of the poll finishes the record
+    if (this.#fast === task) return;
+    const cur = this.#current;
+    if (task.sched !== this.sched || (cur !== null && cur.task === task)) return;
+    const s = this.#find(task);
+    if (s === null) return;
     publishTask('end', s);
+    this.#ended(s, this.#now());
+  }
+
+  /** `s` completed at `now`: forgotten if it lived briefly, else kept among the last RETAIN_DONE. */
+  #ended(s: TaskStats, now: number): void {
+    s.endedAt = now;
+    if (this.#last === s) this.#last = null;
     // A task that lived less than SHORT_LIVED_MS is forgotten at once: keeping
     // it would carry it past a young-generation GC (a spawn+join loop then
     // pays for promotions); the runtime's counters still count it.
-    if (s.endedAt - s.createdAt < SHORT_LIVED_MS) {
-      this.tasks.delete(s.id);
+    if (now - s.createdAt < SHORT_LIVED_MS) {
+      if (s.registered) this.tasks.delete(s.id);
+      else this.shortTasks++;
       return;
     }
+    if (!s.registered) this.#register(s);
     if (this.#done.length < RETAIN_DONE) this.#done.push(s.id);
     else {
       const old = this.#done[this.#doneHead]!;
@@ -248,6 +533,15 @@ export class Collector implements Omit<Instrument, 'resource' | 'acquired'> {
       this.#done[this.#doneHead] = s.id;
       this.#doneHead = (this.#doneHead + 1) % RETAIN_DONE;
     }
+  }
+
+  resource(r: object): void {
+    this.resources.add(r);
+  }
+
+  acquired(acq: object): void {
+    const task = ctx.current;
+    if (task !== null) this.resources.acquired(acq as Acquire<unknown>, task.id);
   }
 
   #warn(w: Warning): void {

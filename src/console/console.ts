@@ -11,12 +11,9 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ctx } from '../runtime/context.js';
 import { setInstrument } from '../runtime/instrument.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Scheduler } from '../runtime/scheduler.js';
-import type { Task } from '../runtime/task.js';
-import type { Acquire } from '../sync/batch-semaphore.js';
 import { Collector, type WarningThresholds } from './collector.js';
 import { buildSnapshot, Resources, type Snapshot } from './snapshot.js';
 import { UI_HTML } from './ui.js';
@@ -29,7 +26,7 @@ export interface ConsoleOptions {
   port?: number;
   /** Record snapshots to `path`, keeping the file under `maxBytes` (default 16 MiB). */
   record?: { path: string; maxBytes?: number; intervalMs?: number };
-  /** Warning thresholds (long poll 10 ms, self-wake run 1000, lock held 1000 ms). */
+  /** Warning thresholds (long poll 10 ms, self-wake run 1000, lock held 1000 ms, never yielded 1000 ms). */
   thresholds?: Partial<WarningThresholds>;
   /** Serve the UI (default true); false only instruments and records. */
   serve?: boolean;
@@ -97,23 +94,14 @@ class ConsoleImpl implements ConsoleHandle {
   #frameBytes = 0;
   #record: { path: string; maxBytes: number } | null = null;
   #closed = false;
+  /** When the last recording frame was taken (tasks that ended before it are not recorded again). */
+  #lastFrameAt = 0;
 
   constructor(sched: Scheduler, opts: ConsoleOptions) {
-    const c = new Collector(sched, opts.thresholds);
+    const c = new Collector(sched, this.resources, opts.thresholds);
     this.collector = c;
-    const resources = this.resources;
-    setInstrument({
-      spawn: (t: Task) => c.spawn(t),
-      pollStart: (t: Task) => c.pollStart(t),
-      pollEnd: (t: Task) => c.pollEnd(t),
-      wake: (t: Task, self: boolean) => c.wake(t, self),
-      complete: (t: Task) => c.complete(t),
-      resource: (r: object) => resources.add(r),
-      acquired: (a: object) => {
-        const task = ctx.current;
-        if (task !== null) resources.acquired(a as Acquire<unknown>, task.id);
-      },
-    });
+    // the collector itself: one call per event, no forwarding closure
+    setInstrument(c);
     if (opts.record !== undefined) {
       this.#record = { path: opts.record.path, maxBytes: opts.record.maxBytes ?? 16 * 1024 * 1024 };
       this.#recordTimer = setInterval(() => this.#recordFrame(), opts.record.intervalMs ?? 500);
@@ -161,7 +149,9 @@ class ConsoleImpl implements ConsoleHandle {
   }
 
   #recordFrame(): void {
-    const line = `${JSON.stringify(this.snapshot())}\n`;
+    const since = this.#lastFrameAt;
+    this.#lastFrameAt = performance.now();
+    const line = `${JSON.stringify(buildSnapshot(this.collector, this.resources, { since }))}\n`;
     const rec = this.#record!;
     if (line.length > rec.maxBytes) return;
     this.#frames.push(line);

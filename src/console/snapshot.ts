@@ -5,8 +5,10 @@
  * @internal
  */
 
+import { type Inspectable, inspect } from '../runtime/instrument.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { State } from '../runtime/task.js';
+import { State, Task } from '../runtime/task.js';
+import type { TimeDriver, TimerEntry } from '../runtime/time/driver.js';
 import { Acquire, type BatchSemaphore, HELD } from '../sync/batch-semaphore.js';
 import { type Collector, histogram, label, type TaskStats, type Warning } from './collector.js';
 
@@ -31,7 +33,25 @@ export interface TaskSnapshot {
   waitingOn: string | undefined;
 }
 
-/** A sync primitive (its queue and waiters). */
+/**
+ * A resource: a sync primitive with its queue, a timer, a socket, a child
+ * process. `kind` says which; the other fields depend on it:
+ * - `mutex`/`rwlock`/`semaphore`: `holders`, `availablePermits`, `closed`;
+ *   `mpsc`: `capacity`, `len`, `senders`, `receiverClosed`;
+ * - `notify`: `permit`; `watch`: `version`, `senders`, `receivers`, `closed`;
+ *   `broadcast`: `capacity`, `len`, `senders`, `receivers`, `lag` (messages
+ *   each receiver has not read, in receiver order), `closed`;
+ * - `timer wheel` (one per runtime): `count`, `nextDeadlineInMs`, `paused`;
+ *   `sleep`/`timeout` (each queued timer, earliest first): `deadlineInMs`;
+ *   `interval`: `periodMs`, `nextTickInMs`, `missedTickBehavior`;
+ * - `tcp stream`/`unix stream`: `local`, `peer`, `bytesRead`,
+ *   `bytesWritten`, `buffered`, `closed`, and `groups.readers`/`groups.writers`;
+ *   `tcp listener`/`unix listener`: `local`, `queued` (not yet accepted),
+ *   `closed`; `udp socket`: `local`, `peer`, `bytesRead`, `bytesWritten`,
+ *   `queued`, `dropped`, `closed`;
+ * - `child process`: `pid`, `command`, `state` (`running`, `exited (…)`,
+ *   `failed (…)`).
+ */
 export interface ResourceSnapshot {
   id: number;
   kind: string;
@@ -39,8 +59,13 @@ export interface ResourceSnapshot {
   waiters: number[];
   /** Tasks holding it (locks, permits). */
   holders?: number[];
+  /** Named subsets of the waiters (a socket's `readers` and `writers`, a watch's `changed`…). */
+  groups?: Record<string, number[]>;
   [field: string]: unknown;
 }
+
+/** Queued timers listed one by one at most (the nearest deadlines); the wheel's count has them all. */
+export const MAX_TIMERS_LISTED = 200;
 
 /** What `GET /api/snapshot` returns. */
 export interface Snapshot {
@@ -77,6 +102,13 @@ const STATE_NAMES: Record<number, TaskSnapshot['state']> = {
   [State.Done]: 'done',
 };
 
+const SOCKET = /stream|listener|udp/;
+
+/** `ms` to the µs (the JSON, and a recording, stay short). */
+function us(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 function taskSnapshot(s: TaskStats, now: number): TaskSnapshot {
   const t = s.task;
   const end = s.endedAt !== 0 ? s.endedAt : now;
@@ -89,13 +121,13 @@ function taskSnapshot(s: TaskStats, now: number): TaskSnapshot {
     parent: s.parent,
     location: s.location,
     polls: s.polls,
-    busyMs: s.busyMs,
-    scheduledMs: s.scheduledMs,
-    idleMs: Math.max(0, total - s.busyMs - s.scheduledMs),
-    totalMs: total,
+    busyMs: us(s.busyMs),
+    scheduledMs: us(s.scheduledMs),
+    idleMs: us(Math.max(0, total - s.busyMs - s.scheduledMs)),
+    totalMs: us(total),
     wakes: s.wakes,
     selfWakes: s.selfWakes,
-    maxPollMs: s.maxPollMs,
+    maxPollMs: us(s.maxPollMs),
     pollHistogram: histogram(s),
     waitingOn: t.state === State.Done ? undefined : (t.waitingOn?.describe() ?? undefined),
   };
@@ -135,6 +167,23 @@ export class Resources {
     }
   }
 
+  /** The timer wheel (count, next deadline) and its nearest queued timers with the task waiting on each. */
+  #timers(time: TimeDriver, waitingOn: Map<object, number>, out: ResourceSnapshot[]): void {
+    const entries = time.listEntries();
+    const now = time.now();
+    const next = entries[0];
+    out.push({
+      id: this.idOf(time),
+      kind: 'timer wheel',
+      waiters: [],
+      count: entries.length,
+      nextDeadlineInMs: next === undefined ? null : Math.max(0, Math.round(next.when - now)),
+      paused: time.paused,
+    });
+    for (const e of entries.slice(0, MAX_TIMERS_LISTED))
+      out.push(timerSnapshot(e, this.idOf(e), now, waitingOn));
+  }
+
   /** Holders of each semaphore: task ids, from the acquisitions still held. */
   holders(): Map<BatchSemaphore, number[]> {
     const out = new Map<BatchSemaphore, number[]>();
@@ -153,10 +202,21 @@ export class Resources {
     return out;
   }
 
+  /** The id of `r`, given on first sight, without tracking it (timer entries). */
+  idOf(r: object): number {
+    let id = this.#ids.get(r);
+    if (id === undefined) {
+      id = this.#next++;
+      this.#ids.set(r, id);
+    }
+    return id;
+  }
+
   /** `waitingOn` maps each parked task's leaf future to the task's id. */
-  snapshot(waitingOn: Map<object, number>): ResourceSnapshot[] {
+  snapshot(waitingOn: Map<object, number>, time: TimeDriver | null): ResourceSnapshot[] {
     const holders = this.holders();
     const out: ResourceSnapshot[] = [];
+    if (time !== null) this.#timers(time, waitingOn, out);
     for (const w of this.#live) {
       const r = w.deref() as Record<string, any> | undefined;
       if (r === undefined) {
@@ -164,7 +224,21 @@ export class Resources {
         continue;
       }
       const id = this.#ids.get(r) ?? 0;
-      if ('waiters' in r && 'permits' in r) {
+      if (inspect in r) {
+        const info = (r as Inspectable)[inspect]();
+        const snap: ResourceSnapshot = {
+          id,
+          kind: info.kind,
+          waiters: taskIds(info.waiters, waitingOn),
+        };
+        for (const [k, v] of Object.entries(info.fields)) if (v !== undefined) snap[k] = v;
+        if (info.groups !== undefined) {
+          const groups: Record<string, number[]> = {};
+          for (const [k, g] of Object.entries(info.groups)) groups[k] = taskIds(g, waitingOn);
+          snap.groups = groups;
+        }
+        out.push(snap);
+      } else if ('waiters' in r && 'permits' in r) {
         const waiters: number[] = [];
         for (let n = r.waiters.head; n !== null; n = n.nx)
           if (n.task !== null) waiters.push(n.task.id);
@@ -200,18 +274,70 @@ export class Resources {
   }
 }
 
+function timerSnapshot(
+  e: TimerEntry,
+  id: number,
+  now: number,
+  waitingOn: Map<object, number>,
+): ResourceSnapshot {
+  const ctor = e.constructor.name;
+  const task = waitingOn.get(e);
+  return {
+    id,
+    kind: ctor === 'Sleep' ? 'sleep' : ctor === 'Timeout' ? 'timeout' : 'timer',
+    waiters: task === undefined ? [] : [task],
+    deadlineInMs: Math.max(0, Math.round(e.when - now)),
+  };
+}
+
+/** The ids of the tasks behind `waiters` (tasks, or leaves they are parked on), in order. */
+function taskIds(waiters: Iterable<object>, waitingOn: Map<object, number>): number[] {
+  const ids: number[] = [];
+  for (const w of waiters) {
+    if (w instanceof Task) ids.push(w.id);
+    else {
+      const id = waitingOn.get(w);
+      if (id !== undefined) ids.push(id);
+      else {
+        const t = (w as { task?: unknown }).task; // leaves that keep their task
+        if (t instanceof Task) ids.push(t.id);
+      }
+    }
+  }
+  return ids;
+}
+
 function kindOf(ctor: string): string {
   if (ctor.startsWith('Mutex')) return 'mutex';
   if (ctor.startsWith('RwLock') || ctor.startsWith('Rw')) return 'rwlock';
   return 'semaphore';
 }
 
-/** Builds the snapshot; also raises the "lock held across a wait" warnings. @internal */
-export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
+/**
+ * Builds the snapshot; also raises the "lock held across a wait" warnings.
+ * With `frame` (a recording), tasks that ended before `frame.since` and
+ * closed sockets are left out, so a frame's size follows what is alive.
+ * @internal
+ */
+export function buildSnapshot(
+  c: Collector,
+  resources: Resources,
+  frame?: { since: number },
+): Snapshot {
   const now = performance.now();
   const tasks: TaskSnapshot[] = [];
   const waitingOn = new Map<object, number>();
-  for (const s of c.tasks.values()) {
+  // tasks not in the map: spawned and not polled yet, or in their first poll now
+  const unregistered = c.young();
+  for (const s of c.running()) {
+    if (s.polls === 0 && now - s.pollStartAt >= c.thresholds.neverYieldedMs)
+      c.neverYielded(s, now - s.pollStartAt, now);
+    if (!s.registered) unregistered.push(s);
+  }
+  const all = unregistered.length === 0 ? c.tasks.values() : [...c.tasks.values(), ...unregistered];
+  for (const s of all) {
+    // a recording frame keeps the tasks that ended since the frame before: each end is recorded once
+    if (frame !== undefined && s.endedAt !== 0 && s.endedAt < frame.since) continue;
     tasks.push(taskSnapshot(s, now));
     const w = s.task.waitingOn;
     if (w !== null) {
@@ -219,7 +345,7 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
       if (w instanceof Acquire) resources.know(w.sem);
     }
   }
-  const res = resources.snapshot(waitingOn);
+  const res = resources.snapshot(waitingOn, c.sched.time as TimeDriver | null);
   for (const r of res) {
     if ((r.kind !== 'mutex' && r.kind !== 'rwlock') || r.holders === undefined) continue;
     for (const holder of r.holders) {
@@ -280,7 +406,9 @@ export function buildSnapshot(c: Collector, resources: Resources): Snapshot {
       },
     },
     tasks,
-    resources: res,
+    // a recording frame leaves out the closed sockets the GC has not taken yet
+    resources:
+      frame === undefined ? res : res.filter((r) => !(r.closed === true && SOCKET.test(r.kind))),
     warnings,
   };
 }

@@ -7,6 +7,7 @@
  * @internal
  */
 import diagnostics from 'node:diagnostics_channel';
+import type { Task } from '../runtime/task.js';
 import type { TaskStats } from './collector.js';
 
 /** The message published on both channels. */
@@ -30,6 +31,26 @@ const pollEnd = diagnostics.channel('tracing:tokio-ts:poll:end');
 
 function event(s: TaskStats): TaskEvent {
   return { id: s.id, name: s.task.name, parent: s.parent, location: s.location, polls: s.polls };
+}
+
+/** True while someone subscribed to either channel (checked once per scheduler batch). @internal */
+export function tracingActive(): boolean {
+  return (
+    taskStart.hasSubscribers ||
+    taskEnd.hasSubscribers ||
+    pollStart.hasSubscribers ||
+    pollEnd.hasSubscribers
+  );
+}
+
+/** Publishes a task's start from what is known at its spawn (no record exists yet). @internal */
+export function publishSpawn(
+  task: Task,
+  parent: number | null,
+  location: string | undefined,
+): void {
+  if (taskStart.hasSubscribers)
+    taskStart.publish({ id: task.id, name: task.name, parent, location, polls: 0 });
 }
 
 /** @internal */

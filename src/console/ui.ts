@@ -47,7 +47,7 @@ dl { display:grid; grid-template-columns:8rem 1fr; gap:.2rem .6rem; margin:.5rem
 <script>
 (() => {
   let snap = null, tab = 'tasks', paused = false, selected = null, sortKey = 'id', sortDir = 1;
-  let stateFilter = 'live', textFilter = '', replay = null;
+  let stateFilter = 'live', textFilter = '', kindFilter = '', replay = null;
   const $ = (id) => document.getElementById(id);
   const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   const ms = (v) => v < 1 ? (v * 1000).toFixed(0) + ' µs' : v < 1000 ? v.toFixed(1) + ' ms' : (v / 1000).toFixed(2) + ' s';
@@ -97,13 +97,19 @@ dl { display:grid; grid-template-columns:8rem 1fr; gap:.2rem .6rem; margin:.5rem
     return '<div class="tree">' + walk(null, 0) + '</div>';
   }
   function resourcesView() {
-    let h = '<table><thead><tr><th>ID</th><th>Kind</th><th>State</th><th>Holders</th><th>Waiters</th></tr></thead><tbody>';
+    const kinds = [...new Set(snap.resources.map((r) => r.kind))].sort();
+    const links = (ids) => (ids || []).map((id) => '<a href="#" data-id="' + id + '">#' + id + '</a>').join(' ');
+    let h = '<p><select id="kindFilter"><option value="">all kinds</option>' + kinds.map((k) => '<option' + (k === kindFilter ? ' selected' : '') + '>' + esc(k) + '</option>').join('') +
+      '</select> <span class="muted">' + snap.resources.length + ' resources</span></p>';
+    h += '<table id="resources"><thead><tr><th>ID</th><th>Kind</th><th>State</th><th>Holders</th><th>Waiters</th></tr></thead><tbody>';
     for (const r of snap.resources) {
-      const fields = Object.entries(r).filter(([k]) => !['id', 'kind', 'waiters', 'holders'].includes(k)).map(([k, v]) => k + ': ' + esc(v)).join(', ');
-      h += '<tr><td>' + r.id + '</td><td>' + esc(r.kind) + '</td><td>' + fields + '</td><td>' + (r.holders || []).map((id) => '<a href="#" data-id="' + id + '">#' + id + '</a>').join(' ') +
-        '</td><td>' + r.waiters.map((id) => '<a href="#" data-id="' + id + '">#' + id + '</a>').join(' ') + '</td></tr>';
+      if (kindFilter && r.kind !== kindFilter) continue;
+      const fields = Object.entries(r).filter(([k]) => !['id', 'kind', 'waiters', 'holders', 'groups'].includes(k)).map(([k, v]) => k + ': ' + esc(Array.isArray(v) ? v.join(', ') : v)).join(', ');
+      const groups = Object.entries(r.groups || {}).filter(([, ids]) => ids.length).map(([k, ids]) => k + ': ' + links(ids)).join('; ');
+      h += '<tr data-kind="' + esc(r.kind) + '"><td>' + r.id + '</td><td>' + esc(r.kind) + '</td><td>' + fields + '</td><td>' + links(r.holders) +
+        '</td><td>' + links(r.waiters) + (groups ? ' <span class="muted">(' + groups + ')</span>' : '') + '</td></tr>';
     }
-    return h + '</tbody></table>' + (snap.resources.length ? '' : '<p class="muted">No sync primitive created since the console started.</p>');
+    return h + '</tbody></table>' + (snap.resources.length ? '' : '<p class="muted">No resource created since the console started.</p>');
   }
   function warningsView() {
     if (!snap.warnings.length) return '<p class="muted">No warnings.</p>';
@@ -137,7 +143,10 @@ dl { display:grid; grid-template-columns:8rem 1fr; gap:.2rem .6rem; margin:.5rem
     else if (el.dataset.sort) { if (sortKey === el.dataset.sort) sortDir = -sortDir; else { sortKey = el.dataset.sort; sortDir = 1; } render(); }
     else { selected = Number(el.dataset.id); render(); }
   });
-  document.addEventListener('change', (e) => { if (e.target.id === 'stateFilter') { stateFilter = e.target.value; render(); } });
+  document.addEventListener('change', (e) => {
+    if (e.target.id === 'stateFilter') { stateFilter = e.target.value; render(); }
+    if (e.target.id === 'kindFilter') { kindFilter = e.target.value; render(); }
+  });
   document.addEventListener('input', (e) => {
     if (e.target.id === 'textFilter') { textFilter = e.target.value.toLowerCase(); const pos = e.target.selectionStart; render(); const f = $('textFilter'); f.focus(); f.setSelectionRange(pos, pos); }
     if (e.target.id === 'frame') { $('frameLabel').textContent = 'frame ' + (Number(e.target.value) + 1) + ' of ' + replay.count; paused = false; load(); }

@@ -104,3 +104,9 @@ export function fromNode(ip: string | undefined, port: number | undefined): Sock
   // Node reports IPv4-mapped addresses as '::ffff:a.b.c.d'; keep them as they are.
   return new SocketAddr(ip, port);
 }
+
+/** `host:port` (IPv6 hosts in brackets), or undefined when the socket has no address. @internal */
+export function hostPort(host: string | undefined, port: number | undefined): string | undefined {
+  if (host === undefined || port === undefined) return undefined;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -6,9 +6,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Suspend } from '../future/future.js';
 import { IoError } from '../io/error.js';
+import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import { LazyTakeLeaf } from '../runtime/io/lazy-take.js';
 import { LinkedList } from '../runtime/linked-list.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
+import { hostPort } from './addr.js';
 import { awaitReady } from './ready.js';
 
 const swallow = (): void => {};
@@ -26,6 +28,23 @@ export class ListenerCore {
     this.label = label;
     this.server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
     this.server.on('connection', this.#onConnection);
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** what the console shows: the address, connections not accepted yet, tasks in accept() */
+  [inspect](): ResourceInfo {
+    const waiters: object[] = [];
+    for (let w = this.waiters.head; w !== null; w = w.nx) waiters.push(w);
+    const a = this.server.address();
+    return {
+      kind: this.label,
+      waiters,
+      fields: {
+        local: a === null ? undefined : typeof a === 'string' ? a : hostPort(a.address, a.port),
+        queued: this.#queue.length,
+        closed: this.closed,
+      },
+    };
   }
 
   /** Starts listening; resolves once bound. */

@@ -11,9 +11,11 @@ import { checkInterest, type Interest, Ready, ReadyBits } from '../io/interest.j
 import { flushPending, readReady } from '../io/probe.js';
 import { checkBufs } from '../io/util.js';
 import { coopProceed } from '../runtime/context.js';
+import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import { PullReader } from '../runtime/io/pull-reader.js';
 import { PushWriter } from '../runtime/io/push-writer.js';
 import { consumeBudget } from '../task/spawn.js';
+import { hostPort } from './addr.js';
 
 function checkBuf(buf: unknown, what: string): void {
   if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
@@ -67,12 +69,44 @@ export class SocketIo {
   /** `setZeroLinger()` was called: close with an RST instead of a FIN. */
   zeroLinger = false;
 
+  /** 'tcp' or 'unix' */
+  readonly label: string;
+  /** the address connected to (unix: the path), for the console */
+  readonly address: string | undefined;
+
   constructor(socket: Socket, label: string, address: string | undefined) {
     this.socket = socket;
+    this.label = label;
+    this.address = address;
     this.r = new PullReader(socket, label, address);
     this.w = new PushWriter(socket, label, address);
     const errored = (socket as { errored?: Error | null }).errored;
     if (errored) socket.emit('error', errored);
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** what the console shows: addresses, bytes moved, and who waits to read or write */
+  [inspect](): ResourceInfo {
+    const s = this.socket;
+    const readers: object[] = [];
+    for (let w = this.r.waiters.head; w !== null; w = w.nx) readers.push(w);
+    const writers: object[] = [];
+    for (let w = this.w.drainWaiters.head; w !== null; w = w.nx) writers.push(w);
+    for (let w = this.w.doneWaiters.head; w !== null; w = w.nx) writers.push(w);
+    const unix = this.label === 'unix';
+    return {
+      kind: unix ? 'unix stream' : 'tcp stream',
+      waiters: [...readers, ...writers],
+      fields: {
+        local: unix ? undefined : hostPort(s.localAddress, s.localPort),
+        peer: unix ? this.address : hostPort(s.remoteAddress, s.remotePort),
+        bytesRead: s.bytesRead,
+        bytesWritten: s.bytesWritten,
+        buffered: this.r.buffered,
+        closed: this.closed || s.destroyed,
+      },
+      groups: { readers, writers },
+    };
   }
 
   close(): void {

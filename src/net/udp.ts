@@ -4,10 +4,11 @@ import { isIP } from 'node:net';
 import type { Future, Suspend } from '../future/future.js';
 import { suspend } from '../future/suspend.js';
 import { IoError } from '../io/error.js';
+import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import { LazyTakeLeaf } from '../runtime/io/lazy-take.js';
 import { LinkedList } from '../runtime/linked-list.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
-import { fromNode, type SocketAddr, type ToSocketAddr, toHostPort } from './addr.js';
+import { fromNode, hostPort, type SocketAddr, type ToSocketAddr, toHostPort } from './addr.js';
 import { awaitReady } from './ready.js';
 
 /** Datagrams kept for readers; beyond this new ones are dropped, as a full kernel buffer drops them. */
@@ -58,12 +59,44 @@ export class UdpSocket {
   #peer: SocketAddr | null = null;
   /** Datagrams dropped because nobody read them fast enough. */
   dropped = 0;
+  /** @internal bytes received by `recv`/`recvFrom` (for the console) */
+  bytesRead = 0;
+  /** @internal bytes sent (for the console) */
+  bytesWritten = 0;
 
   /** @internal */
   constructor(sock: Socket) {
     this.sock = sock;
     sock.on('message', this.#onMessage);
     sock.on('error', this.#onError);
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** @internal what the console shows: addresses, bytes, datagrams queued and dropped, tasks in recv */
+  [inspect](): ResourceInfo {
+    const waiters: object[] = [];
+    for (let w = this.waiters.head; w !== null; w = w.nx) waiters.push(w);
+    let local: string | undefined;
+    try {
+      const a = this.sock.address();
+      local = hostPort(a.address, a.port);
+    } catch {
+      local = undefined; // closed
+    }
+    const p = this.#peer;
+    return {
+      kind: 'udp socket',
+      waiters,
+      fields: {
+        local,
+        peer: p === null ? undefined : hostPort(p.ip, p.port),
+        bytesRead: this.bytesRead,
+        bytesWritten: this.bytesWritten,
+        queued: this.queue.length,
+        dropped: this.dropped,
+        closed: this.closed,
+      },
+    };
   }
 
   /**
@@ -106,6 +139,7 @@ export class UdpSocket {
     const d = this.queue.shift()!;
     const n = Math.min(d.msg.length, buf.length);
     buf.set(n === d.msg.length ? d.msg : d.msg.subarray(0, n));
+    this.bytesRead += n;
     if (this.queue.length > 0) this.passOn();
     return [n, fromNode(d.from.address, d.from.port)];
   }
@@ -211,7 +245,10 @@ export class UdpSocket {
           waker.throw(
             IoError.from(err, { address: host === undefined ? undefined : `${host}:${port}` }),
           );
-        else waker.wake(n);
+        else {
+          this.bytesWritten += n;
+          waker.wake(n);
+        }
       };
       if (port === undefined) sock.send(copy, cb);
       else sock.send(copy, port, host, cb);

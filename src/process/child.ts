@@ -5,8 +5,10 @@ import type { Future, Suspend } from '../future/future.js';
 import { suspend, type Waker } from '../future/suspend.js';
 import { IoError } from '../io/error.js';
 import { ctx } from '../runtime/context.js';
+import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import { PullReader } from '../runtime/io/pull-reader.js';
 import { PushWriter } from '../runtime/io/push-writer.js';
+import type { Task } from '../runtime/task.js';
 import { ChildStdin } from './child-stdin.js';
 import { ChildStderr, ChildStdout } from './child-stdout.js';
 import { ExitStatus, type Output } from './exit-status.js';
@@ -53,7 +55,8 @@ export class Child {
   readonly #program: string;
   #status: ExitStatus | null = null;
   #error: IoError | null = null;
-  readonly #waiters = new Set<Waker<ExitStatus>>();
+  /** wakers of the tasks in `wait()`, with the task (for the console) */
+  readonly #waiters = new Map<Waker<ExitStatus>, Task | null>();
   /** The kill-on-drop set of the task this child is tied to. */
   #owner: Set<Child> | null = null;
 
@@ -73,6 +76,28 @@ export class Child {
       proc.stderr === null
         ? undefined
         : new ChildStderr(new PullReader(proc.stderr, 'child stderr'), proc.stderr);
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** @internal what the console shows: pid, command line, state, tasks in `wait()` */
+  [inspect](): ResourceInfo {
+    const waiters: Task[] = [];
+    for (const t of this.#waiters.values()) if (t !== null) waiters.push(t);
+    const st = this.#status;
+    return {
+      kind: 'child process',
+      waiters,
+      fields: {
+        pid: this.#proc.pid,
+        command: this.#proc.spawnargs.length > 0 ? this.#proc.spawnargs.join(' ') : this.#program,
+        state:
+          st !== null
+            ? `exited (${st.toString()})`
+            : this.#error !== null
+              ? `failed (${this.#error.message})`
+              : 'running',
+      },
+    };
   }
 
   /** The OS process id; undefined if the child could not be started or has been reaped. */
@@ -186,7 +211,7 @@ export class Child {
         if (this.#status !== null) waker.wake(this.#status);
         else if (this.#error !== null) waker.throw(this.#error);
         else {
-          this.#waiters.add(waker);
+          this.#waiters.set(waker, ctx.current);
           return () => {
             this.#waiters.delete(waker);
           };
@@ -235,7 +260,7 @@ export class Child {
     const status = new ExitStatus(code, signal);
     this.#status = status;
     this.#release();
-    for (const w of this.#waiters) w.wake(status);
+    for (const w of this.#waiters.keys()) w.wake(status);
     this.#waiters.clear();
   };
 
@@ -245,7 +270,7 @@ export class Child {
     const e = IoError.from(err, { path: this.#program });
     this.#error = e;
     this.#release();
-    for (const w of this.#waiters) w.throw(e);
+    for (const w of this.#waiters.keys()) w.throw(e);
     this.#waiters.clear();
   };
 

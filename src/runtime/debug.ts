@@ -26,6 +26,16 @@ interface Created {
 }
 
 const created: Created[] = [];
+
+/** Told of each never-driven future besides stderr (the console's warnings). */
+let undrivenListener: ((task: Task, what: string, at: string | undefined) => void) | null = null;
+
+/** Sets (or, with null, removes) the listener of never-driven futures. @internal */
+export function setUndrivenListener(
+  l: ((task: Task, what: string, at: string | undefined) => void) | null,
+): void {
+  undrivenListener = l;
+}
 const driven = new WeakSet<object>();
 
 /** Records that `fut` (made by `what`, e.g. 'sleep(…)') was created by the running task. @internal */
@@ -45,10 +55,12 @@ export function reportUndriven(task: Task): void {
   let kept = 0;
   for (const c of created) {
     if (c.task !== task) created[kept++] = c;
-    else if (!driven.has(c.fut))
+    else if (!driven.has(c.fut)) {
       process.stderr.write(
         `tokio-ts debug: the future of ${c.what} created at ${c.at ?? '(unknown)'} was never driven: a Future does nothing until it is awaited (yield* it, or spawn it)\n`,
       );
+      if (undrivenListener !== null) undrivenListener(task, c.what, c.at);
+    }
   }
   created.length = kept;
 }

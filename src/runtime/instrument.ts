@@ -29,6 +29,31 @@ export interface Instrument {
   acquired(acq: object): void;
 }
 
+/**
+ * What a resource (a socket, a child process, a Notify, a channel…) tells the
+ * console about itself when a snapshot is taken; implemented under the
+ * {@link inspect} key by the classes that report `resource(this)`.
+ * @internal
+ */
+export interface ResourceInfo {
+  /** e.g. 'tcp stream', 'notify', 'broadcast'. */
+  kind: string;
+  /** What is parked on it, in queue order: tasks, or the leaf futures tasks wait on. */
+  waiters: Iterable<object>;
+  /** Plain fields shown as they are (addresses, counts, state). */
+  fields: Record<string, unknown>;
+  /** Named subsets of the waiters (e.g. `readers`, `writers`), shown as task ids. */
+  groups?: Record<string, Iterable<object>>;
+}
+
+/** The key of a resource's `ResourceInfo` method. @internal */
+export const inspect: unique symbol = Symbol('tokio-ts.inspect');
+
+/** A resource that describes itself to the console. @internal */
+export interface Inspectable {
+  [inspect](): ResourceInfo;
+}
+
 /** The active instrument, or null (the common case). @internal */
 export let instrument: Instrument | null = null;
 

@@ -292,7 +292,10 @@ export function dumpTask(t: Task): TaskDump {
   };
 }
 
-/** `TOKIO_TS_CONSOLE=host:port` (or `1`) and `TOKIO_TS_CONSOLE_RECORD=path`: the console for the first runtime. */
+/**
+ * `TOKIO_TS_CONSOLE=host:port` (or `1`), `TOKIO_TS_CONSOLE_RECORD=path` and
+ * `TOKIO_TS_CONSOLE_RECORD_MAX=bytes`: the console for the first runtime.
+ */
 function consoleFromEnv(): ConsoleOptions | undefined {
   const spec = process.env.TOKIO_TS_CONSOLE;
   if (spec === undefined || spec === '' || spec === '0' || consoleFromEnvTaken) return undefined;
@@ -304,7 +307,12 @@ function consoleFromEnv(): ConsoleOptions | undefined {
     opts.port = Number(m[2]);
   }
   const record = process.env.TOKIO_TS_CONSOLE_RECORD;
-  if (record !== undefined && record !== '') opts.record = { path: record };
+  if (record !== undefined && record !== '') {
+    opts.record = { path: record };
+    // the recording's size cap in bytes (default 16 MiB)
+    const max = Number(process.env.TOKIO_TS_CONSOLE_RECORD_MAX);
+    if (Number.isInteger(max) && max > 0) opts.record.maxBytes = max;
+  }
   return opts;
 }
 let consoleFromEnvTaken = false;

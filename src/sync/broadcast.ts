@@ -11,6 +11,7 @@ import {
   SUSPENDED,
   type Waiting,
 } from '../runtime/context.js';
+import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import type { Task } from '../runtime/task.js';
 import { SetClosedWait } from './closed-wait.js';
 import { RecvError, refuseUndefined, SendError } from './error.js';
@@ -37,6 +38,30 @@ class Shared<T> {
     // Grown as messages arrive (slots are written in order, each before it is
     // read): a channel of large capacity costs nothing until it is used.
     this.buf = [];
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** what the console shows: each receiver's lag is how many messages it has not read yet */
+  [inspect](): ResourceInfo {
+    const lag: number[] = [];
+    let min = this.tail;
+    for (const rx of this.receivers) {
+      lag.push(this.tail - rx.position);
+      min = Math.min(min, rx.position);
+    }
+    return {
+      kind: 'broadcast',
+      waiters: this.waiters,
+      fields: {
+        capacity: this.cap,
+        len: Math.min(this.tail - min, this.cap),
+        senders: this.senders,
+        receivers: this.receivers.size,
+        lag,
+        closed: this.closed,
+      },
+      groups: { recv: this.waiters, closedWaiters: this.closedWaiters },
+    };
   }
 
   get rxGone(): boolean {

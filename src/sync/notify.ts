@@ -19,6 +19,7 @@
  */
 import type { Future, Suspend } from '../future/future.js';
 import { currentTask, SUSPENDED } from '../runtime/context.js';
+import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import { LinkedList } from '../runtime/linked-list.js';
 import type { Task } from '../runtime/task.js';
 
@@ -68,6 +69,17 @@ export class Notify {
   permit = false;
   /** @internal number of notifyWaiters() calls */
   gen = 0;
+
+  constructor() {
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** @internal what the console shows */
+  [inspect](): ResourceInfo {
+    const waiters: object[] = [];
+    for (let w = this.waiters.head; w !== null; w = w.nx) waiters.push(w);
+    return { kind: 'notify', waiters, fields: { permit: this.permit } };
+  }
 
   /**
    * A future that completes when this Notify is notified: by a stored permit,

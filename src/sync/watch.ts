@@ -11,6 +11,7 @@ import {
   SUSPENDED,
   type Waiting,
 } from '../runtime/context.js';
+import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import type { Task } from '../runtime/task.js';
 import { SetClosedWait } from './closed-wait.js';
 import { RecvError, SendError } from './error.js';
@@ -27,6 +28,22 @@ class Shared<T> {
 
   constructor(value: T) {
     this.value = value;
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** what the console shows */
+  [inspect](): ResourceInfo {
+    return {
+      kind: 'watch',
+      waiters: this.waiters,
+      fields: {
+        version: this.version,
+        senders: this.senders,
+        receivers: this.receivers,
+        closed: this.senders === 0,
+      },
+      groups: { changed: this.waiters, closedWaiters: this.closedWaiters },
+    };
   }
 
   get rxGone(): boolean {

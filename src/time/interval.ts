@@ -3,6 +3,7 @@
  * policies for missed ticks.
  */
 import type { Future, Suspend } from '../future/future.js';
+import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import { currentScheduler } from '../runtime/runtime.js';
 import { driverOf, type TimeDriver } from '../runtime/time/driver.js';
 import { Instant } from './instant.js';
@@ -87,6 +88,8 @@ export class Interval {
   readonly #driver: TimeDriver;
   readonly period: number;
   #next: number;
+  /** the sleep of the `tick()` in progress (the console shows who waits) */
+  #sleep: Sleep | null = null;
   missedTickBehavior: MissedTickBehavior = MissedTickBehavior.Burst;
 
   /** @internal */
@@ -99,6 +102,21 @@ export class Interval {
     this.#driver = driver;
     this.period = periodMs;
     this.#next = start;
+    if (instrument !== null) instrument.resource(this);
+  }
+
+  /** @internal what the console shows */
+  [inspect](): ResourceInfo {
+    const s = this.#sleep;
+    return {
+      kind: 'interval',
+      waiters: s === null ? [] : [s],
+      fields: {
+        periodMs: this.period,
+        nextTickInMs: Math.round(this.#next - this.#driver.now()),
+        missedTickBehavior: this.missedTickBehavior,
+      },
+    };
   }
 
   /**
@@ -109,7 +127,10 @@ export class Interval {
    */
   *tick(): Generator<Suspend, Instant, unknown> {
     const deadline = this.#next;
-    yield* new Sleep(this.#driver, deadline) as Future<void>;
+    const sleep = new Sleep(this.#driver, deadline);
+    this.#sleep = sleep;
+    yield* sleep as Future<void>;
+    this.#sleep = null;
     const now = this.#driver.now();
     const p = this.period;
     // On time, or late by timer granularity only: the next tick keeps the schedule.

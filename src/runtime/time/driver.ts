@@ -144,6 +144,16 @@ export class TimeDriver {
     return this.#count;
   }
 
+  /**
+   * Every queued timer entry, earliest deadline first (the console's timer
+   * view; a walk of the whole wheel, never on a hot path).
+   */
+  listEntries(): TimerEntry[] {
+    const out: TimerEntry[] = [];
+    for (const head of this.#heads) for (let e = head; e !== null; e = e.nx) out.push(e);
+    return out.sort((a, b) => a.when - b.when);
+  }
+
   pause(): void {
     if (this.#paused) return;
     // a whole-ms paused clock, so that whole-ms sleeps end at exact instants
