@@ -503,10 +503,8 @@ export class Collector implements Instrument {
   }
 
   complete(task: Task): void {
-    // done inside its own poll (nearly always): the end of the poll finishes the record
-    if (this.#fast === task) return;
-    const cur = this.#current;
-    if (task.sched !== this.sched || (cur !== null && cur.task === task)) return;
+    // (the scheduler reports only completions outside the task's own poll)
+    if (task.sched !== this.sched) return;
     const s = this.#find(task);
     if (s === null) return;
     publishTask('end', s);

@@ -21,7 +21,11 @@ export interface Instrument {
   pollEnd(task: Task): void;
   /** `task` was woken; `self` when it woke itself during its own poll. */
   wake(task: Task, self: boolean): void;
-  /** `task` completed. */
+  /**
+   * `task` completed outside its own poll (cancelled while parked, a branch
+   * ended by its combinator); one that completes inside its poll is seen
+   * done by {@link pollEnd}.
+   */
   complete(task: Task): void;
   /** A sync primitive was created (its fair queue, or a channel). */
   resource(r: object): void;

@@ -592,7 +592,8 @@ export class Scheduler {
 
   #complete(task: Task): void {
     task.markDone();
-    if (instrument !== null) instrument.complete(task);
+    // (a task done inside its own poll is seen done by pollEnd)
+    if (instrument !== null && ctx.current !== task) instrument.complete(task);
     if (task.fresh) {
       task.fresh = false;
       this.#fresh--;
