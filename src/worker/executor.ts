@@ -26,6 +26,7 @@ import type { Origin } from './origin.js';
 import {
   ARG_F64,
   ARG_JSON,
+  ARG_MESSAGE,
   jsonSafe,
   M_BUSY,
   M_PARKS,
@@ -239,6 +240,8 @@ export class Executor {
     }
     const kindWord = sh.slots[w + 2]!;
     const kind = kindWord & 0xff;
+    // a child this thread spawned and nobody stole: run it in its proxy task
+    if (kind !== ARG_MESSAGE && this.#origin.runLocal(g, kind)) return;
     let args: unknown[];
     if (kind === ARG_F64) {
       const n = (kindWord >>> 8) & 0xff;

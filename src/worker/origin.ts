@@ -13,11 +13,13 @@
  * @internal
  */
 
+import { iteratorOf } from '../future/future.js';
+import { ctx } from '../runtime/context.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import type { Task } from '../runtime/task.js';
 import { JoinHandle } from '../task/join-handle.js';
-import { RemoteError, WorkerError } from './error.js';
+import { errorData, RemoteError, WorkerError } from './error.js';
 import { smi } from './executor.js';
 import { P_CANCELLED, P_ERR, P_OK, RemoteJoin, type RemoteOwner } from './remote-join.js';
 import {
@@ -25,6 +27,7 @@ import {
   ARG_JSON,
   ARG_MESSAGE,
   jsonSafe,
+  M_RUN,
   PAYLOAD_BYTES,
   RES_CANCELLED,
   RES_CRASHED,
@@ -108,6 +111,7 @@ export class Origin implements RemoteOwner {
     }
     const leaf = new RemoteJoin(this, args, def.name, false);
     leaf.defId = id;
+    leaf.fn = def.fn;
     if (this.#backlog.length > 0 || !this.#publish(leaf)) this.#backlog.push(leaf);
     this.outstanding++;
     this.spawned++;
@@ -279,6 +283,48 @@ export class Origin implements RemoteOwner {
   #release(g: number): void {
     Atomics.store(this.sh.slots, g * SLOT_WORDS, 0);
     this.#free[this.#freeTop++] = g - this.base;
+  }
+
+  /**
+   * Runs slot `g`, just claimed by this worker's executor, inside its own
+   * proxy task when this thread spawned it (see `RemoteJoin.inner`); false
+   * when the slot path must run it (another thread's slot, no proxy here).
+   */
+  runLocal(g: number, kind: number): boolean {
+    const i = g - this.base;
+    if (i < 0 || i >= this.#count) return false;
+    const leaf = this.#leaves[i];
+    if (leaf === null || leaf === undefined || leaf.fn === null || leaf.waiter === null)
+      return false;
+    const sh = this.sh;
+    // the same copy of the arguments a worker that stole the slot would get
+    const args =
+      kind === ARG_F64
+        ? leaf.args!
+        : JSON.parse(sh.readText(g, sh.slots[g * SLOT_WORDS + 2]! >>> 16));
+    const proxy = leaf.waiter;
+    const prev = ctx.entered;
+    ctx.entered = proxy.sched;
+    try {
+      leaf.inner = iteratorOf(leaf.fn(...(args as unknown[])), 'spawn');
+    } catch (e) {
+      this.#done(leaf, g, P_ERR, new RemoteError(errorData(e)));
+      return true;
+    } finally {
+      ctx.entered = prev;
+    }
+    leaf.args = null;
+    proxy.wake();
+    return true;
+  }
+
+  /** A child that ran in its proxy task ended. */
+  localEnded(leaf: RemoteJoin): void {
+    const g = leaf.g;
+    this.#leaves[g - this.base] = null;
+    this.#release(g);
+    this.outstanding--;
+    this.sh.addMetric(this.me, M_RUN, 1);
   }
 
   abortRemote(leaf: RemoteJoin): void {

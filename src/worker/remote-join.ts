@@ -10,6 +10,8 @@
 import type { Future, Suspend } from '../future/future.js';
 import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
 import type { NamesTask, Task } from '../runtime/task.js';
+import { errorData, RemoteError } from './error.js';
+import { jsonSafe, PAYLOAD_BYTES } from './shared.js';
 
 export const P_PENDING = 0;
 export const P_OK = 1;
@@ -19,6 +21,8 @@ export const P_CANCELLED = 3;
 /** Who can forward an abort for a {@link RemoteJoin}. @internal */
 export interface RemoteOwner {
   abortRemote(leaf: RemoteJoin): void;
+  /** A child run in its proxy task (see {@link RemoteJoin.inner}) ended: free its slot. */
+  localEnded?(leaf: RemoteJoin): void;
 }
 
 /** @internal */
@@ -30,6 +34,18 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   g = -1;
   defId = 0;
   args: unknown[] | null;
+  /** the definition's function (multi-thread: a child claimed back by its own thread runs it here) */
+  fn: ((...args: any[]) => unknown) | null = null;
+  /**
+   * Set when the spawning worker claimed the child's descriptor itself (no
+   * other worker stole it): the child's generator then runs *inside this
+   * proxy task*, which delegates to it, instead of as a second task whose
+   * result travels back through the slot. That halves the tasks and drops the
+   * argument decode, runner record and result hand-over of every fork-join
+   * child that stays on its thread (most of them). Errors and results are
+   * converted exactly as the slot path would (RemoteError; JSON clone).
+   */
+  inner: Iterator<Suspend, unknown, unknown> | null = null;
   readonly owner: RemoteOwner;
   /** the task definition's name: the proxy task's name (see {@link NamesTask}) */
   readonly taskName: string;
@@ -53,6 +69,8 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   }
 
   next(): IteratorResult<Suspend, unknown> {
+    const inner = this.inner;
+    if (inner !== null) return this.#step(inner, 0, undefined);
     const s = this.state;
     if (s === P_OK) return { done: true, value: this.value };
     if (s === P_ERR) throw this.value;
@@ -67,8 +85,48 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     return SUSPENDED;
   }
 
+  /** An error injected by the scheduler: the child's, while it runs here. */
+  throw(err: unknown): IteratorResult<Suspend, unknown> {
+    const inner = this.inner;
+    if (inner !== null) return this.#step(inner, 1, err);
+    throw err;
+  }
+
   return(value?: unknown): IteratorResult<Suspend, unknown> {
+    const inner = this.inner;
+    if (inner !== null) return this.#step(inner, 2, value);
     return { done: true, value };
+  }
+
+  /** Drives the child running in this proxy (0 next, 1 throw, 2 return). */
+  #step(
+    inner: Iterator<Suspend, unknown, unknown>,
+    mode: number,
+    arg: unknown,
+  ): IteratorResult<Suspend, unknown> {
+    let r: IteratorResult<Suspend, unknown>;
+    try {
+      if (mode === 0) r = inner.next();
+      else if (mode === 1) {
+        if (typeof inner.throw !== 'function') throw arg;
+        r = inner.throw(arg);
+      } else {
+        r = typeof inner.return === 'function' ? inner.return(arg) : { done: true, value: arg };
+      }
+    } catch (e) {
+      this.#ended(P_ERR);
+      throw new RemoteError(errorData(e));
+    }
+    if (r.done !== true) return r;
+    this.#ended(mode === 2 ? P_CANCELLED : P_OK);
+    return mode === 2 ? r : { done: true, value: cloneResult(r.value) };
+  }
+
+  #ended(state: number): void {
+    this.inner = null;
+    this.state = state;
+    this.args = null;
+    this.owner.localEnded?.(this);
   }
 
   /** Delivers the outcome and wakes the proxy task. */
@@ -82,7 +140,8 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   }
 
   cancelWait(): Future<unknown> | undefined {
-    if (this.state !== P_PENDING || this.#cancelling) return undefined;
+    // running here: the scheduler returns the child's generator next
+    if (this.state !== P_PENDING || this.#cancelling || this.inner !== null) return undefined;
     this.#cancelling = true;
     this.owner.abortRemote(this);
     if (this.state !== P_PENDING) return undefined;
@@ -92,6 +151,18 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   describe(): string {
     return this.what;
   }
+}
+
+/**
+ * A child's result as the slot path hands it over on the same thread: numbers
+ * and other primitives as they are, small plain data through a JSON round
+ * trip (a copy, as a result from another thread), anything else as is.
+ */
+function cloneResult(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (!jsonSafe(v)) return v;
+  const text = JSON.stringify(v);
+  return text.length <= PAYLOAD_BYTES ? JSON.parse(text) : v;
 }
 
 /** Parks the cancelling proxy until the remote task has finished its cleanup. */
