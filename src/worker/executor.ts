@@ -1,6 +1,6 @@
 /**
  * The worker side of the multi-thread runtime: finds task descriptors (LIFO
- * slot, local queue, injection queue, then stealing half of another worker's
+ * slot, local queue, injection queue, then stealing the oldest entry of another worker's
  * queue), starts them as tasks on this thread's ordinary scheduler, writes the
  * results back, and parks when there is nothing to do.
  *
@@ -64,6 +64,8 @@ const START_BATCH = 32;
 const SHORT_TASK_MS = 0.02;
 /** Continuous work before yielding a macrotask turn to the event loop (ms). */
 const TURN_MS = 2;
+/** Every this many local pops takes the oldest entry instead of the newest (fairness). */
+const FAIR_POP = 61;
 /** Empty looks before sleeping (each costs well under a microsecond). */
 const SPINS = 64;
 
@@ -92,6 +94,7 @@ export class Executor {
   #batchStart = 0;
   #batchCount = 0;
   #batchSpawned = 0;
+  #pops = 0;
   readonly #tickBound = () => {
     this.#scheduled = false;
     this.#turnStart = performance.now();
@@ -189,7 +192,9 @@ export class Executor {
       Atomics.store(sh.ctl, li, 0);
       return l - 1;
     }
-    let g = sh.localPop(me);
+    // newest first (depth-first fork-join); every FAIR_POP-th pop takes the
+    // oldest, so a steady stream of new entries cannot starve old ones
+    let g = ++this.#pops % FAIR_POP === 0 ? sh.localPop(me) : sh.localPopNewest(me);
     if (g >= 0) return g;
     // the injection queue: take a batch, keep the rest in the local queue (stealable)
     const b = this.#popBuf;
@@ -201,7 +206,7 @@ export class Executor {
       if (k > 2 || sh.injectLen() > 0) sh.ringOneWorker(me);
       return b[0]!;
     }
-    // steal half of another worker's queue, starting at a random victim
+    // steal the oldest entry of another worker's queue, starting at a random victim
     const n = sh.n;
     if (n > 1) {
       let x = this.#stealRng;
@@ -213,7 +218,7 @@ export class Executor {
       for (let i = 0; i < n; i++) {
         const v = ((start + i) % n) + 1;
         if (v === me) continue;
-        g = sh.stealHalf(v, me);
+        g = sh.steal(v);
         if (g >= 0) {
           sh.addMetric(me, M_STEALS, 1);
           return g;
