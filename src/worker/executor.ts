@@ -1,6 +1,6 @@
 /**
  * The worker side of the multi-thread runtime: finds task descriptors (LIFO
- * slot, local queue, injection queue, then stealing the oldest entry of another worker's
+ * slot, local queue, injection queue, then stealing the older half of another worker's
  * queue), starts them as tasks on this thread's ordinary scheduler, writes the
  * results back, and parks when there is nothing to do.
  *
@@ -206,7 +206,7 @@ export class Executor {
       if (k > 2 || sh.injectLen() > 0) sh.ringOneWorker(me);
       return b[0]!;
     }
-    // steal the oldest entry of another worker's queue, starting at a random victim
+    // steal the older half of another worker's queue, starting at a random victim
     const n = sh.n;
     if (n > 1) {
       let x = this.#stealRng;
@@ -218,7 +218,7 @@ export class Executor {
       for (let i = 0; i < n; i++) {
         const v = ((start + i) % n) + 1;
         if (v === me) continue;
-        g = sh.steal(v);
+        g = sh.stealHalf(v, me);
         if (g >= 0) {
           sh.addMetric(me, M_STEALS, 1);
           return g;
