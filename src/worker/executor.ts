@@ -152,8 +152,11 @@ export class Executor {
   /** One round: completions, aborts, then start descriptors or park. */
   tick(): void {
     const sh = this.#sh;
-    // awake: a producer must not count this thread as a sleeper it can wake
-    Atomics.store(sh.ctl, sh.bellIndex(this.#me), 0);
+    // awake: a producer must not count this thread as a sleeper it can wake.
+    // Written only when set: the peers read this line on every spawn, and a
+    // store per tick made it bounce between the cores
+    const bi = sh.bellIndex(this.#me);
+    if (Atomics.load(sh.ctl, bi) !== 0) Atomics.store(sh.ctl, bi, 0);
     this.#origin.drainRings();
     this.#publishMetrics();
     if (Atomics.load(sh.ctl, sh.abortsIndex(this.#me)) !== 0) this.#checkAborts();

@@ -62,6 +62,8 @@ export class Origin implements RemoteOwner {
   #fresh = 0;
   readonly #leaves: (RemoteJoin | null)[];
   readonly #defIds = new Map<object, number>();
+  /** definition functions by id, for children run in their proxy task (runLocal) */
+  readonly #fns: ((...args: any[]) => unknown)[] = [];
   readonly #backlog = new RingBuffer<RemoteJoin>(64);
   readonly messenger: Messenger;
   /** remote tasks in flight (for the main thread's keep-alive) */
@@ -108,10 +110,10 @@ export class Origin implements RemoteOwner {
     if (id === undefined) {
       id = this.sh.defId(defKey(def));
       this.#defIds.set(def, id);
+      this.#fns[id] = def.fn;
     }
     const leaf = new RemoteJoin(this, args, def.name, false);
     leaf.defId = id;
-    leaf.fn = def.fn;
     if (this.#backlog.length > 0 || !this.#publish(leaf)) this.#backlog.push(leaf);
     this.outstanding++;
     this.spawned++;
@@ -294,8 +296,9 @@ export class Origin implements RemoteOwner {
     const i = g - this.base;
     if (i < 0 || i >= this.#count) return false;
     const leaf = this.#leaves[i];
-    if (leaf === null || leaf === undefined || leaf.fn === null || leaf.waiter === null)
-      return false;
+    if (leaf === null || leaf === undefined || leaf.waiter === null) return false;
+    const fn = this.#fns[leaf.defId];
+    if (fn === undefined) return false;
     const sh = this.sh;
     // the same copy of the arguments a worker that stole the slot would get
     const args =
@@ -306,7 +309,7 @@ export class Origin implements RemoteOwner {
     const prev = ctx.entered;
     ctx.entered = proxy.sched;
     try {
-      leaf.inner = iteratorOf(leaf.fn(...(args as unknown[])), 'spawn');
+      leaf.inner = iteratorOf(fn(...(args as unknown[])), 'spawn');
     } catch (e) {
       this.#done(leaf, g, P_ERR, new RemoteError(errorData(e)));
       return true;

@@ -34,8 +34,6 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   g = -1;
   defId = 0;
   args: unknown[] | null;
-  /** the definition's function (multi-thread: a child claimed back by its own thread runs it here) */
-  fn: ((...args: any[]) => unknown) | null = null;
   /**
    * Set when the spawning worker claimed the child's descriptor itself (no
    * other worker stole it): the child's generator then runs *inside this
