@@ -117,7 +117,10 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     }
     if (r.done !== true) return r;
     this.#ended(mode === 2 ? P_CANCELLED : P_OK);
-    return mode === 2 ? r : { done: true, value: cloneResult(r.value) };
+    const v = r.value;
+    // primitives (the common case) need no copy: hand back the child's own result object
+    if (mode === 2 || typeof v !== 'object' || v === null) return r;
+    return { done: true, value: cloneResult(v) };
   }
 
   #ended(state: number): void {
