@@ -10,12 +10,51 @@
  * Goals: warm >= 1.7x, cold >= 1.2x, <= 1 µs and <= 500 B per remote task.
  *   npm run bench -- rt-multi-forkjoin
  */
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { type JoinHandle, Runtime, spawn } from 'tokio-ts';
 import type { MultiThreadRuntime } from 'tokio-ts/worker';
-import { add1, fibSeq, fibSplitTask, forkMem } from './fixtures/multi-tasks.js';
+import { add1, fibSeq, fibSplitTask, forkAlloc, forkMem } from './fixtures/multi-tasks.js';
 import { median } from './lib/report.js';
 import { footer } from './lib/timed.js';
+
+// Allocation per remote task: in a child process whose young generation (64 MB)
+// holds every allocation of the measured stretch, so the heap delta is what
+// was allocated, not what survived.
+const ALLOC_FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
+if (process.env.FORKJOIN_ALLOC === '1') {
+  const rt = Runtime.builder().multiThread().workerThreads(1).build() as MultiThreadRuntime;
+  const n = 20_000;
+  function* many() {
+    const hs: JoinHandle<number>[] = new Array(n);
+    for (let i = 0; i < n; i++) hs[i] = spawn(add1, i);
+    for (let i = 0; i < n; i++) yield* hs[i]!;
+  }
+  const gcNow = (globalThis as { gc?: () => void }).gc!;
+  const main: number[] = [];
+  const worker: number[] = [];
+  for (let round = 0; round < 6; round++) {
+    gcNow();
+    const h0 = process.memoryUsage().heapUsed;
+    await rt.blockOn(many);
+    const b = (process.memoryUsage().heapUsed - h0) / n;
+    const w = await rt.blockOn(function* () {
+      return yield* spawn(forkAlloc, n);
+    });
+    if (round >= 3) {
+      main.push(b);
+      worker.push(w);
+    }
+  }
+  console.log(
+    `bytes allocated per remote task: ${median(main).toFixed(0)} B on the main thread for spawn(add1, i) + join ` +
+      `(runs ${main.map((x) => x.toFixed(0)).join(', ')}), ${median(worker).toFixed(0)} B on a worker per child ` +
+      `spawned and joined there (runs ${worker.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  await rt.shutdown();
+  process.exit(0);
+}
 
 const N = Number(process.env.FIB ?? 35);
 const CUT = Number(process.env.CUT ?? 20);
@@ -150,4 +189,8 @@ console.log(
 );
 console.log(`load average: ${load()}`);
 await rt.shutdown();
+spawnSync(process.execPath, [...ALLOC_FLAGS, fileURLToPath(import.meta.url)], {
+  stdio: 'inherit',
+  env: { ...process.env, FORKJOIN_ALLOC: '1' },
+});
 await footer();
