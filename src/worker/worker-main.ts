@@ -7,14 +7,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Runtime } from '../runtime/runtime.js';
 import '../sync/shared/index.js';
-import { spawn } from '../task/spawn.js';
 import { setWorkerOrigin } from './context.js';
 import { Executor } from './executor.js';
 import { Origin } from './origin.js';
 import { Shared, type SharedBuffers } from './shared.js';
 import { type BlockingDef, loadDef } from './task-def.js';
-import { WARM_N, warmFork } from './warmup.js';
-import './install.js';
 
 interface WorkerInit {
   buffers: SharedBuffers;
@@ -83,13 +80,7 @@ async function runHook(name: string, key: string | undefined): Promise<void> {
   }
 }
 
+// build() waits for this count (see MultiThreadRuntime's constructor)
+sh.markBooted();
 port.postMessage({ t: 'ready' });
 ex.start();
-// warm the task path before build() returns (see warmup.ts); a failure only
-// loses the warm-up
-try {
-  await rt.blockOn(function* () {
-    return yield* spawn(warmFork, WARM_N);
-  });
-} catch {}
-sh.markBooted();
