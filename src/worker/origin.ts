@@ -13,7 +13,7 @@
  * @internal
  */
 
-import { iteratorOf } from '../future/future.js';
+import { iteratorOf, type Suspend } from '../future/future.js';
 import { ctx } from '../runtime/context.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
@@ -289,7 +289,7 @@ export class Origin implements RemoteOwner {
 
   /**
    * Runs slot `g`, just claimed by this worker's executor, inside its own
-   * proxy task when this thread spawned it (see `RemoteJoin.inner`); false
+   * proxy task when this thread spawned it (see `RemoteJoin.runHere`); false
    * when the slot path must run it (another thread's slot, no proxy here).
    */
   runLocal(g: number, kind: number): boolean {
@@ -308,15 +308,16 @@ export class Origin implements RemoteOwner {
     const proxy = leaf.waiter;
     const prev = ctx.entered;
     ctx.entered = proxy.sched;
+    let inner: Iterator<Suspend, unknown, unknown>;
     try {
-      leaf.inner = iteratorOf(fn(...(args as unknown[])), 'spawn');
+      inner = iteratorOf(fn(...(args as unknown[])), 'spawn');
     } catch (e) {
       this.#done(leaf, g, P_ERR, new RemoteError(errorData(e)));
       return true;
     } finally {
       ctx.entered = prev;
     }
-    leaf.args = null;
+    leaf.runHere(inner);
     proxy.wake();
     return true;
   }

@@ -17,11 +17,13 @@ export const P_PENDING = 0;
 export const P_OK = 1;
 export const P_ERR = 2;
 export const P_CANCELLED = 3;
+/** running inside its proxy task: `value` is the child's iterator (see {@link RemoteJoin.runHere}) */
+export const P_LOCAL = 4;
 
 /** Who can forward an abort for a {@link RemoteJoin}. @internal */
 export interface RemoteOwner {
   abortRemote(leaf: RemoteJoin): void;
-  /** A child run in its proxy task (see {@link RemoteJoin.inner}) ended: free its slot. */
+  /** A child run in its proxy task (see {@link RemoteJoin.runHere}) ended: free its slot. */
   localEnded?(leaf: RemoteJoin): void;
 }
 
@@ -34,16 +36,6 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   g = -1;
   defId = 0;
   args: unknown[] | null;
-  /**
-   * Set when the spawning worker claimed the child's descriptor itself (no
-   * other worker stole it): the child's generator then runs *inside this
-   * proxy task*, which delegates to it, instead of as a second task whose
-   * result travels back through the slot. That halves the tasks and drops the
-   * argument decode, runner record and result hand-over of every fork-join
-   * child that stays on its thread (most of them). Errors and results are
-   * converted exactly as the slot path would (RemoteError; JSON clone).
-   */
-  inner: Iterator<Suspend, unknown, unknown> | null = null;
   readonly owner: RemoteOwner;
   /** the task definition's name: the proxy task's name (see {@link NamesTask}) */
   readonly taskName: string;
@@ -67,9 +59,8 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   }
 
   next(): IteratorResult<Suspend, unknown> {
-    const inner = this.inner;
-    if (inner !== null) return this.#step(inner, 0, undefined);
     const s = this.state;
+    if (s === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 0, undefined);
     if (s === P_OK) return { done: true, value: this.value };
     if (s === P_ERR) throw this.value;
     const t = currentTask();
@@ -83,16 +74,31 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     return SUSPENDED;
   }
 
+  /**
+   * Runs the child in this proxy task from now on: used when the spawning
+   * worker claimed the child's descriptor itself (no other worker stole it).
+   * The leaf then *delegates* to the child's iterator, so the proxy task is
+   * the child, instead of a second task whose result travels back through
+   * the slot: that halves the tasks and drops the argument decode, runner
+   * record and result hand-over of every fork-join child that stays on its
+   * thread (most of them). Errors and results are converted exactly as the
+   * slot path would (RemoteError; JSON copy). The iterator is kept in
+   * `value`, unused while the child runs (no field per remote task).
+   */
+  runHere(inner: Iterator<Suspend, unknown, unknown>): void {
+    this.value = inner;
+    this.state = P_LOCAL;
+    this.args = null;
+  }
+
   /** An error injected by the scheduler: the child's, while it runs here. */
   throw(err: unknown): IteratorResult<Suspend, unknown> {
-    const inner = this.inner;
-    if (inner !== null) return this.#step(inner, 1, err);
+    if (this.state === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 1, err);
     throw err;
   }
 
   return(value?: unknown): IteratorResult<Suspend, unknown> {
-    const inner = this.inner;
-    if (inner !== null) return this.#step(inner, 2, value);
+    if (this.state === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 2, value);
     return { done: true, value };
   }
 
@@ -124,7 +130,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   }
 
   #ended(state: number): void {
-    this.inner = null;
+    this.value = undefined;
     this.state = state;
     this.args = null;
     this.owner.localEnded?.(this);
@@ -142,7 +148,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
 
   cancelWait(): Future<unknown> | undefined {
     // running here: the scheduler returns the child's generator next
-    if (this.state !== P_PENDING || this.#cancelling || this.inner !== null) return undefined;
+    if (this.state !== P_PENDING || this.#cancelling) return undefined;
     this.#cancelling = true;
     this.owner.abortRemote(this);
     if (this.state !== P_PENDING) return undefined;
