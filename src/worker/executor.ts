@@ -195,9 +195,15 @@ export class Executor {
       Atomics.store(sh.ctl, li, 0);
       return l - 1;
     }
-    // newest first (depth-first fork-join); every FAIR_POP-th pop takes the
-    // oldest, so a steady stream of new entries cannot starve old ones
-    let g = ++this.#pops % FAIR_POP === 0 ? sh.localPop(me) : sh.localPopNewest(me);
+    // While this thread's own children are out (fork-join), newest first:
+    // depth-first, with the biggest subtrees left at the head for thieves;
+    // every FAIR_POP-th pop takes the oldest, so a stream of new entries cannot
+    // starve old ones. Otherwise (batches from the injection queue) oldest
+    // first: LIFO measured ~10 % more CPU per trivial task there.
+    let g =
+      this.#origin.outstanding > 0 && ++this.#pops % FAIR_POP !== 0
+        ? sh.localPopNewest(me)
+        : sh.localPop(me);
     if (g >= 0) return g;
     // the injection queue: take a batch, keep the rest in the local queue (stealable)
     const b = this.#popBuf;
@@ -249,7 +255,8 @@ export class Executor {
     const kindWord = sh.slots[w + 2]!;
     const kind = kindWord & 0xff;
     // a child this thread spawned and nobody stole: run it in its proxy task
-    if (kind !== ARG_MESSAGE && this.#origin.runLocal(g, kind)) return;
+    const o = this.#origin;
+    if (g >= o.base && g < o.limit && kind !== ARG_MESSAGE && o.runLocal(g, kind)) return;
     let args: unknown[];
     if (kind === ARG_F64) {
       const n = (kindWord >>> 8) & 0xff;

@@ -55,6 +55,8 @@ export class Origin implements RemoteOwner {
   readonly sh: Shared;
   readonly me: number;
   readonly base: number;
+  /** one past this thread's last slot */
+  readonly limit: number;
   readonly #count: number;
   readonly #free: Int32Array;
   #freeTop = 0;
@@ -80,6 +82,7 @@ export class Origin implements RemoteOwner {
     this.messenger = messenger;
     this.base = sh.slotBase(me);
     this.#count = sh.slotCount(me);
+    this.limit = this.base + this.#count;
     this.#free = new Int32Array(this.#count);
     this.#leaves = new Array<RemoteJoin | null>(this.#count).fill(null);
   }
