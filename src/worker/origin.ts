@@ -151,6 +151,8 @@ export class Origin implements RemoteOwner {
       for (let i = 0; i < n; i++) sh.slotsF[f + i] = args[i] as number;
       sh.slots[w + 2] = ARG_F64 | (n << 8);
       Atomics.store(sh.slots, w, ST_QUEUED);
+      // the slot holds the arguments now; a worker keeps them for runLocal
+      if (this.me === 0) leaf.args = null;
       return true;
     }
     if (jsonSafe(args)) {
@@ -159,6 +161,7 @@ export class Origin implements RemoteOwner {
       if (bytes >= 0) {
         sh.slots[w + 2] = ARG_JSON | (bytes << 16);
         Atomics.store(sh.slots, w, ST_QUEUED);
+        leaf.args = null;
         return true;
       }
     }
@@ -168,6 +171,7 @@ export class Origin implements RemoteOwner {
     Atomics.store(sh.slots, w, ST_QUEUED | target);
     try {
       this.messenger.postTask(target, g, toWire(args));
+      leaf.args = null;
     } catch (e) {
       // The task fails (its handle joins with this error), as a spawnBlocking
       // job with an uncloneable argument does: a spawn never throws, and a
