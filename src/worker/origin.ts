@@ -19,7 +19,7 @@ import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import type { Task } from '../runtime/task.js';
 import { JoinHandle } from '../task/join-handle.js';
-import { errorData, RemoteError, WorkerError } from './error.js';
+import { RemoteError, WorkerError } from './error.js';
 import { smi } from './executor.js';
 import { P_CANCELLED, P_ERR, P_OK, RemoteJoin, type RemoteOwner } from './remote-join.js';
 import {
@@ -171,7 +171,6 @@ export class Origin implements RemoteOwner {
     Atomics.store(sh.slots, w, ST_QUEUED | target);
     try {
       this.messenger.postTask(target, g, toWire(args));
-      leaf.args = null;
     } catch (e) {
       // The task fails (its handle joins with this error), as a spawnBlocking
       // job with an uncloneable argument does: a spawn never throws, and a
@@ -319,8 +318,8 @@ export class Origin implements RemoteOwner {
     try {
       inner = iteratorOf(fn(...(args as unknown[])), 'spawn');
     } catch (e) {
-      this.#done(leaf, g, P_ERR, new RemoteError(errorData(e)));
-      return true;
+      // fails at its first poll, through the same conversion as a throw inside it
+      inner = failsWith(e);
     } finally {
       ctx.entered = prev;
     }
@@ -368,6 +367,11 @@ export class Origin implements RemoteOwner {
     for (let r = 1; r <= this.sh.n; r++) if (this.sh.ringNonEmpty(r, this.me)) return true;
     return false;
   }
+}
+
+/** An iterator that throws `e` when first driven. */
+function* failsWith(e: unknown): Generator<Suspend, never, unknown> {
+  throw e;
 }
 
 /**

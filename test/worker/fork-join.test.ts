@@ -7,6 +7,7 @@ import {
   abortsUnstartedChild,
   childIds,
   copiesData,
+  joinsBrokenChild,
   joinsFailingChild,
 } from './fixtures/fork-tasks.js';
 
@@ -36,6 +37,13 @@ describe('children spawned on a worker and run there', () => {
       name: 'RangeError',
       message: 'child failed',
     });
+  });
+
+  test('a child whose definition makes no Future joins as a failed JoinError with a RemoteError', async () => {
+    const r = await rt.blockOn(function* () {
+      return yield* spawn(joinsBrokenChild);
+    });
+    assert.deepEqual(r, { failed: true, remote: true });
   });
 
   test('aborting a parked child runs its finally and joins as cancelled', async () => {
