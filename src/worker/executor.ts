@@ -1,6 +1,6 @@
 /**
  * The worker side of the multi-thread runtime: finds task descriptors (LIFO
- * slot, local queue, injection queue, then stealing half of another worker's
+ * slot, local queue, injection queue, then stealing the older half of another worker's
  * queue), starts them as tasks on this thread's ordinary scheduler, writes the
  * results back, and parks when there is nothing to do.
  *
@@ -26,6 +26,7 @@ import { jsonMayFit, type Origin } from './origin.js';
 import {
   ARG_F64,
   ARG_JSON,
+  ARG_MESSAGE,
   jsonSafe,
   M_BUSY,
   M_PARKS,
@@ -63,6 +64,8 @@ const START_BATCH = 32;
 const SHORT_TASK_MS = 0.02;
 /** Continuous work before yielding a macrotask turn to the event loop (ms). */
 const TURN_MS = 2;
+/** Every this many local pops takes the oldest entry instead of the newest (fairness). */
+const FAIR_POP = 61;
 /** Empty looks before sleeping (each costs well under a microsecond). */
 const SPINS = 64;
 
@@ -91,6 +94,7 @@ export class Executor {
   #batchStart = 0;
   #batchCount = 0;
   #batchSpawned = 0;
+  #pops = 0;
   readonly #tickBound = () => {
     this.#scheduled = false;
     this.#turnStart = performance.now();
@@ -152,8 +156,11 @@ export class Executor {
   /** One round: completions, aborts, then start descriptors or park. */
   tick(): void {
     const sh = this.#sh;
-    // awake: a producer must not count this thread as a sleeper it can wake
-    Atomics.store(sh.ctl, sh.bellIndex(this.#me), 0);
+    // awake: a producer must not count this thread as a sleeper it can wake.
+    // Written only when set: the peers read this line on every spawn, and a
+    // store per tick made it bounce between the cores
+    const bi = sh.bellIndex(this.#me);
+    if (Atomics.load(sh.ctl, bi) !== 0) Atomics.store(sh.ctl, bi, 0);
     this.#origin.drainRings();
     this.#publishMetrics();
     if (Atomics.load(sh.ctl, sh.abortsIndex(this.#me)) !== 0) this.#checkAborts();
@@ -192,7 +199,15 @@ export class Executor {
       Atomics.store(sh.ctl, li, 0);
       return l - 1;
     }
-    let g = sh.localPop(me);
+    // While this thread's own children are out (fork-join), newest first:
+    // depth-first, with the biggest subtrees left at the head for thieves;
+    // every FAIR_POP-th pop takes the oldest, so a stream of new entries cannot
+    // starve old ones. Otherwise (batches from the injection queue) oldest
+    // first: LIFO measured ~10 % more CPU per trivial task there.
+    let g =
+      this.#origin.outstanding > 0 && ++this.#pops % FAIR_POP !== 0
+        ? sh.localPopNewest(me)
+        : sh.localPop(me);
     if (g >= 0) return g;
     // the injection queue: take a batch, keep the rest in the local queue (stealable)
     const b = this.#popBuf;
@@ -204,7 +219,7 @@ export class Executor {
       if (k > 2 || sh.injectLen() > 0) sh.ringOneWorker(me);
       return b[0]!;
     }
-    // steal half of another worker's queue, starting at a random victim
+    // steal the older half of another worker's queue, starting at a random victim
     const n = sh.n;
     if (n > 1) {
       let x = this.#stealRng;
@@ -243,6 +258,9 @@ export class Executor {
     }
     const kindWord = sh.slots[w + 2]!;
     const kind = kindWord & 0xff;
+    // a child this thread spawned and nobody stole: run it in its proxy task
+    const o = this.#origin;
+    if (g >= o.base && g < o.limit && kind !== ARG_MESSAGE && o.runLocal(g, kind)) return;
     let args: unknown[];
     if (kind === ARG_F64) {
       const n = (kindWord >>> 8) & 0xff;

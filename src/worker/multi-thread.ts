@@ -27,9 +27,11 @@ import {
   ST_RUNNER,
   waitAsync,
 } from './shared.js';
-import { defKey, isDef, type TaskDef } from './task-def.js';
+import { defKey, isDef, type TaskDef, taskModuleUrls } from './task-def.js';
 
 const ENTRY = new URL('./worker-main.js', import.meta.url);
+/** Longest build() blocks waiting for the workers to start (ms). */
+const BOOT_WAIT_MS = 1000;
 
 interface Msg {
   t: string;
@@ -76,6 +78,8 @@ export class MultiThreadRuntime extends Runtime {
   #closed = false;
   #pool: BlockingPool | null = null;
   #replaced = 0;
+  /** modules defining the tasks known at build(): workers import them while starting */
+  readonly #preload = taskModuleUrls();
   /** resolved when each worker reported ready (or exited) */
   readonly #ready: Promise<void>[] = [];
   /** resolves when worker `i` ran its onThreadStop definition (or exited) */
@@ -95,6 +99,13 @@ export class MultiThreadRuntime extends Runtime {
     this.#keep.unref();
     this.#workers = new Array<Worker | null>(n + 1).fill(null);
     for (let i = 1; i <= n; i++) this.#startWorker(i);
+    // Pre-warm: return once the workers have loaded, with the modules that
+    // define the tasks known now (the first run after build() then starts on
+    // running threads instead of paying for loading each worker and the task
+    // modules with their imports inside it). Bounded: a worker that is slow
+    // to start (a loaded machine, a slow onThreadStart or module) delays
+    // build() by at most BOOT_WAIT_MS, and its tasks wait for it as before.
+    this.#sh.waitBooted(n, BOOT_WAIT_MS);
   }
 
   /**
@@ -226,6 +237,7 @@ export class MultiThreadRuntime extends Runtime {
         eventInterval: this.options.eventInterval,
         onStart: hookKey(this.options.onThreadStart),
         onStop: hookKey(this.options.onThreadStop),
+        preload: this.#preload,
       },
     });
     this.#workers[i] = w;

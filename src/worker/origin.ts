@@ -13,6 +13,8 @@
  * @internal
  */
 
+import { iteratorOf, type Suspend } from '../future/future.js';
+import { ctx } from '../runtime/context.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import type { Task } from '../runtime/task.js';
@@ -32,6 +34,7 @@ import {
   ARG_JSON,
   ARG_MESSAGE,
   jsonSafe,
+  M_RUN,
   PAYLOAD_BYTES,
   RES_CANCELLED,
   RES_CRASHED,
@@ -105,6 +108,8 @@ export class Origin implements RemoteOwner {
   readonly sh: Shared;
   readonly me: number;
   readonly base: number;
+  /** one past this thread's last slot */
+  readonly limit: number;
   readonly #count: number;
   readonly #free: Int32Array;
   #freeTop = 0;
@@ -112,6 +117,8 @@ export class Origin implements RemoteOwner {
   #fresh = 0;
   readonly #leaves: (RemoteJoin | null)[];
   readonly #defIds = new Map<object, number>();
+  /** definition functions by id, for children run in their proxy task (runLocal) */
+  readonly #fns: ((...args: any[]) => unknown)[] = [];
   readonly #backlog = new RingBuffer<RemoteJoin>(64);
   readonly messenger: Messenger;
   /** remote tasks in flight (for the main thread's keep-alive) */
@@ -134,6 +141,7 @@ export class Origin implements RemoteOwner {
     this.messenger = messenger;
     this.base = sh.slotBase(me);
     this.#count = sh.slotCount(me);
+    this.limit = this.base + this.#count;
     this.#free = new Int32Array(this.#count);
     this.#leaves = new Array<RemoteJoin | null>(this.#count).fill(null);
     this.#pinnedTo = new Uint8Array(this.#count);
@@ -166,6 +174,7 @@ export class Origin implements RemoteOwner {
     if (id === undefined) {
       id = this.sh.defId(defKey(def));
       this.#defIds.set(def, id);
+      this.#fns[id] = def.fn;
     }
     const leaf = new RemoteJoin(this, args, def.name, false);
     leaf.defId = id;
@@ -203,6 +212,8 @@ export class Origin implements RemoteOwner {
       for (let i = 0; i < n; i++) sh.slotsF[f + i] = args[i] as number;
       sh.slots[w + 2] = ARG_F64 | (n << 8);
       Atomics.store(sh.slots, w, ST_QUEUED);
+      // the slot holds the arguments now; a worker keeps them for runLocal
+      if (this.me === 0) leaf.args = null;
       return true;
     }
     if (jsonMayFit(args, PAYLOAD_BYTES) && jsonSafe(args)) {
@@ -211,6 +222,7 @@ export class Origin implements RemoteOwner {
       if (bytes >= 0) {
         sh.slots[w + 2] = ARG_JSON | (bytes << 16);
         Atomics.store(sh.slots, w, ST_QUEUED);
+        leaf.args = null;
         return true;
       }
     }
@@ -417,6 +429,50 @@ export class Origin implements RemoteOwner {
     this.#free[this.#freeTop++] = g - this.base;
   }
 
+  /**
+   * Runs slot `g`, just claimed by this worker's executor, inside its own
+   * proxy task when this thread spawned it (see `RemoteJoin.runHere`); false
+   * when the slot path must run it (another thread's slot, no proxy here).
+   */
+  runLocal(g: number, kind: number): boolean {
+    const i = g - this.base;
+    if (i < 0 || i >= this.#count) return false;
+    const leaf = this.#leaves[i];
+    if (leaf === null || leaf === undefined || leaf.waiter === null) return false;
+    const fn = this.#fns[leaf.defId];
+    if (fn === undefined) return false;
+    const sh = this.sh;
+    // the same copy of the arguments a worker that stole the slot would get
+    const args =
+      kind === ARG_F64
+        ? leaf.args!
+        : JSON.parse(sh.readText(g, sh.slots[g * SLOT_WORDS + 2]! >>> 16));
+    const proxy = leaf.waiter;
+    const prev = ctx.entered;
+    ctx.entered = proxy.sched;
+    let inner: Iterator<Suspend, unknown, unknown>;
+    try {
+      inner = iteratorOf(fn(...(args as unknown[])), 'spawn');
+    } catch (e) {
+      // fails at its first poll, through the same conversion as a throw inside it
+      inner = failsWith(e);
+    } finally {
+      ctx.entered = prev;
+    }
+    leaf.runHere(inner);
+    proxy.wake();
+    return true;
+  }
+
+  /** A child that ran in its proxy task ended. */
+  localEnded(leaf: RemoteJoin): void {
+    const g = leaf.g;
+    this.#leaves[g - this.base] = null;
+    this.#release(g);
+    this.outstanding--;
+    this.sh.addMetric(this.me, M_RUN, 1);
+  }
+
   abortRemote(leaf: RemoteJoin): void {
     const g = leaf.g;
     if (g === -1) {
@@ -476,6 +532,11 @@ export class Origin implements RemoteOwner {
     // a pinned task held back can go out now (a worker started one)
     return this.#pinnedWait.length > 0 && this.#pinTarget(false) !== 0;
   }
+}
+
+/** An iterator that throws `e` when first driven. */
+function* failsWith(e: unknown): Generator<Suspend, never, unknown> {
+  throw e;
 }
 
 /**

@@ -10,15 +10,21 @@
 import type { Future, Suspend } from '../future/future.js';
 import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
 import type { NamesTask, Task } from '../runtime/task.js';
+import { errorData, RemoteError } from './error.js';
+import { jsonSafe, PAYLOAD_BYTES } from './shared.js';
 
 export const P_PENDING = 0;
 export const P_OK = 1;
 export const P_ERR = 2;
 export const P_CANCELLED = 3;
+/** running inside its proxy task: `value` is the child's iterator (see {@link RemoteJoin.runHere}) */
+export const P_LOCAL = 4;
 
 /** Who can forward an abort for a {@link RemoteJoin}. @internal */
 export interface RemoteOwner {
   abortRemote(leaf: RemoteJoin): void;
+  /** A child run in its proxy task (see {@link RemoteJoin.runHere}) ended: free its slot. */
+  localEnded?(leaf: RemoteJoin): void;
 }
 
 /** @internal */
@@ -54,6 +60,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
 
   next(): IteratorResult<Suspend, unknown> {
     const s = this.state;
+    if (s === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 0, undefined);
     if (s === P_OK) return { done: true, value: this.value };
     if (s === P_ERR) throw this.value;
     const t = currentTask();
@@ -67,8 +74,66 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     return SUSPENDED;
   }
 
+  /**
+   * Runs the child in this proxy task from now on: used when the spawning
+   * worker claimed the child's descriptor itself (no other worker stole it).
+   * The leaf then *delegates* to the child's iterator, so the proxy task is
+   * the child, instead of a second task whose result travels back through
+   * the slot: that halves the tasks and drops the argument decode, runner
+   * record and result hand-over of every fork-join child that stays on its
+   * thread (most of them). Errors and results are converted exactly as the
+   * slot path would (RemoteError; JSON copy). The iterator is kept in
+   * `value`, unused while the child runs (no field per remote task).
+   */
+  runHere(inner: Iterator<Suspend, unknown, unknown>): void {
+    this.value = inner;
+    this.state = P_LOCAL;
+    this.args = null;
+  }
+
+  /** An error injected by the scheduler: the child's, while it runs here. */
+  throw(err: unknown): IteratorResult<Suspend, unknown> {
+    if (this.state === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 1, err);
+    throw err;
+  }
+
   return(value?: unknown): IteratorResult<Suspend, unknown> {
+    if (this.state === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 2, value);
     return { done: true, value };
+  }
+
+  /** Drives the child running in this proxy (0 next, 1 throw, 2 return). */
+  #step(
+    inner: Iterator<Suspend, unknown, unknown>,
+    mode: number,
+    arg: unknown,
+  ): IteratorResult<Suspend, unknown> {
+    let r: IteratorResult<Suspend, unknown>;
+    try {
+      if (mode === 0) r = inner.next();
+      else if (mode === 1) {
+        if (typeof inner.throw !== 'function') throw arg;
+        r = inner.throw(arg);
+      } else {
+        r = typeof inner.return === 'function' ? inner.return(arg) : { done: true, value: arg };
+      }
+    } catch (e) {
+      this.#ended(P_ERR);
+      throw new RemoteError(errorData(e));
+    }
+    if (r.done !== true) return r;
+    this.#ended(mode === 2 ? P_CANCELLED : P_OK);
+    const v = r.value;
+    // primitives (the common case) need no copy: hand back the child's own result object
+    if (mode === 2 || typeof v !== 'object' || v === null) return r;
+    return { done: true, value: cloneResult(v) };
+  }
+
+  #ended(state: number): void {
+    this.value = undefined;
+    this.state = state;
+    this.args = null;
+    this.owner.localEnded?.(this);
   }
 
   /** Delivers the outcome and wakes the proxy task. */
@@ -82,6 +147,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   }
 
   cancelWait(): Future<unknown> | undefined {
+    // running here: the scheduler returns the child's generator next
     if (this.state !== P_PENDING || this.#cancelling) return undefined;
     this.#cancelling = true;
     this.owner.abortRemote(this);
@@ -92,6 +158,18 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   describe(): string {
     return this.what;
   }
+}
+
+/**
+ * A child's result as the slot path hands it over on the same thread: numbers
+ * and other primitives as they are, small plain data through a JSON round
+ * trip (a copy, as a result from another thread), anything else as is.
+ */
+function cloneResult(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (!jsonSafe(v)) return v;
+  const text = JSON.stringify(v);
+  return text.length <= PAYLOAD_BYTES ? JSON.parse(text) : v;
 }
 
 /** Parks the cancelling proxy until the remote task has finished its cleanup. */

@@ -10,8 +10,9 @@
  *   a range of slots and allocates from its own free list, so allocation needs
  *   no atomics.
  * - Per-worker local queues are Tokio's: a 256-entry ring whose head word packs
- *   two 16-bit indices (steal head, real head), so a thief can claim *half* of a
- *   victim's queue with one CAS and copy it while the owner keeps popping.
+ *   two 16-bit indices (steal head, real head), so a thief can claim the older
+ *   *half* of a victim's queue with one CAS and copy it while the owner keeps
+ *   popping its newest entries (depth-first for fork-join, `localPopNewest`).
  * - The injection queue (tasks spawned from the main thread, overflow of local
  *   queues) is a bounded ring under a spin lock: a push or a batch pop is one
  *   CAS pair, ~50 ns, far below one wake (~33 µs quiet, ~2 µs busy).
@@ -77,6 +78,8 @@ const C_INJ_TAIL = 2 * LINE;
 const C_DEF_LOCK = 3 * LINE;
 const C_DEF_COUNT = 3 * LINE + 1;
 const C_SHUTDOWN = 4 * LINE;
+/** workers that finished starting (same line as the shutdown flag: both are cold) */
+const C_BOOTED = 4 * LINE + 1;
 const C_WORKER_BASE = 5 * LINE;
 // per thread t (0 = main, 1..n workers): bell, abort-pending, lifo on separate lines
 const W_BELL = 0;
@@ -201,6 +204,21 @@ export class Shared {
   get shutdownFlag(): boolean {
     return Atomics.load(this.ctl, C_SHUTDOWN) === 1;
   }
+  /** A worker finished starting: counts it and wakes a thread in {@link waitBooted}. */
+  markBooted(): void {
+    Atomics.add(this.ctl, C_BOOTED, 1);
+    Atomics.notify(this.ctl, C_BOOTED);
+  }
+  /** Blocks this thread until `count` workers started or `ms` passed; returns how many did. */
+  waitBooted(count: number, ms: number): number {
+    const end = performance.now() + ms;
+    for (;;) {
+      const c = Atomics.load(this.ctl, C_BOOTED);
+      const left = end - performance.now();
+      if (c >= count || left <= 0) return c;
+      Atomics.wait(this.ctl, C_BOOTED, c, left);
+    }
+  }
   setShutdown(): void {
     Atomics.store(this.ctl, C_SHUTDOWN, 1);
     for (let t = 0; t <= this.n; t++) this.ring(t);
@@ -216,9 +234,9 @@ export class Shared {
   localPush(t: number, g: number): boolean {
     const q = this.queues;
     const b = this.#qBase(t);
+    const tail = this.#repairTail(b);
     const head = Atomics.load(q, b);
     const steal = head >>> 16;
-    const tail = q[b + LINE]!;
     if (((tail - steal) & 0xffff) >= LOCAL_CAP) return false;
     q[b + 2 * LINE + (tail & LOCAL_MASK)] = g;
     Atomics.store(q, b + LINE, (tail + 1) & 0xffff);
@@ -229,28 +247,76 @@ export class Shared {
   localPop(t: number): number {
     const q = this.queues;
     const b = this.#qBase(t);
-    const tail = q[b + LINE]!;
+    const tail = this.#repairTail(b);
     for (;;) {
       const head = Atomics.load(q, b);
       const steal = head >>> 16;
       const real = head & 0xffff;
-      if (real === tail) return -1;
+      const avail = (tail - real) & 0xffff;
+      if (avail === 0 || avail > LOCAL_CAP) return -1;
       const nextReal = (real + 1) & 0xffff;
       const next = steal === real ? (nextReal << 16) | nextReal : (steal << 16) | nextReal;
-      if (Atomics.compareExchange(q, b, head, next) === head)
-        return q[b + 2 * LINE + (real & LOCAL_MASK)]!;
+      if (Atomics.compareExchange(q, b, head, next) === head) {
+        const g = Atomics.exchange(q, b + 2 * LINE + (real & LOCAL_MASK), -1);
+        if (g >= 0) return g;
+      }
     }
+  }
+
+  /**
+   * Owner pop of the *newest* entry (LIFO), the order fork-join wants: the
+   * owner descends depth-first into its latest (smallest) subtree while
+   * thieves take the oldest (biggest) half from the head; popping the oldest
+   * expanded the task tree breadth-first, overflowed the 256 entries into the
+   * injection queue and kept thousands of tasks alive (garbage collection
+   * took 19 % of a fine-grained fork-join). -1 when empty.
+   *
+   * The owner lowers the tail, then takes the entry with an atomic exchange
+   * (-1 left behind); a thief takes each entry of its claimed range the same
+   * way, so an entry goes to exactly one of them even when the thief sized
+   * its claim from a tail it read before this pop lowered it. Such a claim
+   * can move the real head past the owner's tail: the owner then finds its
+   * queue empty and moves the tail up to the head ({@link #repairTail}).
+   */
+  localPopNewest(t: number): number {
+    const q = this.queues;
+    const b = this.#qBase(t);
+    const tail = this.#repairTail(b);
+    if ((Atomics.load(q, b) & 0xffff) === tail) return -1;
+    const newTail = (tail - 1) & 0xffff;
+    Atomics.store(q, b + LINE, newTail);
+    const avail = (tail - (Atomics.load(q, b) & 0xffff)) & 0xffff;
+    if (avail >= 1 && avail <= LOCAL_CAP) {
+      const g = Atomics.exchange(q, b + 2 * LINE + (newTail & LOCAL_MASK), -1);
+      if (g >= 0) return g;
+    }
+    // a thief claimed it: the queue is empty
+    this.#repairTail(b);
+    return -1;
+  }
+
+  /** The owner's tail, moved up to the real head if a thief's claim went past it. */
+  #repairTail(b: number): number {
+    const q = this.queues;
+    const tail = q[b + LINE]!;
+    const real = Atomics.load(q, b) & 0xffff;
+    const n = (tail - real) & 0xffff;
+    if (n <= LOCAL_CAP) return tail;
+    Atomics.store(q, b + LINE, real);
+    return real;
   }
 
   localLen(t: number): number {
     const b = this.#qBase(t);
     const head = Atomics.load(this.queues, b);
-    return (Atomics.load(this.queues, b + LINE) - (head & 0xffff)) & 0xffff;
+    const n = (Atomics.load(this.queues, b + LINE) - (head & 0xffff)) & 0xffff;
+    // a thief's claim can pass the tail for a moment (see localPopNewest)
+    return n > LOCAL_CAP ? 0 : n;
   }
 
   /**
-   * Steals half of `victim`'s queue into `thief`'s (which must be empty-ish);
-   * returns one stolen slot to run now, or -1.
+   * Steals the older half of `victim`'s queue into `thief`'s (which must be
+   * empty); returns one stolen slot to run now, or -1.
    */
   stealHalf(victim: number, thief: number): number {
     const q = this.queues;
@@ -263,10 +329,9 @@ export class Shared {
       const steal = head >>> 16;
       const real = head & 0xffff;
       if (steal !== real) return -1; // another thief is copying
-      const tail = Atomics.load(q, vb + LINE);
-      const avail = (tail - real) & 0xffff;
+      const avail = (Atomics.load(q, vb + LINE) - real) & 0xffff;
+      if (avail === 0 || avail > LOCAL_CAP) return -1; // empty, or the owner is mid-pop
       n = avail - (avail >>> 1);
-      if (n === 0) return -1;
       const next = (steal << 16) | ((real + n) & 0xffff);
       if (Atomics.compareExchange(q, vb, head, next) === head) {
         first = steal;
@@ -274,9 +339,11 @@ export class Shared {
       }
     }
     const dstTail = q[tb + LINE]!;
+    let got = 0;
     for (let i = 0; i < n; i++) {
-      q[tb + 2 * LINE + ((dstTail + i) & LOCAL_MASK)] =
-        q[vb + 2 * LINE + ((first + i) & LOCAL_MASK)]!;
+      // the owner may have popped an entry of a claim sized from an old tail: skip it
+      const g = Atomics.exchange(q, vb + 2 * LINE + ((first + i) & LOCAL_MASK), -1);
+      if (g >= 0) q[tb + 2 * LINE + ((dstTail + got++) & LOCAL_MASK)] = g;
     }
     // release the claim: the steal head catches up with the real head
     for (;;) {
@@ -284,8 +351,9 @@ export class Shared {
       const real = head & 0xffff;
       if (Atomics.compareExchange(q, vb, head, (real << 16) | real) === head) break;
     }
-    const last = q[tb + 2 * LINE + ((dstTail + n - 1) & LOCAL_MASK)]!;
-    if (n > 1) Atomics.store(q, tb + LINE, (dstTail + n - 1) & 0xffff);
+    if (got === 0) return -1;
+    const last = q[tb + 2 * LINE + ((dstTail + got - 1) & LOCAL_MASK)]!;
+    if (got > 1) Atomics.store(q, tb + LINE, (dstTail + got - 1) & 0xffff);
     return last;
   }
 

@@ -152,6 +152,16 @@ export async function loadDef(key: string): Promise<TaskDef<any, any> | Blocking
   return def;
 }
 
+/**
+ * The modules that define the task definitions known on this thread (what a
+ * starting worker imports ahead of the first spawn). @internal
+ */
+export function taskModuleUrls(): string[] {
+  const urls = new Set<string>();
+  for (const def of registry.values()) if (def[DEF_MARK] === 'task') urls.add(def.moduleUrl);
+  return [...urls];
+}
+
 /** A definition already loaded on this thread, or undefined. @internal */
 export function loadedDef(key: string): TaskDef<any, any> | BlockingDef<any, any> | undefined {
   return registry.get(key);

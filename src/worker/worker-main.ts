@@ -12,6 +12,7 @@ import { Executor } from './executor.js';
 import { Origin } from './origin.js';
 import { Shared, type SharedBuffers } from './shared.js';
 import { type BlockingDef, loadDef } from './task-def.js';
+import { importTaskModule } from './ts-loader.js';
 
 interface WorkerInit {
   buffers: SharedBuffers;
@@ -20,6 +21,8 @@ interface WorkerInit {
   /** registry keys of the onThreadStart/onThreadStop definitions */
   onStart: string | undefined;
   onStop: string | undefined;
+  /** modules that define the tasks known when the runtime was built */
+  preload: string[];
 }
 
 const init = workerData as WorkerInit;
@@ -82,3 +85,8 @@ async function runHook(name: string, key: string | undefined): Promise<void> {
 
 port.postMessage({ t: 'ready' });
 ex.start();
+// Import the task modules known at build() now rather than at their first
+// spawn (a failure here is reported when a task needs the module), then count
+// this worker as started: build() waits for that (MultiThreadRuntime).
+await Promise.allSettled(init.preload.map((url) => importTaskModule(url)));
+sh.markBooted();
