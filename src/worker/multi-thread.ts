@@ -30,8 +30,6 @@ import {
 import { defKey, isDef, type TaskDef, taskModuleUrls } from './task-def.js';
 
 const ENTRY = new URL('./worker-main.js', import.meta.url);
-/** Longest build() blocks waiting for the workers to start (ms). */
-const BOOT_WAIT_MS = 1000;
 
 interface Msg {
   t: string;
@@ -99,13 +97,6 @@ export class MultiThreadRuntime extends Runtime {
     this.#keep.unref();
     this.#workers = new Array<Worker | null>(n + 1).fill(null);
     for (let i = 1; i <= n; i++) this.#startWorker(i);
-    // Pre-warm: return once the workers have loaded, with the modules that
-    // define the tasks known now (the first run after build() then starts on
-    // running threads instead of paying for loading each worker and the task
-    // modules with their imports inside it). Bounded: a worker that is slow
-    // to start (a loaded machine, a slow onThreadStart or module) delays
-    // build() by at most BOOT_WAIT_MS, and its tasks wait for it as before.
-    this.#sh.waitBooted(n, BOOT_WAIT_MS);
   }
 
   /**

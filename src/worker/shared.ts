@@ -78,8 +78,6 @@ const C_INJ_TAIL = 2 * LINE;
 const C_DEF_LOCK = 3 * LINE;
 const C_DEF_COUNT = 3 * LINE + 1;
 const C_SHUTDOWN = 4 * LINE;
-/** workers that finished starting (same line as the shutdown flag: both are cold) */
-const C_BOOTED = 4 * LINE + 1;
 const C_WORKER_BASE = 5 * LINE;
 // per thread t (0 = main, 1..n workers): bell, abort-pending, lifo on separate lines
 const W_BELL = 0;
@@ -203,21 +201,6 @@ export class Shared {
   }
   get shutdownFlag(): boolean {
     return Atomics.load(this.ctl, C_SHUTDOWN) === 1;
-  }
-  /** A worker finished starting: counts it and wakes a thread in {@link waitBooted}. */
-  markBooted(): void {
-    Atomics.add(this.ctl, C_BOOTED, 1);
-    Atomics.notify(this.ctl, C_BOOTED);
-  }
-  /** Blocks this thread until `count` workers started or `ms` passed; returns how many did. */
-  waitBooted(count: number, ms: number): number {
-    const end = performance.now() + ms;
-    for (;;) {
-      const c = Atomics.load(this.ctl, C_BOOTED);
-      const left = end - performance.now();
-      if (c >= count || left <= 0) return c;
-      Atomics.wait(this.ctl, C_BOOTED, c, left);
-    }
   }
   setShutdown(): void {
     Atomics.store(this.ctl, C_SHUTDOWN, 1);

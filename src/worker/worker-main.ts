@@ -86,7 +86,6 @@ async function runHook(name: string, key: string | undefined): Promise<void> {
 port.postMessage({ t: 'ready' });
 ex.start();
 // Import the task modules known at build() now rather than at their first
-// spawn (a failure here is reported when a task needs the module), then count
-// this worker as started: build() waits for that (MultiThreadRuntime).
+// spawn (a failure here is reported when a task needs the module), while the
+// main thread goes on: build() does not wait for the workers (as Tokio's).
 await Promise.allSettled(init.preload.map((url) => importTaskModule(url)));
-sh.markBooted();
