@@ -103,9 +103,10 @@ describe('multi-thread runtime', () => {
       };
       const before = [m.workerTaskCount(0), m.workerTaskCount(1)];
       const stealsBefore = m.workerStealCount(0) + m.workerStealCount(1);
-      // a fresh worker may still be importing the definitions when a short run
-      // ends: repeat (bounded) until both took part
-      for (let attempt = 0; attempt < 5; attempt++) {
+      // a fresh worker may still be starting (build() does not wait for the
+      // workers) or importing the definitions when a short run ends: repeat
+      // (bounded) until both took part
+      for (let attempt = 0; attempt < 200; attempt++) {
         const v = await rt.blockOn(function* () {
           return yield* spawn(fibTask, 25, 10);
         });
