@@ -66,6 +66,10 @@ export const DEFAULT_THRESHOLDS: WarningThresholds = {
 /** Spawned tasks whose first poll has not ended, kept in spawn order before they are registered. */
 const YOUNG_RING = 1024;
 const YOUNG_MASK = YOUNG_RING - 1;
+/** The slot's states (see `Collector.#sTask`). */
+const SLOT_YOUNG = 0;
+const SLOT_POLL = 1;
+const SLOT_INLINE = 2;
 
 /** One task's aggregates. @internal */
 export class TaskStats {
@@ -159,16 +163,19 @@ export class Collector implements Instrument {
   readonly #yLoc: (string | undefined)[] = new Array(YOUNG_RING).fill(undefined);
   #yHead = 0;
   #yLen = 0;
-  // The fast poll: a top-level first poll of a young task, timed without a
-  // record; one is made only if it is needed (the task outlives the poll, a
-  // branch is polled inside it, a snapshot or a warning names it).
-  #fast: Task | null = null;
-  #fastAt = 0;
-  #fastParent = -1;
-  #fastLoc: string | undefined = undefined;
-  #fastStart = 0;
-  /** The fast poll runs inside its joiner's poll (the join fast path). */
-  #fastInline = false;
+  // The slot: the newest spawned task while it is not polled (younger than
+  // everything in the ring), then its first poll, or the first poll of the
+  // ring's head, timed without a record (the fast poll); a record is made
+  // only if it is needed (the task outlives the poll, a branch is polled
+  // inside it, a snapshot or a warning names it). A spawn+join loop never
+  // touches the ring: spawn fills the slot, the inline poll flips its state.
+  #sTask: Task | null = null;
+  #sAt = 0;
+  #sParent = -1;
+  #sLoc: string | undefined = undefined;
+  #sStart = 0;
+  /** SLOT_YOUNG (or empty), SLOT_POLL, or SLOT_INLINE: a fast poll inside its joiner's poll (the join fast path). */
+  #sState = SLOT_YOUNG;
   #locationWindow = 0;
   #locationsLeft = LOCATION_BUDGET;
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
@@ -216,14 +223,42 @@ export class Collector implements Instrument {
     return userLocation(new Error().stack);
   }
 
+  /** Empties the slot. */
+  #clearSlot(): void {
+    this.#sTask = null;
+    this.#sLoc = undefined;
+    this.#sState = SLOT_YOUNG;
+  }
+
+  /** Moves the young task of the slot (if any) to the ring's tail, where it keeps its spawn order. */
+  #flushSlot(): void {
+    const task = this.#sTask;
+    if (task === null) return;
+    this.#pushYoung(task, this.#sAt, this.#sParent, this.#sLoc);
+    this.#clearSlot();
+  }
+
+  #pushYoung(task: Task, now: number, parent: number, loc: string | undefined): void {
+    if (this.#yLen === YOUNG_RING) {
+      // not polled after YOUNG_RING later spawns: register the oldest now
+      this.#register(this.#takeYoungAt(this.#yHead));
+    }
+    const at = (this.#yHead + this.#yLen) & YOUNG_MASK;
+    this.#yTask[at] = task;
+    this.#yAt[at] = now;
+    this.#yParent[at] = parent;
+    this.#yLoc[at] = loc;
+    this.#yLen++;
+  }
+
   /** The record of the fast poll, made now (it becomes `#current`). */
   #promoteFast(): TaskStats {
-    const task = this.#fast!;
-    this.#fast = null;
-    const s = this.#record(task, this.#fastAt, this.#fastParent, this.#fastLoc);
+    const task = this.#sTask!;
+    const s = this.#record(task, this.#sAt, this.#sParent, this.#sLoc);
+    this.#clearSlot();
     s.lastWakeAt = -1;
-    s.scheduledMs = this.#fastStart - this.#fastAt;
-    s.pollStartAt = this.#fastStart;
+    s.scheduledMs = this.#sStart - s.createdAt;
+    s.pollStartAt = this.#sStart;
     if (this.#current !== null) this.#stack.push(this.#current);
     this.#current = s;
     return s;
@@ -242,14 +277,21 @@ export class Collector implements Instrument {
 
   /** The running record (`#current`), made from the fast poll if that is what runs. */
   #cur(): TaskStats | null {
-    return this.#fast !== null ? this.#promoteFast() : this.#current;
+    return this.#sState !== SLOT_YOUNG ? this.#promoteFast() : this.#current;
   }
 
   /** The record of `task`, wherever it is (map, young ring, current poll), or null. */
   #find(task: Task): TaskStats | null {
     const last = this.#last;
     if (last !== null && last.task === task) return last;
-    if (this.#fast === task) return this.#promoteFast();
+    if (this.#sTask === task) {
+      if (this.#sState !== SLOT_YOUNG) return this.#promoteFast();
+      // spawned, not polled yet (rare: woken or cancelled before its first poll)
+      const y = this.#record(task, this.#sAt, this.#sParent, this.#sLoc);
+      this.#clearSlot();
+      this.#register(y);
+      return y;
+    }
     const cur = this.#current;
     if (cur !== null && cur.task === task) return cur;
     const s = this.tasks.get(task.id);
@@ -320,6 +362,9 @@ export class Collector implements Instrument {
       if (t !== null && t !== undefined)
         out.push(this.#record(t, this.#yAt[at]!, this.#yParent[at]!, this.#yLoc[at]));
     }
+    const t = this.#sTask;
+    if (t !== null && this.#sState === SLOT_YOUNG)
+      out.push(this.#record(t, this.#sAt, this.#sParent, this.#sLoc));
     return out;
   }
 
@@ -331,41 +376,46 @@ export class Collector implements Instrument {
 
   spawn(task: Task): void {
     if (task.sched !== this.sched) return;
-    const cur = this.#fast ?? (this.#current === null ? null : this.#current.task);
+    const fast = this.#sState !== SLOT_YOUNG;
+    const cur = fast ? this.#sTask : this.#current === null ? null : this.#current.task;
     let now = this.clock;
     if (cur === null) {
       // outside any poll the coarse clock may be old: read it (and who listens)
       now = this.#now();
       this.#tracing = tracingActive();
     }
-    const p = task.parent ?? cur;
-    const parent = p === null ? -1 : p.id;
-    const loc = task.parent !== null && task.branch ? undefined : this.#takeLocation(now);
-    if (this.#yLen === YOUNG_RING) {
-      // not polled after YOUNG_RING later spawns: register the oldest now
-      this.#register(this.#takeYoungAt(this.#yHead));
+    const tp = task.parent;
+    const parent = tp !== null ? tp.id : cur === null ? -1 : cur.id;
+    const loc =
+      (tp !== null && task.branch) ||
+      (this.#locationsLeft === 0 && now - this.#locationWindow <= 1000)
+        ? undefined
+        : this.#takeLocation(now);
+    if (fast) {
+      // the slot times its spawner's poll: the ring takes the new task
+      this.#pushYoung(task, now, parent, loc);
+    } else {
+      if (this.#sTask !== null) this.#flushSlot();
+      this.#sTask = task;
+      this.#sAt = now;
+      this.#sParent = parent;
+      this.#sLoc = loc;
     }
-    const at = (this.#yHead + this.#yLen) & YOUNG_MASK;
-    this.#yTask[at] = task;
-    this.#yAt[at] = now;
-    this.#yParent[at] = parent;
-    this.#yLoc[at] = loc;
-    this.#yLen++;
     if (this.#tracing) publishSpawn(task, parent < 0 ? null : parent, loc);
   }
 
   pollStart(task: Task): void {
     if (task.sched !== this.sched) return;
-    const nested = this.#fast !== null || this.#current !== null;
+    const fastOuter = this.#sState !== SLOT_YOUNG;
     let now: number;
     let inline = false;
-    if (nested) {
+    if (fastOuter || this.#current !== null) {
       // Inside another task's poll. A spawned task polled inline by the task
       // that joins it (the scheduler's join fast path) starts at the last
       // clock read: its measured poll may include its joiner's work since
       // then; if it finishes there, it is timed as part of its joiner's poll
       // (see pollEnd). Branches and everything else read the clock.
-      inline = this.#fast === null && task.parent === null;
+      inline = !fastOuter && task.parent === null;
       now = inline ? this.clock : this.#now();
     } else if (this.#fresh) {
       now = this.clock; // the end of the previous poll of this batch
@@ -375,21 +425,41 @@ export class Collector implements Instrument {
       this.#tracing = tracingActive();
       queueMicrotask(this.#stale);
     }
-    const head = this.#yHead;
-    if (this.#fast === null && !this.#tracing && this.#yLen > 0 && this.#yTask[head] === task) {
-      // the fast path: a first poll of the next spawned task, without a record
-      this.#fast = task;
-      this.#fastAt = this.#yAt[head]!;
-      this.#fastParent = this.#yParent[head]!;
-      this.#fastLoc = this.#yLoc[head];
-      this.#fastStart = now;
-      this.#fastInline = inline;
-      this.#clearYoung(head);
-      return;
+    if (!this.#tracing) {
+      // the fast paths: a first poll of the young task of the slot (a fast
+      // outer poll holds the slot, so this one is then not in it) or of the
+      // ring's head, without a record
+      if (task === this.#sTask) {
+        this.#sStart = now;
+        this.#sState = inline ? SLOT_INLINE : SLOT_POLL;
+        return;
+      }
+      const head = this.#yHead;
+      if (!fastOuter && this.#yLen > 0 && this.#yTask[head] === task) {
+        const at = this.#yAt[head]!;
+        const parent = this.#yParent[head]!;
+        const loc = this.#yLoc[head];
+        this.#clearYoung(head);
+        // the slot's young task is newer than the whole ring: to its tail
+        this.#flushSlot();
+        this.#sTask = task;
+        this.#sAt = at;
+        this.#sParent = parent;
+        this.#sLoc = loc;
+        this.#sStart = now;
+        this.#sState = inline ? SLOT_INLINE : SLOT_POLL;
+        return;
+      }
     }
     const outer = this.#cur();
-    const at = this.#yLen === 0 ? -1 : this.#youngIndex(task);
-    const s = at >= 0 ? this.#takeYoungAt(at) : this.#stats(task)!;
+    let s: TaskStats;
+    if (task === this.#sTask) {
+      s = this.#record(task, this.#sAt, this.#sParent, this.#sLoc);
+      this.#clearSlot();
+    } else {
+      const at = this.#yLen === 0 ? -1 : this.#youngIndex(task);
+      s = at >= 0 ? this.#takeYoungAt(at) : this.#stats(task)!;
+    }
     if (s.lastWakeAt >= 0) {
       s.scheduledMs += Math.max(0, now - s.lastWakeAt);
       s.lastWakeAt = -1;
@@ -401,32 +471,33 @@ export class Collector implements Instrument {
   }
 
   pollEnd(task: Task): void {
-    if (this.#fast === task && this.#fastInline && task.state === State.Done) {
-      // Spawned and finished inside the poll of the task that joined it: timed
-      // as part of that poll (which it was), without a clock read of its own.
-      this.#fast = null;
-      this.totalPolls++;
-      this.shortTasks++;
-      return;
-    }
-    const now = this.#now();
-    if (this.#fast === task) {
+    const slot = this.#sState;
+    let now: number;
+    if (slot !== SLOT_YOUNG && this.#sTask === task) {
       // a first poll timed without a record: most end with the task done
-      this.#fast = null;
-      this.totalPolls++;
-      const ms = now - this.#fastStart;
-      if (
-        task.state === State.Done &&
-        now - this.#fastAt < SHORT_LIVED_MS &&
-        ms <= this.thresholds.longPollMs &&
-        ms < this.thresholds.neverYieldedMs
-      ) {
+      if (slot === SLOT_INLINE && task.state === State.Done) {
+        // Spawned and finished inside the poll of the task that joined it:
+        // timed as part of that poll (which it was), without a clock read.
+        this.#clearSlot();
+        this.totalPolls++;
         this.shortTasks++;
         return;
       }
-      this.#fast = task;
+      now = this.#now();
+      const ms = now - this.#sStart;
+      if (
+        task.state === State.Done &&
+        now - this.#sAt < SHORT_LIVED_MS &&
+        ms <= this.thresholds.longPollMs &&
+        ms < this.thresholds.neverYieldedMs
+      ) {
+        this.#clearSlot();
+        this.totalPolls++;
+        this.shortTasks++;
+        return;
+      }
       this.#promoteFast();
-    }
+    } else now = this.#now();
     const s = this.#current;
     if (s === null || s.task !== task) return;
     this.#current = this.#stack.pop() ?? null;
@@ -485,7 +556,7 @@ export class Collector implements Instrument {
     if (s === undefined) return;
     s.wakes++;
     // a wake from an I/O callback or a timer, outside any poll: read the clock
-    if (this.#current === null && this.#fast === null) this.#now();
+    if (this.#current === null && this.#sState === SLOT_YOUNG) this.#now();
     if (s.lastWakeAt < 0) s.lastWakeAt = this.clock;
     if (self) {
       s.selfWakes++;
