@@ -405,16 +405,29 @@ export class Collector implements Instrument {
   }
 
   pollStart(task: Task): void {
+    // The join fast path of the scheduler: the task spawned last (the slot's,
+    // so of this runtime, and not running) polled inside the poll of the task
+    // that joins it. Its poll starts at the last clock read: its measured
+    // poll may include its joiner's work since then; if it finishes there, it
+    // is timed as part of its joiner's poll (see pollEnd). Kept small so the
+    // JIT inlines it into the scheduler's poll (the rest is #pollStart).
+    if (task === this.#sTask && this.#current !== null && task.parent === null && !this.#tracing) {
+      this.#sStart = this.clock;
+      this.#sState = SLOT_INLINE;
+      return;
+    }
+    this.#pollStart(task);
+  }
+
+  #pollStart(task: Task): void {
     if (task.sched !== this.sched) return;
     const fastOuter = this.#sState !== SLOT_YOUNG;
     let now: number;
     let inline = false;
     if (fastOuter || this.#current !== null) {
-      // Inside another task's poll. A spawned task polled inline by the task
-      // that joins it (the scheduler's join fast path) starts at the last
-      // clock read: its measured poll may include its joiner's work since
-      // then; if it finishes there, it is timed as part of its joiner's poll
-      // (see pollEnd). Branches and everything else read the clock.
+      // Inside another task's poll: a task polled inline by its joiner (see
+      // pollStart) starts at the last clock read, branches and everything
+      // else read the clock.
       inline = !fastOuter && task.parent === null;
       now = inline ? this.clock : this.#now();
     } else if (this.#fresh) {
@@ -471,18 +484,22 @@ export class Collector implements Instrument {
   }
 
   pollEnd(task: Task): void {
-    const slot = this.#sState;
+    if (this.#sState === SLOT_INLINE && this.#sTask === task && task.state === State.Done) {
+      // Spawned and finished inside the poll of the task that joined it:
+      // timed as part of that poll (which it was), without a clock read.
+      // (Small, as pollStart, for the JIT to inline; the rest is #pollEnd.)
+      this.#clearSlot();
+      this.totalPolls++;
+      this.shortTasks++;
+      return;
+    }
+    this.#pollEnd(task);
+  }
+
+  #pollEnd(task: Task): void {
     let now: number;
-    if (slot !== SLOT_YOUNG && this.#sTask === task) {
+    if (this.#sState !== SLOT_YOUNG && this.#sTask === task) {
       // a first poll timed without a record: most end with the task done
-      if (slot === SLOT_INLINE && task.state === State.Done) {
-        // Spawned and finished inside the poll of the task that joined it:
-        // timed as part of that poll (which it was), without a clock read.
-        this.#clearSlot();
-        this.totalPolls++;
-        this.shortTasks++;
-        return;
-      }
       now = this.#now();
       const ms = now - this.#sStart;
       if (
