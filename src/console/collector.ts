@@ -7,9 +7,11 @@
  * - One record per task, updated with a few additions per event: no object
  *   per event. A task is registered (put in the `tasks` map) only when its
  *   first poll ends and it is still alive: most tasks of a spawn+join loop
- *   finish in their first poll and never touch the map. Until then its record
- *   waits in a ring in spawn order (the run queue is FIFO, so the task polled
- *   next is nearly always the ring's head), which the snapshot lists too.
+ *   finish in their first poll and never touch the map. Until its first poll
+ *   a task waits, without a record, in the slot (the newest spawn: a join
+ *   polls it inline at once) or in a ring in spawn order (the run queue is
+ *   FIFO, so the task polled next is nearly always the ring's head), both
+ *   listed by the snapshot. Its first poll is timed in the slot too.
  * - A coarse clock: `performance.now()` (~20-50 ns) is read once per poll,
  *   at its end; a poll's start is the end of the poll before it in the same
  *   scheduler batch (one read per batch starts it, reset by a microtask once
@@ -19,9 +21,10 @@
  * - Completed tasks are kept for a while (the last {@link RETAIN_DONE} that
  *   lived at least {@link SHORT_LIVED_MS}) so a finished task can still be
  *   looked at.
- * - Spawn locations cost a stack trace (~µs), so they are taken for at most
- *   {@link LOCATION_BUDGET} spawns a second: long-lived tasks get theirs, a
- *   spawn+join loop stays cheap.
+ * - Spawn locations cost a stack trace (~1 µs to capture, ~8 µs more to
+ *   format), so they are taken for at most {@link LOCATION_BUDGET} spawns a
+ *   second, and formatted only when the task gets a record: long-lived tasks
+ *   get theirs, a spawn+join loop stays cheap.
  * @internal
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -71,6 +74,14 @@ const SLOT_YOUNG = 0;
 const SLOT_POLL = 1;
 const SLOT_INLINE = 2;
 
+/**
+ * A spawn location as taken: the Error whose stack is formatted only when a
+ * record is made (V8 captures the frames at once, ~1 µs, and formats them on
+ * the first read of `stack`, ~8 µs: most spawned tasks end without a record),
+ * or the formatted location.
+ */
+type Loc = Error | string | undefined;
+
 /** One task's aggregates. @internal */
 export class TaskStats {
   readonly id: number;
@@ -106,13 +117,13 @@ export class TaskStats {
     now: number,
     parent: number | null,
     kind: 'task' | 'branch' | 'scoped',
-    location: string | undefined,
+    location: Loc,
   ) {
     this.id = task.id;
     this.task = task;
     this.parent = parent;
     this.kind = kind;
-    this.location = location;
+    this.location = formatLoc(location);
     this.createdAt = now;
     this.lastWakeAt = now;
   }
@@ -160,7 +171,7 @@ export class Collector implements Instrument {
   readonly #yTask: (Task | null)[] = new Array(YOUNG_RING).fill(null);
   readonly #yAt = new Float64Array(YOUNG_RING);
   readonly #yParent = new Float64Array(YOUNG_RING);
-  readonly #yLoc: (string | undefined)[] = new Array(YOUNG_RING).fill(undefined);
+  readonly #yLoc: Loc[] = new Array(YOUNG_RING).fill(undefined);
   #yHead = 0;
   #yLen = 0;
   // The slot: the newest spawned task while it is not polled (younger than
@@ -172,7 +183,7 @@ export class Collector implements Instrument {
   #sTask: Task | null = null;
   #sAt = 0;
   #sParent = -1;
-  #sLoc: string | undefined = undefined;
+  #sLoc: Loc = undefined;
   #sStart = 0;
   /** SLOT_YOUNG (or empty), SLOT_POLL, or SLOT_INLINE: a fast poll inside its joiner's poll (the join fast path). */
   #sState = SLOT_YOUNG;
@@ -213,14 +224,14 @@ export class Collector implements Instrument {
     return now;
   }
 
-  #takeLocation(now: number): string | undefined {
+  #takeLocation(now: number): Loc {
     if (now - this.#locationWindow > 1000) {
       this.#locationWindow = now;
       this.#locationsLeft = LOCATION_BUDGET;
     }
     if (this.#locationsLeft === 0) return undefined;
     this.#locationsLeft--;
-    return userLocation(new Error().stack);
+    return new Error();
   }
 
   /** Empties the slot. */
@@ -238,7 +249,7 @@ export class Collector implements Instrument {
     this.#clearSlot();
   }
 
-  #pushYoung(task: Task, now: number, parent: number, loc: string | undefined): void {
+  #pushYoung(task: Task, now: number, parent: number, loc: Loc): void {
     if (this.#yLen === YOUNG_RING) {
       // not polled after YOUNG_RING later spawns: register the oldest now
       this.#register(this.#takeYoungAt(this.#yHead));
@@ -264,7 +275,7 @@ export class Collector implements Instrument {
     return s;
   }
 
-  #record(task: Task, at: number, parent: number, loc: string | undefined): TaskStats {
+  #record(task: Task, at: number, parent: number, loc: Loc): TaskStats {
     const p = task.parent;
     return new TaskStats(
       task,
@@ -401,7 +412,7 @@ export class Collector implements Instrument {
       this.#sParent = parent;
       this.#sLoc = loc;
     }
-    if (this.#tracing) publishSpawn(task, parent < 0 ? null : parent, loc);
+    if (this.#tracing) publishSpawn(task, parent < 0 ? null : parent, formatLoc(loc));
   }
 
   pollStart(task: Task): void {
@@ -650,6 +661,11 @@ export class Collector implements Instrument {
       p99Ms: ok ? h.percentile(99) / 1e6 : 0,
     };
   }
+}
+
+/** The location of a {@link Loc}. */
+function formatLoc(loc: Loc): string | undefined {
+  return typeof loc === 'object' ? userLocation(loc.stack) : loc;
 }
 
 /** The poll-time histogram of `s` as an array (see {@link HIST_BUCKETS}). @internal */
