@@ -189,6 +189,8 @@ export class Collector implements Instrument {
   #sState = SLOT_YOUNG;
   #locationWindow = 0;
   #locationsLeft = LOCATION_BUDGET;
+  /** Before this instant the budget is spent: no location is taken (one comparison per spawn). */
+  #locationNext = 0;
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
   /** The poll that was running when the event loop stalled the most. */
   worstPoll: { taskId: number; ms: number } | null = null;
@@ -229,7 +231,10 @@ export class Collector implements Instrument {
       this.#locationWindow = now;
       this.#locationsLeft = LOCATION_BUDGET;
     }
-    if (this.#locationsLeft === 0) return undefined;
+    if (this.#locationsLeft === 0) {
+      this.#locationNext = this.#locationWindow + 1000;
+      return undefined;
+    }
     this.#locationsLeft--;
     return new Error();
   }
@@ -387,6 +392,23 @@ export class Collector implements Instrument {
 
   spawn(task: Task): void {
     if (task.sched !== this.sched) return;
+    const cur = this.#current;
+    if (cur !== null && this.#sState === SLOT_YOUNG && task.parent === null && !this.#tracing) {
+      // the common case, kept small: a task spawned by a task that has a
+      // record (a long-lived one) goes to the slot (the rest is #spawn)
+      const now = this.clock;
+      const loc = now >= this.#locationNext ? this.#takeLocation(now) : undefined;
+      if (this.#sTask !== null) this.#flushSlot();
+      this.#sTask = task;
+      this.#sAt = now;
+      this.#sParent = cur.id;
+      this.#sLoc = loc;
+      return;
+    }
+    this.#spawn(task);
+  }
+
+  #spawn(task: Task): void {
     const fast = this.#sState !== SLOT_YOUNG;
     const cur = fast ? this.#sTask : this.#current === null ? null : this.#current.task;
     let now = this.clock;
@@ -398,8 +420,7 @@ export class Collector implements Instrument {
     const tp = task.parent;
     const parent = tp !== null ? tp.id : cur === null ? -1 : cur.id;
     const loc =
-      (tp !== null && task.branch) ||
-      (this.#locationsLeft === 0 && now - this.#locationWindow <= 1000)
+      (tp !== null && task.branch) || now < this.#locationNext
         ? undefined
         : this.#takeLocation(now);
     if (fast) {
