@@ -375,12 +375,18 @@ export class Collector implements Instrument {
     for (let i = 0; i < this.#yLen; i++) {
       const at = (this.#yHead + i) & YOUNG_MASK;
       const t = this.#yTask[at];
-      if (t !== null && t !== undefined)
-        out.push(this.#record(t, this.#yAt[at]!, this.#yParent[at]!, this.#yLoc[at]));
+      if (t !== null && t !== undefined) {
+        const s = this.#record(t, this.#yAt[at]!, this.#yParent[at]!, this.#yLoc[at]);
+        this.#yLoc[at] = s.location; // formatted once, not at each snapshot
+        out.push(s);
+      }
     }
     const t = this.#sTask;
-    if (t !== null && this.#sState === SLOT_YOUNG)
-      out.push(this.#record(t, this.#sAt, this.#sParent, this.#sLoc));
+    if (t !== null && this.#sState === SLOT_YOUNG) {
+      const s = this.#record(t, this.#sAt, this.#sParent, this.#sLoc);
+      this.#sLoc = s.location;
+      out.push(s);
+    }
     return out;
   }
 
