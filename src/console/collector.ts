@@ -7,9 +7,11 @@
  * - One record per task, updated with a few additions per event: no object
  *   per event. A task is registered (put in the `tasks` map) only when its
  *   first poll ends and it is still alive: most tasks of a spawn+join loop
- *   finish in their first poll and never touch the map. Until then its record
- *   waits in a ring in spawn order (the run queue is FIFO, so the task polled
- *   next is nearly always the ring's head), which the snapshot lists too.
+ *   finish in their first poll and never touch the map. Until its first poll
+ *   a task waits, without a record, in the slot (the newest spawn: a join
+ *   polls it inline at once) or in a ring in spawn order (the run queue is
+ *   FIFO, so the task polled next is nearly always the ring's head), both
+ *   listed by the snapshot. Its first poll is timed in the slot too.
  * - A coarse clock: `performance.now()` (~20-50 ns) is read once per poll,
  *   at its end; a poll's start is the end of the poll before it in the same
  *   scheduler batch (one read per batch starts it, reset by a microtask once
@@ -19,9 +21,10 @@
  * - Completed tasks are kept for a while (the last {@link RETAIN_DONE} that
  *   lived at least {@link SHORT_LIVED_MS}) so a finished task can still be
  *   looked at.
- * - Spawn locations cost a stack trace (~µs), so they are taken for at most
- *   {@link LOCATION_BUDGET} spawns a second: long-lived tasks get theirs, a
- *   spawn+join loop stays cheap.
+ * - Spawn locations cost a stack trace (~1 µs to capture, ~8 µs more to
+ *   format), so they are taken for at most {@link LOCATION_BUDGET} spawns a
+ *   second, and formatted only when the task gets a record: long-lived tasks
+ *   get theirs, a spawn+join loop stays cheap.
  * @internal
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -66,6 +69,18 @@ export const DEFAULT_THRESHOLDS: WarningThresholds = {
 /** Spawned tasks whose first poll has not ended, kept in spawn order before they are registered. */
 const YOUNG_RING = 1024;
 const YOUNG_MASK = YOUNG_RING - 1;
+/** The slot's states (see `Collector.#sTask`). */
+const SLOT_YOUNG = 0;
+const SLOT_POLL = 1;
+const SLOT_INLINE = 2;
+
+/**
+ * A spawn location as taken: the Error whose stack is formatted only when a
+ * record is made (V8 captures the frames at once, ~1 µs, and formats them on
+ * the first read of `stack`, ~8 µs: most spawned tasks end without a record),
+ * or the formatted location.
+ */
+type Loc = Error | string | undefined;
 
 /** One task's aggregates. @internal */
 export class TaskStats {
@@ -102,13 +117,13 @@ export class TaskStats {
     now: number,
     parent: number | null,
     kind: 'task' | 'branch' | 'scoped',
-    location: string | undefined,
+    location: Loc,
   ) {
     this.id = task.id;
     this.task = task;
     this.parent = parent;
     this.kind = kind;
-    this.location = location;
+    this.location = formatLoc(location);
     this.createdAt = now;
     this.lastWakeAt = now;
   }
@@ -156,21 +171,26 @@ export class Collector implements Instrument {
   readonly #yTask: (Task | null)[] = new Array(YOUNG_RING).fill(null);
   readonly #yAt = new Float64Array(YOUNG_RING);
   readonly #yParent = new Float64Array(YOUNG_RING);
-  readonly #yLoc: (string | undefined)[] = new Array(YOUNG_RING).fill(undefined);
+  readonly #yLoc: Loc[] = new Array(YOUNG_RING).fill(undefined);
   #yHead = 0;
   #yLen = 0;
-  // The fast poll: a top-level first poll of a young task, timed without a
-  // record; one is made only if it is needed (the task outlives the poll, a
-  // branch is polled inside it, a snapshot or a warning names it).
-  #fast: Task | null = null;
-  #fastAt = 0;
-  #fastParent = -1;
-  #fastLoc: string | undefined = undefined;
-  #fastStart = 0;
-  /** The fast poll runs inside its joiner's poll (the join fast path). */
-  #fastInline = false;
+  // The slot: the newest spawned task while it is not polled (younger than
+  // everything in the ring), then its first poll, or the first poll of the
+  // ring's head, timed without a record (the fast poll); a record is made
+  // only if it is needed (the task outlives the poll, a branch is polled
+  // inside it, a snapshot or a warning names it). A spawn+join loop never
+  // touches the ring: spawn fills the slot, the inline poll flips its state.
+  #sTask: Task | null = null;
+  #sAt = 0;
+  #sParent = -1;
+  #sLoc: Loc = undefined;
+  #sStart = 0;
+  /** SLOT_YOUNG (or empty), SLOT_POLL, or SLOT_INLINE: a fast poll inside its joiner's poll (the join fast path). */
+  #sState = SLOT_YOUNG;
   #locationWindow = 0;
   #locationsLeft = LOCATION_BUDGET;
+  /** Before this instant the budget is spent: no location is taken (one comparison per spawn). */
+  #locationNext = 0;
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
   /** The poll that was running when the event loop stalled the most. */
   worstPoll: { taskId: number; ms: number } | null = null;
@@ -206,30 +226,61 @@ export class Collector implements Instrument {
     return now;
   }
 
-  #takeLocation(now: number): string | undefined {
+  #takeLocation(now: number): Loc {
     if (now - this.#locationWindow > 1000) {
       this.#locationWindow = now;
       this.#locationsLeft = LOCATION_BUDGET;
     }
-    if (this.#locationsLeft === 0) return undefined;
+    if (this.#locationsLeft === 0) {
+      this.#locationNext = this.#locationWindow + 1000;
+      return undefined;
+    }
     this.#locationsLeft--;
-    return userLocation(new Error().stack);
+    return new Error();
+  }
+
+  /** Empties the slot. */
+  #clearSlot(): void {
+    this.#sTask = null;
+    this.#sLoc = undefined;
+    this.#sState = SLOT_YOUNG;
+  }
+
+  /** Moves the young task of the slot (if any) to the ring's tail, where it keeps its spawn order. */
+  #flushSlot(): void {
+    const task = this.#sTask;
+    if (task === null) return;
+    this.#pushYoung(task, this.#sAt, this.#sParent, this.#sLoc);
+    this.#clearSlot();
+  }
+
+  #pushYoung(task: Task, now: number, parent: number, loc: Loc): void {
+    if (this.#yLen === YOUNG_RING) {
+      // not polled after YOUNG_RING later spawns: register the oldest now
+      this.#register(this.#takeYoungAt(this.#yHead));
+    }
+    const at = (this.#yHead + this.#yLen) & YOUNG_MASK;
+    this.#yTask[at] = task;
+    this.#yAt[at] = now;
+    this.#yParent[at] = parent;
+    this.#yLoc[at] = loc;
+    this.#yLen++;
   }
 
   /** The record of the fast poll, made now (it becomes `#current`). */
   #promoteFast(): TaskStats {
-    const task = this.#fast!;
-    this.#fast = null;
-    const s = this.#record(task, this.#fastAt, this.#fastParent, this.#fastLoc);
+    const task = this.#sTask!;
+    const s = this.#record(task, this.#sAt, this.#sParent, this.#sLoc);
+    this.#clearSlot();
     s.lastWakeAt = -1;
-    s.scheduledMs = this.#fastStart - this.#fastAt;
-    s.pollStartAt = this.#fastStart;
+    s.scheduledMs = this.#sStart - s.createdAt;
+    s.pollStartAt = this.#sStart;
     if (this.#current !== null) this.#stack.push(this.#current);
     this.#current = s;
     return s;
   }
 
-  #record(task: Task, at: number, parent: number, loc: string | undefined): TaskStats {
+  #record(task: Task, at: number, parent: number, loc: Loc): TaskStats {
     const p = task.parent;
     return new TaskStats(
       task,
@@ -242,14 +293,21 @@ export class Collector implements Instrument {
 
   /** The running record (`#current`), made from the fast poll if that is what runs. */
   #cur(): TaskStats | null {
-    return this.#fast !== null ? this.#promoteFast() : this.#current;
+    return this.#sState !== SLOT_YOUNG ? this.#promoteFast() : this.#current;
   }
 
   /** The record of `task`, wherever it is (map, young ring, current poll), or null. */
   #find(task: Task): TaskStats | null {
     const last = this.#last;
     if (last !== null && last.task === task) return last;
-    if (this.#fast === task) return this.#promoteFast();
+    if (this.#sTask === task) {
+      if (this.#sState !== SLOT_YOUNG) return this.#promoteFast();
+      // spawned, not polled yet (rare: woken or cancelled before its first poll)
+      const y = this.#record(task, this.#sAt, this.#sParent, this.#sLoc);
+      this.#clearSlot();
+      this.#register(y);
+      return y;
+    }
     const cur = this.#current;
     if (cur !== null && cur.task === task) return cur;
     const s = this.tasks.get(task.id);
@@ -317,8 +375,17 @@ export class Collector implements Instrument {
     for (let i = 0; i < this.#yLen; i++) {
       const at = (this.#yHead + i) & YOUNG_MASK;
       const t = this.#yTask[at];
-      if (t !== null && t !== undefined)
-        out.push(this.#record(t, this.#yAt[at]!, this.#yParent[at]!, this.#yLoc[at]));
+      if (t !== null && t !== undefined) {
+        const s = this.#record(t, this.#yAt[at]!, this.#yParent[at]!, this.#yLoc[at]);
+        this.#yLoc[at] = s.location; // formatted once, not at each snapshot
+        out.push(s);
+      }
+    }
+    const t = this.#sTask;
+    if (t !== null && this.#sState === SLOT_YOUNG) {
+      const s = this.#record(t, this.#sAt, this.#sParent, this.#sLoc);
+      this.#sLoc = s.location;
+      out.push(s);
     }
     return out;
   }
@@ -331,41 +398,75 @@ export class Collector implements Instrument {
 
   spawn(task: Task): void {
     if (task.sched !== this.sched) return;
-    const cur = this.#fast ?? (this.#current === null ? null : this.#current.task);
+    const cur = this.#current;
+    if (cur !== null && this.#sState === SLOT_YOUNG && task.parent === null && !this.#tracing) {
+      // the common case, kept small: a task spawned by a task that has a
+      // record (a long-lived one) goes to the slot (the rest is #spawn)
+      const now = this.clock;
+      const loc = now >= this.#locationNext ? this.#takeLocation(now) : undefined;
+      if (this.#sTask !== null) this.#flushSlot();
+      this.#sTask = task;
+      this.#sAt = now;
+      this.#sParent = cur.id;
+      this.#sLoc = loc;
+      return;
+    }
+    this.#spawn(task);
+  }
+
+  #spawn(task: Task): void {
+    const fast = this.#sState !== SLOT_YOUNG;
+    const cur = fast ? this.#sTask : this.#current === null ? null : this.#current.task;
     let now = this.clock;
     if (cur === null) {
       // outside any poll the coarse clock may be old: read it (and who listens)
       now = this.#now();
       this.#tracing = tracingActive();
     }
-    const p = task.parent ?? cur;
-    const parent = p === null ? -1 : p.id;
-    const loc = task.parent !== null && task.branch ? undefined : this.#takeLocation(now);
-    if (this.#yLen === YOUNG_RING) {
-      // not polled after YOUNG_RING later spawns: register the oldest now
-      this.#register(this.#takeYoungAt(this.#yHead));
+    const tp = task.parent;
+    const parent = tp !== null ? tp.id : cur === null ? -1 : cur.id;
+    const loc =
+      (tp !== null && task.branch) || now < this.#locationNext
+        ? undefined
+        : this.#takeLocation(now);
+    if (fast) {
+      // the slot times its spawner's poll: the ring takes the new task
+      this.#pushYoung(task, now, parent, loc);
+    } else {
+      if (this.#sTask !== null) this.#flushSlot();
+      this.#sTask = task;
+      this.#sAt = now;
+      this.#sParent = parent;
+      this.#sLoc = loc;
     }
-    const at = (this.#yHead + this.#yLen) & YOUNG_MASK;
-    this.#yTask[at] = task;
-    this.#yAt[at] = now;
-    this.#yParent[at] = parent;
-    this.#yLoc[at] = loc;
-    this.#yLen++;
-    if (this.#tracing) publishSpawn(task, parent < 0 ? null : parent, loc);
+    if (this.#tracing) publishSpawn(task, parent < 0 ? null : parent, formatLoc(loc));
   }
 
   pollStart(task: Task): void {
+    // The join fast path of the scheduler: the task spawned last (the slot's,
+    // so of this runtime, and not running) polled inside the poll of the task
+    // that joins it. Its poll starts at the last clock read: its measured
+    // poll may include its joiner's work since then; if it finishes there, it
+    // is timed as part of its joiner's poll (see pollEnd). Kept small so the
+    // JIT inlines it into the scheduler's poll (the rest is #pollStart).
+    if (task === this.#sTask && this.#current !== null && task.parent === null && !this.#tracing) {
+      this.#sStart = this.clock;
+      this.#sState = SLOT_INLINE;
+      return;
+    }
+    this.#pollStart(task);
+  }
+
+  #pollStart(task: Task): void {
     if (task.sched !== this.sched) return;
-    const nested = this.#fast !== null || this.#current !== null;
+    const fastOuter = this.#sState !== SLOT_YOUNG;
     let now: number;
     let inline = false;
-    if (nested) {
-      // Inside another task's poll. A spawned task polled inline by the task
-      // that joins it (the scheduler's join fast path) starts at the last
-      // clock read: its measured poll may include its joiner's work since
-      // then; if it finishes there, it is timed as part of its joiner's poll
-      // (see pollEnd). Branches and everything else read the clock.
-      inline = this.#fast === null && task.parent === null;
+    if (fastOuter || this.#current !== null) {
+      // Inside another task's poll: a task polled inline by its joiner (see
+      // pollStart) starts at the last clock read, branches and everything
+      // else read the clock.
+      inline = !fastOuter && task.parent === null;
       now = inline ? this.clock : this.#now();
     } else if (this.#fresh) {
       now = this.clock; // the end of the previous poll of this batch
@@ -375,21 +476,41 @@ export class Collector implements Instrument {
       this.#tracing = tracingActive();
       queueMicrotask(this.#stale);
     }
-    const head = this.#yHead;
-    if (this.#fast === null && !this.#tracing && this.#yLen > 0 && this.#yTask[head] === task) {
-      // the fast path: a first poll of the next spawned task, without a record
-      this.#fast = task;
-      this.#fastAt = this.#yAt[head]!;
-      this.#fastParent = this.#yParent[head]!;
-      this.#fastLoc = this.#yLoc[head];
-      this.#fastStart = now;
-      this.#fastInline = inline;
-      this.#clearYoung(head);
-      return;
+    if (!this.#tracing) {
+      // the fast paths: a first poll of the young task of the slot (a fast
+      // outer poll holds the slot, so this one is then not in it) or of the
+      // ring's head, without a record
+      if (task === this.#sTask) {
+        this.#sStart = now;
+        this.#sState = inline ? SLOT_INLINE : SLOT_POLL;
+        return;
+      }
+      const head = this.#yHead;
+      if (!fastOuter && this.#yLen > 0 && this.#yTask[head] === task) {
+        const at = this.#yAt[head]!;
+        const parent = this.#yParent[head]!;
+        const loc = this.#yLoc[head];
+        this.#clearYoung(head);
+        // the slot's young task is newer than the whole ring: to its tail
+        this.#flushSlot();
+        this.#sTask = task;
+        this.#sAt = at;
+        this.#sParent = parent;
+        this.#sLoc = loc;
+        this.#sStart = now;
+        this.#sState = inline ? SLOT_INLINE : SLOT_POLL;
+        return;
+      }
     }
     const outer = this.#cur();
-    const at = this.#yLen === 0 ? -1 : this.#youngIndex(task);
-    const s = at >= 0 ? this.#takeYoungAt(at) : this.#stats(task)!;
+    let s: TaskStats;
+    if (task === this.#sTask) {
+      s = this.#record(task, this.#sAt, this.#sParent, this.#sLoc);
+      this.#clearSlot();
+    } else {
+      const at = this.#yLen === 0 ? -1 : this.#youngIndex(task);
+      s = at >= 0 ? this.#takeYoungAt(at) : this.#stats(task)!;
+    }
     if (s.lastWakeAt >= 0) {
       s.scheduledMs += Math.max(0, now - s.lastWakeAt);
       s.lastWakeAt = -1;
@@ -401,32 +522,37 @@ export class Collector implements Instrument {
   }
 
   pollEnd(task: Task): void {
-    if (this.#fast === task && this.#fastInline && task.state === State.Done) {
-      // Spawned and finished inside the poll of the task that joined it: timed
-      // as part of that poll (which it was), without a clock read of its own.
-      this.#fast = null;
+    if (this.#sState === SLOT_INLINE && this.#sTask === task && task.state === State.Done) {
+      // Spawned and finished inside the poll of the task that joined it:
+      // timed as part of that poll (which it was), without a clock read.
+      // (Small, as pollStart, for the JIT to inline; the rest is #pollEnd.)
+      this.#clearSlot();
       this.totalPolls++;
       this.shortTasks++;
       return;
     }
-    const now = this.#now();
-    if (this.#fast === task) {
+    this.#pollEnd(task);
+  }
+
+  #pollEnd(task: Task): void {
+    let now: number;
+    if (this.#sState !== SLOT_YOUNG && this.#sTask === task) {
       // a first poll timed without a record: most end with the task done
-      this.#fast = null;
-      this.totalPolls++;
-      const ms = now - this.#fastStart;
+      now = this.#now();
+      const ms = now - this.#sStart;
       if (
         task.state === State.Done &&
-        now - this.#fastAt < SHORT_LIVED_MS &&
+        now - this.#sAt < SHORT_LIVED_MS &&
         ms <= this.thresholds.longPollMs &&
         ms < this.thresholds.neverYieldedMs
       ) {
+        this.#clearSlot();
+        this.totalPolls++;
         this.shortTasks++;
         return;
       }
-      this.#fast = task;
       this.#promoteFast();
-    }
+    } else now = this.#now();
     const s = this.#current;
     if (s === null || s.task !== task) return;
     this.#current = this.#stack.pop() ?? null;
@@ -485,7 +611,7 @@ export class Collector implements Instrument {
     if (s === undefined) return;
     s.wakes++;
     // a wake from an I/O callback or a timer, outside any poll: read the clock
-    if (this.#current === null && this.#fast === null) this.#now();
+    if (this.#current === null && this.#sState === SLOT_YOUNG) this.#now();
     if (s.lastWakeAt < 0) s.lastWakeAt = this.clock;
     if (self) {
       s.selfWakes++;
@@ -562,6 +688,11 @@ export class Collector implements Instrument {
       p99Ms: ok ? h.percentile(99) / 1e6 : 0,
     };
   }
+}
+
+/** The location of a {@link Loc}. */
+function formatLoc(loc: Loc): string | undefined {
+  return typeof loc === 'object' ? userLocation(loc.stack) : loc;
 }
 
 /** The poll-time histogram of `s` as an array (see {@link HIST_BUCKETS}). @internal */

@@ -60,6 +60,51 @@ describe('console', () => {
     assert.match(w.location ?? '', /console\.test\.js/);
   });
 
+  test('tasks spawned and not polled yet are listed with their parent, and keep their records through their first polls', async () => {
+    const { value } = await withConsole(function* (snapshot) {
+      const names = ['a', 'b', 'c'];
+      const handles = names.map((name) =>
+        spawn(
+          function* () {
+            // a task polled from the run queue spawns a child before it parks
+            spawn(
+              function* () {
+                yield* sleep(1);
+              },
+              { name: `${name}-child` },
+            );
+            yield* sleep(1);
+            return name;
+          },
+          { name },
+        ),
+      );
+      const before = snapshot();
+      yield* yieldNow();
+      const after = snapshot();
+      for (const h of handles) yield* h;
+      return { before, after };
+    });
+    const root = value.before.tasks.find((t) => t.name === 'blockOn')!;
+    const young = value.before.tasks.filter((t) => ['a', 'b', 'c'].includes(t.name ?? ''));
+    assert.deepEqual(
+      young.map((t) => [t.name, t.state, t.polls, t.parent]),
+      [
+        ['a', 'scheduled', 0, root.id],
+        ['b', 'scheduled', 0, root.id],
+        ['c', 'scheduled', 0, root.id],
+      ],
+    );
+    for (const name of ['a', 'b', 'c']) {
+      const t = value.after.tasks.find((x) => x.name === name)!;
+      assert.equal(t.state, 'idle');
+      assert.equal(t.polls, 1);
+      const child = value.after.tasks.find((x) => x.name === `${name}-child`);
+      assert.ok(child, `${name}-child is listed`);
+      assert.equal(child.parent, t.id);
+    }
+  });
+
   test('select branches are children of the task that polls them', async () => {
     const { value: snap } = await withConsole(function* (snapshot) {
       const h = spawn(
