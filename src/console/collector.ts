@@ -132,11 +132,19 @@ export class TaskStats {
 /**
  * A warning, as tokio-console's lints: `long-poll` (one poll blocked the
  * event loop), `never-yielded` (a task's first poll ran for long: it never
- * let other tasks run), `self-wake-loop`, `lock-held-across-wait`, and
- * `never-polled` (debug mode: a future created and never awaited).
+ * let other tasks run), `self-wake-loop`, `lock-held-across-wait`,
+ * `never-polled` (debug mode: a future created and never awaited), and
+ * `deadlock` (the program's main task can never finish; the message is the
+ * runtime's explanation, as on stderr, and the recording's last frame has it).
  */
 export interface Warning {
-  kind: 'long-poll' | 'never-yielded' | 'self-wake-loop' | 'lock-held-across-wait' | 'never-polled';
+  kind:
+    | 'long-poll'
+    | 'never-yielded'
+    | 'self-wake-loop'
+    | 'lock-held-across-wait'
+    | 'never-polled'
+    | 'deadlock';
   taskId?: number;
   message: string;
   at: number;
@@ -666,6 +674,16 @@ export class Collector implements Instrument {
   acquired(acq: object): void {
     const task = ctx.current;
     if (task !== null) this.resources.acquired(acq as Acquire<unknown>, task.id);
+  }
+
+  deadlock(task: Task, dump: string): void {
+    if (task.sched !== this.sched) return;
+    this.#warn({
+      kind: 'deadlock',
+      taskId: task.id,
+      message: `task ${task.id} can never finish: nothing is left that could wake it (deadlock)\n${dump}`,
+      at: this.#now(),
+    });
   }
 
   #warn(w: Warning): void {

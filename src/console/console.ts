@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { setInstrument } from '../runtime/instrument.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Scheduler } from '../runtime/scheduler.js';
@@ -115,7 +115,10 @@ class ConsoleImpl implements ConsoleHandle {
       return;
     }
     const server = createServer((req, res) => this.#handle(req, res));
+    // neither the server nor a browser's open connection keeps the program
+    // alive (a program that ends, or deadlocks, exits as it would without)
     server.unref();
+    server.on('connection', unrefSocket);
     this.#server = server;
     this.ready = new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -195,4 +198,8 @@ class ConsoleImpl implements ConsoleHandle {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   }
+}
+
+function unrefSocket(s: Socket): void {
+  s.unref();
 }

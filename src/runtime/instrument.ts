@@ -31,6 +31,12 @@ export interface Instrument {
   resource(r: object): void;
   /** A lock or permit (`acq`, an `Acquire` of a batch semaphore) is now held by the current task. */
   acquired(acq: object): void;
+  /**
+   * `task` (a program's main task, a test body) can never finish: Node's
+   * event loop ran out of work while it waits; `dump` is the runtime's
+   * explanation (the process exits or the test fails next).
+   */
+  deadlock(task: Task, dump: string): void;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { FutureLike } from '../future/future.js';
 import { taskPromise } from '../task/join-handle.js';
 import { Builder, type BuilderOptions, hasMultiThreadFactory } from './builder.js';
 import { dumpText } from './dump-text.js';
+import { instrument } from './instrument.js';
 import { enterThreadRuntime, type Runtime } from './runtime.js';
 import { Outcome, State } from './task.js';
 
@@ -67,8 +68,10 @@ export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<neve
   };
   const onBeforeExit = () => {
     if (task.state === State.Done) return;
+    const dump = dumpText(rt.dump());
+    if (instrument !== null) instrument.deadlock(task, dump);
     process.stderr.write(
-      `tokio-ts: the main task can never finish: nothing is left that could wake it (deadlock)\n${dumpText(rt.dump())}\n`,
+      `tokio-ts: the main task can never finish: nothing is left that could wake it (deadlock)\n${dump}\n`,
     );
     process.exit(1);
   };

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn as spawnProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -66,6 +69,58 @@ describe('console warnings', () => {
       await c.close();
       await rt.shutdown();
     }
+  });
+
+  test('deadlock: a main task nothing can wake is a console warning (in the recording), and an open console connection does not keep the program alive', {
+    timeout: 20_000,
+  }, async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/console-deadlock.js', import.meta.url));
+    const record = join(tmpdir(), `tokio-ts-deadlock-${process.pid}.jsonl`);
+    const child = spawnProcess(process.execPath, [fixture], {
+      env: { ...process.env, TOKIO_TS_CONSOLE: '127.0.0.1:0', TOKIO_TS_CONSOLE_RECORD: record },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const url = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.trim());
+      });
+    });
+    // a browser's keep-alive connection, left open
+    const agent = new Agent({ keepAlive: true });
+    await new Promise<void>((resolve, reject) => {
+      get(`${url}api/snapshot`, { agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      }).on('error', reject);
+    });
+    const t0 = performance.now();
+    child.stdin.write('go\n');
+    const code = await exited;
+    const ms = performance.now() - t0;
+    agent.destroy();
+    assert.equal(code, 1, stderr);
+    // held open by the connection, it would exit only when Node's HTTP server
+    // drops the idle connection (its keep-alive timeout, 5 s)
+    assert.ok(ms < 4000, `exited ${ms.toFixed(0)} ms after the deadlock`);
+    assert.match(
+      stderr,
+      /the main task can never finish: nothing is left that could wake it \(deadlock\)/,
+    );
+    const frames = readFileSync(record, 'utf8').trim().split('\n');
+    const last = JSON.parse(frames[frames.length - 1]!) as Snapshot;
+    const w = last.warnings.filter((x) => x.kind === 'deadlock');
+    assert.equal(w.length, 1, JSON.stringify(last.warnings));
+    assert.match(
+      w[0]!.message,
+      /can never finish: nothing is left that could wake it \(deadlock\)/,
+    );
   });
 
   test('never-polled: in debug mode a future created and never driven is a warning naming its task and where it was made', async () => {
