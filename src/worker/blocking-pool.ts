@@ -86,7 +86,7 @@ export class BlockingPool implements RemoteOwner {
   spawn<R>(sched: Scheduler, def: BlockingDef<any, R>, args: unknown[]): JoinHandle<R> {
     if (this.#closed)
       throw new WorkerError('shutdown', 'tokio-ts: the blocking pool was shut down');
-    const job = new Job(this, args, def.name, true);
+    const job = new Job(this, args, undefined, def.name, true);
     job.key = defKey(def);
     this.#queue.push(job);
     this.#dispatch();
@@ -154,7 +154,7 @@ export class BlockingPool implements RemoteOwner {
     }
     job.g = this.#nextId++;
     try {
-      t.worker.postMessage({ id: job.g, key: job.key, args: toWire(job.args!) });
+      t.worker.postMessage({ id: job.g, key: job.key, args: toWire(job.argList()) });
     } catch (e) {
       job.finish(
         P_ERR,

@@ -20,6 +20,19 @@ export const P_CANCELLED = 3;
 /** running inside its proxy task: `value` is the child's iterator (see {@link RemoteJoin.runHere}) */
 export const P_LOCAL = 4;
 
+/** flags of {@link RemoteJoin} */
+const F_BLOCKING = 1;
+const F_CANCELLING = 2;
+/** `argv` is the only argument itself, not an array (`spawn(def, x)`: no array per task) */
+const F_ONE = 4;
+
+/**
+ * The result object of a proxy whose task returned a primitive: shared, since
+ * the scheduler reads `value` at once and a primitive holds nothing alive
+ * (one object fewer per remote task).
+ */
+const DONE_PRIMITIVE: { done: true; value: unknown } = { done: true, value: undefined };
+
 /** Who can forward an abort for a {@link RemoteJoin}. @internal */
 export interface RemoteOwner {
   abortRemote(leaf: RemoteJoin): void;
@@ -35,23 +48,50 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   /** slot (multi-thread) or job id (blocking pool); -1 while in a backlog */
   g = -1;
   defId = 0;
-  args: unknown[] | null;
+  /**
+   * The arguments until they are handed over (then null): an array, or with
+   * {@link RemoteJoin.one} the only argument itself. See {@link argList}.
+   */
+  argv: unknown;
   readonly owner: RemoteOwner;
   /** the task definition's name: the proxy task's name (see {@link NamesTask}) */
   readonly taskName: string;
-  readonly #blocking: boolean;
-  #cancelling = false;
+  /** F_BLOCKING | F_CANCELLING | F_ONE (one field: 8 bytes of every task in flight) */
+  #f: number;
 
-  constructor(owner: RemoteOwner, args: unknown[], name: string, blocking: boolean) {
+  /** `args` null: the task's only argument is `a0` (no array made for it). */
+  constructor(
+    owner: RemoteOwner,
+    args: unknown[] | null,
+    a0: unknown,
+    name: string,
+    blocking: boolean,
+  ) {
     this.owner = owner;
-    this.args = args;
+    this.argv = args === null ? a0 : args;
     this.taskName = name;
-    this.#blocking = blocking;
+    this.#f = (blocking ? F_BLOCKING : 0) | (args === null ? F_ONE : 0);
+  }
+
+  /** True while `argv` is the only argument itself rather than an array. */
+  get one(): boolean {
+    return (this.#f & F_ONE) !== 0;
+  }
+
+  /** The arguments as an array (made now for a one-argument task). */
+  argList(): unknown[] {
+    if ((this.#f & F_ONE) !== 0) {
+      this.#f &= ~F_ONE;
+      this.argv = [this.argv];
+    }
+    return this.argv as unknown[];
   }
 
   /** What the proxy waits on (built on demand: no string per spawn). */
   get what(): string {
-    return this.#blocking ? `blocking ${this.taskName}` : `task ${this.taskName} on a worker`;
+    return (this.#f & F_BLOCKING) !== 0
+      ? `blocking ${this.taskName}`
+      : `task ${this.taskName} on a worker`;
   }
 
   [Symbol.iterator](): this {
@@ -61,12 +101,19 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   next(): IteratorResult<Suspend, unknown> {
     const s = this.state;
     if (s === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 0, undefined);
-    if (s === P_OK) return { done: true, value: this.value };
+    if (s === P_OK) {
+      const v = this.value;
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) {
+        DONE_PRIMITIVE.value = v;
+        return DONE_PRIMITIVE;
+      }
+      return { done: true, value: v };
+    }
     if (s === P_ERR) throw this.value;
     const t = currentTask();
-    if (s === P_CANCELLED && !this.#cancelling) {
+    if (s === P_CANCELLED && (this.#f & F_CANCELLING) === 0) {
       // the remote side cancelled the task (shutdown): complete the proxy as cancelled too
-      this.#cancelling = true;
+      this.#f |= F_CANCELLING;
       t.sched.cancel(t);
     }
     this.waiter = t;
@@ -88,7 +135,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   runHere(inner: Iterator<Suspend, unknown, unknown>): void {
     this.value = inner;
     this.state = P_LOCAL;
-    this.args = null;
+    this.argv = null;
   }
 
   /** An error injected by the scheduler: the child's, while it runs here. */
@@ -132,7 +179,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   #ended(state: number): void {
     this.value = undefined;
     this.state = state;
-    this.args = null;
+    this.argv = null;
     this.owner.localEnded?.(this);
   }
 
@@ -141,15 +188,15 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     if (this.state !== P_PENDING) return;
     this.state = state;
     this.value = value;
-    this.args = null;
+    this.argv = null;
     const w = this.waiter;
     if (w !== null) w.wake();
   }
 
   cancelWait(): Future<unknown> | undefined {
     // running here: the scheduler returns the child's generator next
-    if (this.state !== P_PENDING || this.#cancelling) return undefined;
-    this.#cancelling = true;
+    if (this.state !== P_PENDING || (this.#f & F_CANCELLING) !== 0) return undefined;
+    this.#f |= F_CANCELLING;
     this.owner.abortRemote(this);
     if (this.state !== P_PENDING) return undefined;
     return new AbortWait(this);
