@@ -119,6 +119,8 @@ export class Origin implements RemoteOwner {
   readonly #defIds = new Map<object, number>();
   /** definition functions by id, for children run in their proxy task (runLocal) */
   readonly #fns: ((...args: any[]) => unknown)[] = [];
+  /** definition names by id (what names a proxy task: {@link nameOf}) */
+  readonly #names: string[] = [];
   readonly #backlog = new RingBuffer<RemoteJoin>(64);
   readonly messenger: Messenger;
   /** remote tasks in flight (for the main thread's keep-alive) */
@@ -183,14 +185,19 @@ export class Origin implements RemoteOwner {
       id = this.sh.defId(defKey(def));
       this.#defIds.set(def, id);
       this.#fns[id] = def.fn;
+      this.#names[id] = def.name;
     }
-    const leaf = new RemoteJoin(this, args, a0, def.name, false);
+    const leaf = new RemoteJoin(this, args, a0, false);
     leaf.defId = id;
     if (this.#backlog.length > 0 || !this.#publish(leaf)) this.#backlog.push(leaf);
     this.outstanding++;
     this.spawned++;
     if (this.onOutstanding !== null) this.onOutstanding();
     return new JoinHandle<R>(proxyTask(sched, leaf));
+  }
+
+  nameOf(leaf: RemoteJoin): string {
+    return this.#names[leaf.defId]!;
   }
 
   /** Allocates, encodes and queues `leaf`; false if no slot or queue room (backlog). */

@@ -20,11 +20,15 @@ export const P_CANCELLED = 3;
 /** running inside its proxy task: `value` is the child's iterator (see {@link RemoteJoin.runHere}) */
 export const P_LOCAL = 4;
 
-/** flags of {@link RemoteJoin} */
-const F_BLOCKING = 1;
-const F_CANCELLING = 2;
+// RemoteJoin.#f: the state (P_*) in bits 0-2, then the flags, then the
+// definition id (one field instead of five: 8 bytes each per task in flight)
+const STATE_MASK = 7;
+const F_BLOCKING = 8;
+const F_CANCELLING = 16;
 /** `argv` is the only argument itself, not an array (`spawn(def, x)`: no array per task) */
-const F_ONE = 4;
+const F_ONE = 32;
+const DEF_SHIFT = 6;
+const LOW_MASK = (1 << DEF_SHIFT) - 1;
 
 /**
  * The result object of a proxy whose task returned a primitive: shared, since
@@ -36,27 +40,25 @@ const DONE_PRIMITIVE: { done: true; value: unknown } = { done: true, value: unde
 /** Who can forward an abort for a {@link RemoteJoin}. @internal */
 export interface RemoteOwner {
   abortRemote(leaf: RemoteJoin): void;
+  /** The name of `leaf`'s task definition (not stored in every leaf). */
+  nameOf(leaf: RemoteJoin): string;
   /** A child run in its proxy task (see {@link RemoteJoin.runHere}) ended: free its slot. */
   localEnded?(leaf: RemoteJoin): void;
 }
 
 /** @internal */
 export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting, NamesTask {
-  state = P_PENDING;
   value: unknown = undefined;
   waiter: Task | null = null;
   /** slot (multi-thread) or job id (blocking pool); -1 while in a backlog */
   g = -1;
-  defId = 0;
   /**
    * The arguments until they are handed over (then null): an array, or with
    * {@link RemoteJoin.one} the only argument itself. See {@link argList}.
    */
   argv: unknown;
   readonly owner: RemoteOwner;
-  /** the task definition's name: the proxy task's name (see {@link NamesTask}) */
-  readonly taskName: string;
-  /** F_BLOCKING | F_CANCELLING | F_ONE (one field: 8 bytes of every task in flight) */
+  /** state | F_BLOCKING | F_CANCELLING | F_ONE | defId << DEF_SHIFT (see above) */
   #f: number;
 
   /** `args` null: the task's only argument is `a0` (no array made for it). */
@@ -64,13 +66,35 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     owner: RemoteOwner,
     args: unknown[] | null,
     a0: unknown,
-    name: string,
     blocking: boolean,
   ) {
     this.owner = owner;
     this.argv = args === null ? a0 : args;
-    this.taskName = name;
     this.#f = (blocking ? F_BLOCKING : 0) | (args === null ? F_ONE : 0);
+  }
+
+  /**
+   * The task definition's name: the proxy task's name (see {@link NamesTask}),
+   * asked of the owner (one field fewer per task in flight).
+   */
+  get taskName(): string {
+    return this.owner.nameOf(this);
+  }
+
+  /** P_PENDING, P_OK, P_ERR, P_CANCELLED or P_LOCAL. */
+  get state(): number {
+    return this.#f & STATE_MASK;
+  }
+  set state(v: number) {
+    this.#f = (this.#f & ~STATE_MASK) | v;
+  }
+
+  /** The task definition's id in the shared table (multi-thread leaves). */
+  get defId(): number {
+    return this.#f >>> DEF_SHIFT;
+  }
+  set defId(v: number) {
+    this.#f = (this.#f & LOW_MASK) | (v << DEF_SHIFT);
   }
 
   /** True while `argv` is the only argument itself rather than an array. */
