@@ -62,12 +62,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   #f: number;
 
   /** `args` null: the task's only argument is `a0` (no array made for it). */
-  constructor(
-    owner: RemoteOwner,
-    args: unknown[] | null,
-    a0: unknown,
-    blocking: boolean,
-  ) {
+  constructor(owner: RemoteOwner, args: unknown[] | null, a0: unknown, blocking: boolean) {
     this.owner = owner;
     this.argv = args === null ? a0 : args;
     this.#f = (blocking ? F_BLOCKING : 0) | (args === null ? F_ONE : 0);
