@@ -48,15 +48,15 @@ export interface RemoteOwner {
 
 /** @internal */
 export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting, NamesTask {
-  value: unknown = undefined;
+  /**
+   * While pending: the arguments ({@link argv}); then the result, the error,
+   * or (P_LOCAL) the child's iterator. One field for both: the arguments are
+   * never needed once there is an outcome.
+   */
+  value: unknown;
   waiter: Task | null = null;
   /** slot (multi-thread) or job id (blocking pool); -1 while in a backlog */
   g = -1;
-  /**
-   * The arguments until they are handed over (then null): an array, or with
-   * {@link RemoteJoin.one} the only argument itself. See {@link argList}.
-   */
-  argv: unknown;
   readonly owner: RemoteOwner;
   /** state | F_BLOCKING | F_CANCELLING | F_ONE | defId << DEF_SHIFT (see above) */
   #f: number;
@@ -64,7 +64,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   /** `args` null: the task's only argument is `a0` (no array made for it). */
   constructor(owner: RemoteOwner, args: unknown[] | null, a0: unknown, blocking: boolean) {
     this.owner = owner;
-    this.argv = args === null ? a0 : args;
+    this.value = args === null ? a0 : args;
     this.#f = (blocking ? F_BLOCKING : 0) | (args === null ? F_ONE : 0);
   }
 
@@ -74,6 +74,18 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
    */
   get taskName(): string {
     return this.owner.nameOf(this);
+  }
+
+  /**
+   * The arguments until they are handed over (then null), read and written
+   * only while pending: an array, or with {@link RemoteJoin.one} the only
+   * argument itself. See {@link argList}.
+   */
+  get argv(): unknown {
+    return this.value;
+  }
+  set argv(v: unknown) {
+    this.value = v;
   }
 
   /** P_PENDING, P_OK, P_ERR, P_CANCELLED or P_LOCAL. */
@@ -154,7 +166,6 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   runHere(inner: Iterator<Suspend, unknown, unknown>): void {
     this.value = inner;
     this.state = P_LOCAL;
-    this.argv = null;
   }
 
   /** An error injected by the scheduler: the child's, while it runs here. */
@@ -198,7 +209,6 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   #ended(state: number): void {
     this.value = undefined;
     this.state = state;
-    this.argv = null;
     this.owner.localEnded?.(this);
   }
 
@@ -207,7 +217,6 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     if (this.state !== P_PENDING) return;
     this.state = state;
     this.value = value;
-    this.argv = null;
     const w = this.waiter;
     if (w !== null) w.wake();
   }
