@@ -85,6 +85,20 @@ export class Executor {
   readonly #defs = new Map<number, TaskDef<any, any>>();
   readonly #running = new Map<number, Task>();
   readonly #popBuf = new Int32Array(START_BATCH);
+  /**
+   * Argument arrays of number-only tasks, by count, reused: `spawnCall`
+   * spreads them into the call at once and keeps nothing (one array fewer
+   * per remote task; a task whose definition is still loading gets a copy).
+   */
+  readonly #numArgs: unknown[][] = [
+    [],
+    [0],
+    [0, 0],
+    [0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0],
+  ];
   #waiting = false;
   #scheduled = false;
   #turnStart = 0;
@@ -264,7 +278,7 @@ export class Executor {
     let args: unknown[];
     if (kind === ARG_F64) {
       const n = (kindWord >>> 8) & 0xff;
-      args = new Array(n);
+      args = this.#numArgs[n] ?? new Array(n);
       const f = g * (SLOT_WORDS >> 1) + 2;
       for (let i = 0; i < n; i++) args[i] = smi(sh.slotsF[f + i]!);
     } else if (kind === ARG_JSON) {
@@ -301,12 +315,13 @@ export class Executor {
       const key = this.#sh.defKey(defId);
       const loaded = loadedDef(key);
       if (loaded === undefined) {
+        const held = args.slice(); // `args` may be a reused array (#numArgs)
         loadDef(key).then(
           (d) => {
             this.#defs.set(defId, d as TaskDef<any, any>);
             if ((Atomics.load(this.#sh.slots, g * SLOT_WORDS) & ST_ABORT) !== 0)
               this.#finish(g, RES_CANCELLED, undefined);
-            else this.#spawn(g, d as TaskDef<any, any>, args);
+            else this.#spawn(g, d as TaskDef<any, any>, held);
           },
           (e: unknown) => this.#finishError(g, e),
         );
