@@ -110,8 +110,10 @@ export function spawn(fut: unknown, arg?: unknown): JoinHandle<unknown> {
       );
     }
   } else if (defSpawner !== null && typeof fut === 'object' && fut !== null && DEF_KEY in fut)
-    // biome-ignore lint/complexity/noArguments: see above
-    return defSpawner(fut, Array.prototype.slice.call(arguments, 1));
+    return argc === 2
+      ? defSpawner(fut, null, arg) // `spawn(def, x)`: no arguments array either
+      : // biome-ignore lint/complexity/noArguments: see above
+        defSpawner(fut, Array.prototype.slice.call(arguments, 1), undefined);
   if (argc > 2)
     throw spawnArgsError(
       'spawn',
@@ -124,10 +126,12 @@ export function spawn(fut: unknown, arg?: unknown): JoinHandle<unknown> {
 }
 
 const DEF_KEY = Symbol.for('tokio-ts.taskDef');
-let defSpawner: ((def: object, args: unknown[]) => JoinHandle<unknown>) | null = null;
+/** `args` null: the definition's only argument is `a0`. */
+type DefSpawner = (def: object, args: unknown[] | null, a0: unknown) => JoinHandle<unknown>;
+let defSpawner: DefSpawner | null = null;
 
 /** Installed by the worker module: how `spawn(def, ...args)` runs a task definition. @internal */
-export function setDefSpawner(f: (def: object, args: unknown[]) => JoinHandle<unknown>): void {
+export function setDefSpawner(f: DefSpawner): void {
   defSpawner = f;
 }
 

@@ -44,6 +44,7 @@ const CORES = availableParallelism();
 
 class Job extends RemoteJoin {
   key = '';
+  name = '';
 }
 
 class PoolThread {
@@ -86,8 +87,9 @@ export class BlockingPool implements RemoteOwner {
   spawn<R>(sched: Scheduler, def: BlockingDef<any, R>, args: unknown[]): JoinHandle<R> {
     if (this.#closed)
       throw new WorkerError('shutdown', 'tokio-ts: the blocking pool was shut down');
-    const job = new Job(this, args, def.name, true);
+    const job = new Job(this, args, undefined, true);
     job.key = defKey(def);
+    job.name = def.name;
     this.#queue.push(job);
     this.#dispatch();
     return new JoinHandle<R>(proxyTask(sched, job));
@@ -101,6 +103,10 @@ export class BlockingPool implements RemoteOwner {
   }
   get queueDepth(): number {
     return this.#queue.length;
+  }
+
+  nameOf(leaf: RemoteJoin): string {
+    return (leaf as Job).name;
   }
 
   /** A queued job is dropped; a running one cannot be interrupted (as Tokio's). */
@@ -154,7 +160,7 @@ export class BlockingPool implements RemoteOwner {
     }
     job.g = this.#nextId++;
     try {
-      t.worker.postMessage({ id: job.g, key: job.key, args: toWire(job.args!) });
+      t.worker.postMessage({ id: job.g, key: job.key, args: toWire(job.argList()) });
     } catch (e) {
       job.finish(
         P_ERR,

@@ -83,8 +83,25 @@ export class Executor {
   readonly #origin: Origin;
   readonly #poster: ResultPoster;
   readonly #defs = new Map<number, TaskDef<any, any>>();
-  readonly #running = new Map<number, Task>();
+  /** tasks started here from slots, with their slots */
+  readonly #running = new Map<Task, number>();
+  /** one observer per definition (it names the task), not one per task */
+  readonly #observers = new Map<TaskDef<any, any>, RunObserver>();
   readonly #popBuf = new Int32Array(START_BATCH);
+  /**
+   * Argument arrays of number-only tasks, by count, reused: `spawnCall`
+   * spreads them into the call at once and keeps nothing (one array fewer
+   * per remote task; a task whose definition is still loading gets a copy).
+   */
+  readonly #numArgs: unknown[][] = [
+    [],
+    [0],
+    [0, 0],
+    [0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0],
+  ];
   #waiting = false;
   #scheduled = false;
   #turnStart = 0;
@@ -264,7 +281,7 @@ export class Executor {
     let args: unknown[];
     if (kind === ARG_F64) {
       const n = (kindWord >>> 8) & 0xff;
-      args = new Array(n);
+      args = this.#numArgs[n] ?? new Array(n);
       const f = g * (SLOT_WORDS >> 1) + 2;
       for (let i = 0; i < n; i++) args[i] = smi(sh.slotsF[f + i]!);
     } else if (kind === ARG_JSON) {
@@ -301,12 +318,13 @@ export class Executor {
       const key = this.#sh.defKey(defId);
       const loaded = loadedDef(key);
       if (loaded === undefined) {
+        const held = args.slice(); // `args` may be a reused array (#numArgs)
         loadDef(key).then(
           (d) => {
             this.#defs.set(defId, d as TaskDef<any, any>);
             if ((Atomics.load(this.#sh.slots, g * SLOT_WORDS) & ST_ABORT) !== 0)
               this.#finish(g, RES_CANCELLED, undefined);
-            else this.#spawn(g, d as TaskDef<any, any>, args);
+            else this.#spawn(g, d as TaskDef<any, any>, held);
           },
           (e: unknown) => this.#finishError(g, e),
         );
@@ -319,14 +337,19 @@ export class Executor {
   }
 
   #spawn(g: number, def: TaskDef<any, any>, args: unknown[]): void {
-    const obs = new RunObserver(this, g, def.name);
+    let obs = this.#observers.get(def);
+    if (obs === undefined) {
+      obs = new RunObserver(this, def.name);
+      this.#observers.set(def, obs);
+    }
     const task = this.#sched.spawnCall(def.fn, args, obs);
-    this.#running.set(g, task);
+    this.#running.set(task, g);
   }
 
   /** @internal */
-  taskDone(g: number, task: Task): void {
-    this.#running.delete(g);
+  taskDone(task: Task): void {
+    const g = this.#running.get(task)!;
+    this.#running.delete(task);
     if (task.outcome === Outcome.Ok) {
       const v = task.result;
       if (typeof v === 'number') {
@@ -386,7 +409,7 @@ export class Executor {
   #checkAborts(): void {
     const sh = this.#sh;
     Atomics.store(sh.ctl, sh.abortsIndex(this.#me), 0);
-    for (const [g, task] of this.#running) {
+    for (const [task, g] of this.#running) {
       if ((Atomics.load(sh.slots, g * SLOT_WORDS) & ST_ABORT) !== 0) task.sched.cancel(task);
     }
   }
@@ -435,18 +458,20 @@ export class Executor {
   }
 }
 
-/** Reports a remote task's end to the executor; also names the task (no name in the task itself). */
+/**
+ * Reports the end of a remote task of one definition to the executor; also
+ * names the task (no name in the task itself). Shared by that definition's
+ * tasks: the executor finds the slot from the task.
+ */
 class RunObserver implements TaskObserver {
   readonly #ex: Executor;
-  readonly #g: number;
   readonly taskName: string;
-  constructor(ex: Executor, g: number, name: string) {
+  constructor(ex: Executor, name: string) {
     this.#ex = ex;
-    this.#g = g;
     this.taskName = name;
   }
   taskDone(task: Task): void {
-    this.#ex.taskDone(this.#g, task);
+    this.#ex.taskDone(task);
   }
 }
 

@@ -14,17 +14,17 @@ import { DEF_MARK, type TaskDef } from './task-def.js';
 
 setMultiThreadFactory((opts) => new MultiThreadRuntime(opts));
 
-setDefSpawner((def, args) => {
+setDefSpawner((def, args, a0) => {
   const d = def as TaskDef<unknown[], unknown>;
   if (d[DEF_MARK] !== 'task')
     throw new TypeError(`tokio-ts: ${d.name} is a blocking definition: use spawnBlocking`);
   const wo = currentWorkerOrigin();
   if (wo !== null) {
     const t = ctx.current;
-    return wo.spawn(t !== null ? t.sched : currentWorkerRuntime()!.sched, d, args);
+    return wo.spawn(t !== null ? t.sched : currentWorkerRuntime()!.sched, d, args, a0);
   }
   const owner = ctx.current?.sched.owner;
-  if (owner instanceof MultiThreadRuntime) return owner.spawnDef(d, args);
+  if (owner instanceof MultiThreadRuntime) return owner.spawnDef(d, args, a0);
   void currentScheduler;
   throw new WorkerError(
     'no-runtime',

@@ -27,7 +27,7 @@ import {
   ST_RUNNER,
   waitAsync,
 } from './shared.js';
-import { defKey, isDef, type TaskDef, taskModuleUrls } from './task-def.js';
+import { DEF_MARK, defKey, isDef, type TaskDef, taskModuleUrls } from './task-def.js';
 
 const ENTRY = new URL('./worker-main.js', import.meta.url);
 
@@ -111,11 +111,15 @@ export class MultiThreadRuntime extends Runtime {
   }
 
   /** @internal */
-  spawnDef(def: TaskDef<unknown[], unknown>, args: unknown[]): JoinHandle<unknown> {
-    if (def[Symbol.for('tokio-ts.taskDef') as never] !== 'task')
+  spawnDef(
+    def: TaskDef<unknown[], unknown>,
+    args: unknown[] | null,
+    a0?: unknown,
+  ): JoinHandle<unknown> {
+    if (def[DEF_MARK] !== 'task')
       throw new TypeError(`tokio-ts: ${def.name} is a blocking definition: use spawnBlocking`);
     if (this.#closed) throw new Error('tokio-ts: the runtime was shut down');
-    return this.origin.spawn(this.sched, def, args);
+    return this.origin.spawn(this.sched, def, args, a0);
   }
 
   /** The runtime's blocking pool (created on first use). @internal */

@@ -119,6 +119,8 @@ export class Origin implements RemoteOwner {
   readonly #defIds = new Map<object, number>();
   /** definition functions by id, for children run in their proxy task (runLocal) */
   readonly #fns: ((...args: any[]) => unknown)[] = [];
+  /** definition names by id (what names a proxy task: {@link nameOf}) */
+  readonly #names: string[] = [];
   readonly #backlog = new RingBuffer<RemoteJoin>(64);
   readonly messenger: Messenger;
   /** remote tasks in flight (for the main thread's keep-alive) */
@@ -168,21 +170,34 @@ export class Origin implements RemoteOwner {
     return this.base + i;
   }
 
-  /** Spawns `def(...args)` on the workers; returns the proxy task's handle. */
-  spawn<R>(sched: Scheduler, def: TaskDef<any, R>, args: unknown[]): JoinHandle<R> {
+  /**
+   * Spawns `def(...args)` on the workers, or `def(a0)` when `args` is null
+   * (no array per task); returns the proxy task's handle.
+   */
+  spawn<R>(
+    sched: Scheduler,
+    def: TaskDef<any, R>,
+    args: unknown[] | null,
+    a0?: unknown,
+  ): JoinHandle<R> {
     let id = this.#defIds.get(def);
     if (id === undefined) {
       id = this.sh.defId(defKey(def));
       this.#defIds.set(def, id);
       this.#fns[id] = def.fn;
+      this.#names[id] = def.name;
     }
-    const leaf = new RemoteJoin(this, args, def.name, false);
+    const leaf = new RemoteJoin(this, args, a0, false);
     leaf.defId = id;
     if (this.#backlog.length > 0 || !this.#publish(leaf)) this.#backlog.push(leaf);
     this.outstanding++;
     this.spawned++;
     if (this.onOutstanding !== null) this.onOutstanding();
     return new JoinHandle<R>(proxyTask(sched, leaf));
+  }
+
+  nameOf(leaf: RemoteJoin): string {
+    return this.#names[leaf.defId]!;
   }
 
   /** Allocates, encodes and queues `leaf`; false if no slot or queue room (backlog). */
@@ -202,9 +217,18 @@ export class Origin implements RemoteOwner {
   #encode(leaf: RemoteJoin, g: number): boolean {
     const sh = this.sh;
     const w = g * SLOT_WORDS;
-    const args = leaf.args!;
-    const n = args.length;
     sh.slots[w + 1] = leaf.defId;
+    if (leaf.one && typeof leaf.argv === 'number') {
+      // spawn(def, x) of a number: the hot fork-join form, no array anywhere
+      sh.slotsF[g * (SLOT_WORDS >> 1) + 2] = leaf.argv;
+      sh.slots[w + 2] = ARG_F64 | (1 << 8);
+      Atomics.store(sh.slots, w, ST_QUEUED);
+      // the slot holds the argument now; a worker keeps it for runLocal
+      if (this.me === 0) leaf.argv = null;
+      return true;
+    }
+    const args = leaf.argList();
+    const n = args.length;
     let allNum = n <= 6;
     for (let i = 0; allNum && i < n; i++) if (typeof args[i] !== 'number') allNum = false;
     if (allNum) {
@@ -213,7 +237,7 @@ export class Origin implements RemoteOwner {
       sh.slots[w + 2] = ARG_F64 | (n << 8);
       Atomics.store(sh.slots, w, ST_QUEUED);
       // the slot holds the arguments now; a worker keeps them for runLocal
-      if (this.me === 0) leaf.args = null;
+      if (this.me === 0) leaf.argv = null;
       return true;
     }
     if (jsonMayFit(args, PAYLOAD_BYTES) && jsonSafe(args)) {
@@ -222,7 +246,7 @@ export class Origin implements RemoteOwner {
       if (bytes >= 0) {
         sh.slots[w + 2] = ARG_JSON | (bytes << 16);
         Atomics.store(sh.slots, w, ST_QUEUED);
-        leaf.args = null;
+        leaf.argv = null;
         return true;
       }
     }
@@ -279,7 +303,7 @@ export class Origin implements RemoteOwner {
     this.#posted[target]!.push(g);
     Atomics.or(sh.slots, g * SLOT_WORDS, target);
     try {
-      this.messenger.postTask(target, g, toWire(leaf.args!));
+      this.messenger.postTask(target, g, toWire(leaf.argList()));
     } catch (e) {
       // The task fails (its handle joins with this error), as a spawnBlocking
       // job with an uncloneable argument does: a spawn never throws, and a
@@ -443,16 +467,18 @@ export class Origin implements RemoteOwner {
     if (fn === undefined) return false;
     const sh = this.sh;
     // the same copy of the arguments a worker that stole the slot would get
+    // (numbers are passed as they are)
+    const one = kind === ARG_F64 && leaf.one;
     const args =
       kind === ARG_F64
-        ? leaf.args!
+        ? leaf.argv
         : JSON.parse(sh.readText(g, sh.slots[g * SLOT_WORDS + 2]! >>> 16));
     const proxy = leaf.waiter;
     const prev = ctx.entered;
     ctx.entered = proxy.sched;
     let inner: Iterator<Suspend, unknown, unknown>;
     try {
-      inner = iteratorOf(fn(...(args as unknown[])), 'spawn');
+      inner = iteratorOf(one ? fn(args) : fn(...(args as unknown[])), 'spawn');
     } catch (e) {
       // fails at its first poll, through the same conversion as a throw inside it
       inner = failsWith(e);

@@ -20,38 +20,109 @@ export const P_CANCELLED = 3;
 /** running inside its proxy task: `value` is the child's iterator (see {@link RemoteJoin.runHere}) */
 export const P_LOCAL = 4;
 
+// RemoteJoin.#f: the state (P_*) in bits 0-2, then the flags, then the
+// definition id (one field instead of five: 8 bytes each per task in flight)
+const STATE_MASK = 7;
+const F_BLOCKING = 8;
+const F_CANCELLING = 16;
+/** `argv` is the only argument itself, not an array (`spawn(def, x)`: no array per task) */
+const F_ONE = 32;
+const DEF_SHIFT = 6;
+const LOW_MASK = (1 << DEF_SHIFT) - 1;
+
+/**
+ * The result object of a proxy whose task returned a primitive: shared, since
+ * the scheduler reads `value` at once and a primitive holds nothing alive
+ * (one object fewer per remote task).
+ */
+const DONE_PRIMITIVE: { done: true; value: unknown } = { done: true, value: undefined };
+
 /** Who can forward an abort for a {@link RemoteJoin}. @internal */
 export interface RemoteOwner {
   abortRemote(leaf: RemoteJoin): void;
+  /** The name of `leaf`'s task definition (not stored in every leaf). */
+  nameOf(leaf: RemoteJoin): string;
   /** A child run in its proxy task (see {@link RemoteJoin.runHere}) ended: free its slot. */
   localEnded?(leaf: RemoteJoin): void;
 }
 
 /** @internal */
 export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting, NamesTask {
-  state = P_PENDING;
-  value: unknown = undefined;
+  /**
+   * While pending: the arguments ({@link argv}); then the result, the error,
+   * or (P_LOCAL) the child's iterator. One field for both: the arguments are
+   * never needed once there is an outcome.
+   */
+  value: unknown;
   waiter: Task | null = null;
   /** slot (multi-thread) or job id (blocking pool); -1 while in a backlog */
   g = -1;
-  defId = 0;
-  args: unknown[] | null;
   readonly owner: RemoteOwner;
-  /** the task definition's name: the proxy task's name (see {@link NamesTask}) */
-  readonly taskName: string;
-  readonly #blocking: boolean;
-  #cancelling = false;
+  /** state | F_BLOCKING | F_CANCELLING | F_ONE | defId << DEF_SHIFT (see above) */
+  #f: number;
 
-  constructor(owner: RemoteOwner, args: unknown[], name: string, blocking: boolean) {
+  /** `args` null: the task's only argument is `a0` (no array made for it). */
+  constructor(owner: RemoteOwner, args: unknown[] | null, a0: unknown, blocking: boolean) {
     this.owner = owner;
-    this.args = args;
-    this.taskName = name;
-    this.#blocking = blocking;
+    this.value = args === null ? a0 : args;
+    this.#f = (blocking ? F_BLOCKING : 0) | (args === null ? F_ONE : 0);
+  }
+
+  /**
+   * The task definition's name: the proxy task's name (see {@link NamesTask}),
+   * asked of the owner (one field fewer per task in flight).
+   */
+  get taskName(): string {
+    return this.owner.nameOf(this);
+  }
+
+  /**
+   * The arguments until they are handed over (then null), read and written
+   * only while pending: an array, or with {@link RemoteJoin.one} the only
+   * argument itself. See {@link argList}.
+   */
+  get argv(): unknown {
+    return this.value;
+  }
+  set argv(v: unknown) {
+    this.value = v;
+  }
+
+  /** P_PENDING, P_OK, P_ERR, P_CANCELLED or P_LOCAL. */
+  get state(): number {
+    return this.#f & STATE_MASK;
+  }
+  set state(v: number) {
+    this.#f = (this.#f & ~STATE_MASK) | v;
+  }
+
+  /** The task definition's id in the shared table (multi-thread leaves). */
+  get defId(): number {
+    return this.#f >>> DEF_SHIFT;
+  }
+  set defId(v: number) {
+    this.#f = (this.#f & LOW_MASK) | (v << DEF_SHIFT);
+  }
+
+  /** True while `argv` is the only argument itself rather than an array. */
+  get one(): boolean {
+    return (this.#f & F_ONE) !== 0;
+  }
+
+  /** The arguments as an array (made now for a one-argument task). */
+  argList(): unknown[] {
+    if ((this.#f & F_ONE) !== 0) {
+      this.#f &= ~F_ONE;
+      this.argv = [this.argv];
+    }
+    return this.argv as unknown[];
   }
 
   /** What the proxy waits on (built on demand: no string per spawn). */
   get what(): string {
-    return this.#blocking ? `blocking ${this.taskName}` : `task ${this.taskName} on a worker`;
+    return (this.#f & F_BLOCKING) !== 0
+      ? `blocking ${this.taskName}`
+      : `task ${this.taskName} on a worker`;
   }
 
   [Symbol.iterator](): this {
@@ -61,12 +132,19 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   next(): IteratorResult<Suspend, unknown> {
     const s = this.state;
     if (s === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 0, undefined);
-    if (s === P_OK) return { done: true, value: this.value };
+    if (s === P_OK) {
+      const v = this.value;
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) {
+        DONE_PRIMITIVE.value = v;
+        return DONE_PRIMITIVE;
+      }
+      return { done: true, value: v };
+    }
     if (s === P_ERR) throw this.value;
     const t = currentTask();
-    if (s === P_CANCELLED && !this.#cancelling) {
+    if (s === P_CANCELLED && (this.#f & F_CANCELLING) === 0) {
       // the remote side cancelled the task (shutdown): complete the proxy as cancelled too
-      this.#cancelling = true;
+      this.#f |= F_CANCELLING;
       t.sched.cancel(t);
     }
     this.waiter = t;
@@ -88,7 +166,6 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   runHere(inner: Iterator<Suspend, unknown, unknown>): void {
     this.value = inner;
     this.state = P_LOCAL;
-    this.args = null;
   }
 
   /** An error injected by the scheduler: the child's, while it runs here. */
@@ -132,7 +209,6 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   #ended(state: number): void {
     this.value = undefined;
     this.state = state;
-    this.args = null;
     this.owner.localEnded?.(this);
   }
 
@@ -141,15 +217,14 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     if (this.state !== P_PENDING) return;
     this.state = state;
     this.value = value;
-    this.args = null;
     const w = this.waiter;
     if (w !== null) w.wake();
   }
 
   cancelWait(): Future<unknown> | undefined {
     // running here: the scheduler returns the child's generator next
-    if (this.state !== P_PENDING || this.#cancelling) return undefined;
-    this.#cancelling = true;
+    if (this.state !== P_PENDING || (this.#f & F_CANCELLING) !== 0) return undefined;
+    this.#f |= F_CANCELLING;
     this.owner.abortRemote(this);
     if (this.state !== P_PENDING) return undefined;
     return new AbortWait(this);

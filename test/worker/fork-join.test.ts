@@ -9,6 +9,7 @@ import {
   copiesData,
   joinsBrokenChild,
   joinsFailingChild,
+  oneArgChildren,
 } from './fixtures/fork-tasks.js';
 
 // One worker: nothing can be stolen, so every child stays on its parent's thread.
@@ -65,5 +66,12 @@ describe('children spawned on a worker and run there', () => {
       return yield* spawn(copiesData);
     });
     assert.deepEqual(r, { childSaw: 1, sameAsArg: false, sameAsKept: false });
+  });
+
+  test('a child of one argument gets it whatever its kind (number, fraction, string, array)', async () => {
+    const r = await rt.blockOn(function* () {
+      return yield* spawn(oneArgChildren);
+    });
+    assert.deepEqual(r, [42, 0.5, ['ab', 'ab'], [[1], [1]]]);
   });
 });
