@@ -12,9 +12,11 @@
  * The input (lines of 20–90 ASCII bytes) is written under os.tmpdir() and
  * removed at the end; every output is checked against the first one.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Runtime } from 'tokio-ts';
 import type { MultiThreadRuntime } from 'tokio-ts/worker';
 import { BATCH_LINES, hashFile, IN_FLIGHT } from '../examples/hash-lines.js';
@@ -23,6 +25,31 @@ import { interleaved, roundsFromEnv } from './lib/interleave.js';
 
 const MB = Number(process.env.BENCH_PIPELINE_MB ?? 200);
 const THREADS = 2;
+const PLAIN = 'plain: readline + worker pool';
+const BLOCKING = 'tokio-ts spawnBlocking';
+const TASK = 'tokio-ts defineTask / spawn(def)';
+// As its own process: one variant, one run, on the parent's input (see the end)
+const CHILD = process.env.BENCH_PIPELINE_CHILD;
+if (CHILD !== undefined) {
+  const input = process.env.BENCH_PIPELINE_INPUT!;
+  const out = `${input}.${CHILD}.out`;
+  const c = process.cpuUsage();
+  const t = performance.now();
+  if (CHILD === 'plain') {
+    const pool = new HashPool(THREADS);
+    await hashFilePlain(pool, input, out, BATCH_LINES, IN_FLIGHT);
+    await pool.close();
+  } else {
+    const rt = Runtime.builder().multiThread().workerThreads(THREADS).build();
+    await rt.blockOn(hashFile(input, out, CHILD === 'blocking' ? 'blocking' : 'task'));
+    await rt.shutdown();
+  }
+  const wall = performance.now() - t;
+  const u = process.cpuUsage(c);
+  rmSync(out);
+  console.log(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000 }));
+  process.exit(0);
+}
 const dir = mkdtempSync(join(tmpdir(), 'tokio-ts-pipeline-'));
 const input = join(dir, 'input.txt');
 
@@ -60,9 +87,6 @@ function check(name: string, n: number, out: string): void {
   rmSync(out);
 }
 
-const PLAIN = 'plain: readline + worker pool';
-const BLOCKING = 'tokio-ts spawnBlocking';
-const TASK = 'tokio-ts defineTask / spawn(def)';
 console.log(
   `${MB} MB, ${lines.toLocaleString('en')} lines, batches of ${BATCH_LINES}, ${IN_FLIGHT} in flight, ${THREADS} threads`,
 );
@@ -101,8 +125,57 @@ try {
     ],
     roundsFromEnv(5),
   );
-} finally {
   await pool.close();
   await rt.shutdown();
+  separateProcesses(roundsFromEnv(5));
+} finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The same three programs, each in its own process as a user runs one (its
+ * threads, heap and JIT its own), in rotated order per round; medians of wall
+ * and CPU time (the child's own measure, without Node's start-up) and of the
+ * per-round ratios.
+ */
+function separateProcesses(rounds: number): void {
+  const kinds = ['plain', 'blocking', 'task'] as const;
+  const got: Record<string, { wall: number; cpu: number }[]> = {
+    plain: [],
+    blocking: [],
+    task: [],
+  };
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[(r + i) % kinds.length]!;
+      const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+        env: { ...process.env, BENCH_PIPELINE_CHILD: k, BENCH_PIPELINE_INPUT: input },
+        encoding: 'utf8',
+      });
+      if (res.status !== 0) throw new Error(`${k}: exit ${res.status}\n${res.stderr}`);
+      got[k]!.push(JSON.parse(res.stdout.trim().split('\n').pop()!));
+    }
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const per = (ms: number) => `${((ms * 1e6) / lines / 1000).toFixed(2)} µs`;
+  console.log(
+    `\nthe same, each program in its own process (${rounds} rounds, rotated order), per line:`,
+  );
+  for (const k of kinds) {
+    const w = med(got[k]!.map((x) => x.wall));
+    const c = med(got[k]!.map((x) => x.cpu));
+    console.log(`  ${k.padEnd(9)} wall ${per(w)}  cpu ${per(c)}`);
+  }
+  for (const k of ['blocking', 'task'] as const) {
+    const rw = med(got[k]!.map((x, i) => x.wall / got.plain![i]!.wall));
+    const rc = med(got[k]!.map((x, i) => x.cpu / got.plain![i]!.cpu));
+    console.log(
+      `  ${k} vs plain: wall ${rw.toFixed(2)}x the time, cpu ${rc.toFixed(2)}x (goal <= 1.0x)`,
+    );
+  }
+  console.log(
+    `  load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 }
