@@ -13,6 +13,7 @@
 import type { Readable } from 'node:stream';
 import type { Future } from '../future/future.js';
 import { ReadBase } from '../io/bases.js';
+import { checkBuf } from '../io/check.js';
 import { IoError, UnexpectedEof } from '../io/error.js';
 import { LinkedList } from '../runtime/linked-list.js';
 import { ChunkCursor } from './chunk-cursor.js';
@@ -166,7 +167,7 @@ export class NodeReader extends ReadBase {
    * before its end; `not-connected` after `close()`.
    */
   read(buf: Uint8Array): Future<number> {
-    if (!(buf instanceof Uint8Array)) throw new TypeError('read(buf): buf must be a Uint8Array');
+    checkBuf(buf, 'read(buf)');
     if (buf.length === 0) return { [Symbol.iterator]: zero };
     return new OpLeaf(this.side, READ, buf) as unknown as Future<number>;
   }

@@ -12,6 +12,7 @@
 import type { Writable } from 'node:stream';
 import type { Future } from '../future/future.js';
 import { WriteBase } from '../io/bases.js';
+import { checkBuf } from '../io/check.js';
 import { IoError } from '../io/error.js';
 import { LinkedList } from '../runtime/linked-list.js';
 import { OpLeaf, type OpWaiters, type Side, wakeAll } from './op-leaf.js';
@@ -180,7 +181,7 @@ export class NodeWriter extends WriteBase {
    * if the stream was destroyed; `not-connected` after `close()`.
    */
   write(buf: Uint8Array): Future<number> {
-    if (!(buf instanceof Uint8Array)) throw new TypeError('write(buf): buf must be a Uint8Array');
+    checkBuf(buf, 'write(buf)');
     return new OpLeaf(this.side, WRITE, buf) as unknown as Future<number>;
   }
 

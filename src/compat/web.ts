@@ -12,6 +12,7 @@
 import type { ReadableStreamReadResult } from 'node:stream/web';
 import type { Future, Suspend } from '../future/future.js';
 import { ReadBase, WriteBase } from '../io/bases.js';
+import { checkBuf } from '../io/check.js';
 import { IoError } from '../io/error.js';
 import type { AsyncRead, AsyncWrite } from '../io/traits.js';
 import { writeAll } from '../io/util.js';
@@ -146,7 +147,7 @@ export class WebReader extends ReadBase {
    * The stream's error as an `IoError`.
    */
   read(buf: Uint8Array): Future<number> {
-    if (!(buf instanceof Uint8Array)) throw new TypeError('read(buf): buf must be a Uint8Array');
+    checkBuf(buf, 'read(buf)');
     if (buf.length === 0) return { [Symbol.iterator]: zero };
     return new OpLeaf(this.#side, READ, buf) as unknown as Future<number>;
   }
@@ -333,7 +334,7 @@ export class WebWriter extends WriteBase {
    * `not-connected` after `close()`.
    */
   write(buf: Uint8Array): Future<number> {
-    if (!(buf instanceof Uint8Array)) throw new TypeError('write(buf): buf must be a Uint8Array');
+    checkBuf(buf, 'write(buf)');
     return new OpLeaf(this.#side, WRITE, buf) as unknown as Future<number>;
   }
 

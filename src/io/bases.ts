@@ -3,10 +3,11 @@
  * helpers as methods (`stream.readExact(buf)`, `stream.writeAll(buf)`, …).
  */
 import type { Future, Suspend } from '../future/future.js';
+import { checkBufs } from './check.js';
 import { IoError } from './error.js';
 import { probeRead, readReady } from './probe.js';
 import type { AsyncRead, AsyncWrite } from './traits.js';
-import { checkBufs, readExact, readToEnd, readToString, writeAll, writeFirst } from './util.js';
+import { readExact, readToEnd, readToString, writeAll, writeFirst } from './util.js';
 
 /**
  * A reader with the read helpers as methods.

@@ -1,10 +1,11 @@
 /** `BufWriter`: batches small writes into one write of the inner stream. */
 import type { Future, Suspend } from '../future/future.js';
 import { WriteBase } from './bases.js';
+import { checkBufs } from './check.js';
 import { IoError } from './error.js';
 import { flushPending, probeFlush } from './probe.js';
 import type { AsyncWrite } from './traits.js';
-import { checkBufs, isWriteVectored, writeVectored } from './util.js';
+import { isWriteVectored, writeVectored } from './util.js';
 
 const DEFAULT_CAPACITY = 8 * 1024;
 

@@ -5,10 +5,10 @@
 import { ready } from '../future/basic.js';
 import type { Future } from '../future/future.js';
 import { ReadWriteBase } from './bases.js';
+import { checkBuf, checkBufs } from './check.js';
 import { Pipe, PipeLeaf } from './pipe.js';
 import { flushPending, readReady } from './probe.js';
 import { type ReadHalf, split, type WriteHalf } from './split.js';
-import { checkBufs } from './util.js';
 
 const NO_BYTES = new Uint8Array(0);
 
@@ -16,10 +16,6 @@ function checkMaxBuf(maxBuf: unknown, what: string): number {
   if (typeof maxBuf !== 'number' || !Number.isInteger(maxBuf) || maxBuf < 1)
     throw new RangeError(`${what}: maxBuf must be a positive integer, got ${String(maxBuf)}`);
   return maxBuf;
-}
-
-function checkBuf(buf: unknown, what: string): void {
-  if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
 }
 
 /**

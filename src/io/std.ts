@@ -3,6 +3,7 @@ import type { Future } from '../future/future.js';
 import { PullReader } from '../runtime/io/pull-reader.js';
 import { PushWriter } from '../runtime/io/push-writer.js';
 import { ReadBase, WriteBase } from './bases.js';
+import { checkBuf } from './check.js';
 import { flushPending, readReady } from './probe.js';
 
 let stdinReader: PullReader | null = null;
@@ -83,7 +84,7 @@ export class StdWrite extends WriteBase {
    * Cancel safe: a cancelled write wrote nothing.
    */
   write(buf: Uint8Array): Future<number> {
-    if (!(buf instanceof Uint8Array)) throw new TypeError('write(buf): buf must be a Uint8Array');
+    checkBuf(buf, 'write(buf)');
     return this.#w.write(buf);
   }
 

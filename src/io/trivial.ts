@@ -2,6 +2,7 @@
 import type { Future, Suspend } from '../future/future.js';
 import { coopProceed, parkForBudget, type Waiting } from '../runtime/context.js';
 import { ReadWriteBase } from './bases.js';
+import { checkBuf } from './check.js';
 import { flushPending, readReady } from './probe.js';
 
 enum Kind {
@@ -49,11 +50,6 @@ class ReadyLeaf implements Iterator<Suspend, unknown, unknown>, Waiting {
   }
 }
 
-function check(buf: unknown, what: string): Uint8Array {
-  if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
-  return buf;
-}
-
 /**
  * A stream that reads nothing (always at end) and accepts and discards writes.
  *
@@ -71,12 +67,16 @@ function check(buf: unknown, what: string): Uint8Array {
 export class Empty extends ReadWriteBase {
   /** Always 0 (end of stream). Cancel safe. */
   read(buf: Uint8Array): Future<number> {
-    check(buf, 'Empty.read(buf)');
+    checkBuf(buf, 'Empty.read(buf)');
     return new ReadyLeaf(Kind.Empty, null, 0) as unknown as Future<number>;
   }
   /** Discards `buf`, returning its length. Cancel safe. */
   write(buf: Uint8Array): Future<number> {
-    return new ReadyLeaf(Kind.Sink, check(buf, 'Empty.write(buf)'), 0) as unknown as Future<number>;
+    return new ReadyLeaf(
+      Kind.Sink,
+      checkBuf(buf, 'Empty.write(buf)'),
+      0,
+    ) as unknown as Future<number>;
   }
   flush(): Future<void> {
     return new ReadyLeaf(Kind.Done, null, 0) as unknown as Future<void>;
@@ -121,7 +121,7 @@ export class Repeat extends ReadWriteBase {
   read(buf: Uint8Array): Future<number> {
     return new ReadyLeaf(
       Kind.Repeat,
-      check(buf, 'Repeat.read(buf)'),
+      checkBuf(buf, 'Repeat.read(buf)'),
       this.#byte,
     ) as unknown as Future<number>;
   }
@@ -129,7 +129,7 @@ export class Repeat extends ReadWriteBase {
   write(buf: Uint8Array): Future<number> {
     return new ReadyLeaf(
       Kind.Sink,
-      check(buf, 'Repeat.write(buf)'),
+      checkBuf(buf, 'Repeat.write(buf)'),
       0,
     ) as unknown as Future<number>;
   }

@@ -7,6 +7,7 @@ import { select, tryJoin } from '../future/combinators.js';
 import type { Future, Suspend } from '../future/future.js';
 import { coopProceed } from '../runtime/context.js';
 import { consumeBudget } from '../task/spawn.js';
+import { checkBuf, checkBufs } from './check.js';
 import { IoError, UnexpectedEof } from './error.js';
 import { probeFlush, probeRead } from './probe.js';
 import type { AsyncRead, AsyncWrite } from './traits.js';
@@ -24,17 +25,6 @@ function checkReader(r: unknown, what: string): void {
 function checkWriter(w: unknown, what: string): void {
   if (w === null || typeof w !== 'object' || typeof (w as AsyncWrite).write !== 'function')
     throw new TypeError(`${what}: expected an AsyncWrite (an object with write(buf))`);
-}
-
-function checkBuf(buf: unknown, what: string): void {
-  if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
-}
-
-/** @internal Throws unless `bufs` is an array of Uint8Array. */
-export function checkBufs(bufs: unknown, what: string): Uint8Array[] {
-  if (!Array.isArray(bufs) || !bufs.every((b) => b instanceof Uint8Array))
-    throw new TypeError(`${what}: bufs must be an array of Uint8Array`);
-  return bufs;
 }
 
 /**

@@ -7,19 +7,15 @@ import type { Socket } from 'node:net';
 import { select } from '../future/combinators.js';
 import type { Future, Suspend } from '../future/future.js';
 import { ReadBase, ReadWriteBase, WriteBase } from '../io/bases.js';
+import { checkBuf, checkBufs } from '../io/check.js';
 import { checkInterest, type Interest, Ready, ReadyBits } from '../io/interest.js';
 import { flushPending, readReady } from '../io/probe.js';
-import { checkBufs } from '../io/util.js';
 import { coopProceed } from '../runtime/context.js';
 import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import { PullReader } from '../runtime/io/pull-reader.js';
 import { PushWriter } from '../runtime/io/push-writer.js';
 import { consumeBudget } from '../task/spawn.js';
 import { hostPort } from './addr.js';
-
-function checkBuf(buf: unknown, what: string): void {
-  if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
-}
 
 /** The readiness of `io` for `interest`, as Ready bits (0 = would wait). */
 function readyBits(io: SocketIo, interest: number): number {

@@ -3,6 +3,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Future, Suspend } from '../future/future.js';
 import { suspend } from '../future/suspend.js';
+import { checkBuf } from '../io/check.js';
 import { IoError } from '../io/error.js';
 import { inspect, instrument, type ResourceInfo } from '../runtime/instrument.js';
 import { LazyTakeLeaf } from '../runtime/io/lazy-take.js';
@@ -17,10 +18,6 @@ const MAX_QUEUED = 4096;
 interface Datagram {
   msg: Buffer;
   from: RemoteInfo;
-}
-
-function checkBuf(buf: unknown, what: string): void {
-  if (!(buf instanceof Uint8Array)) throw new TypeError(`${what}: buf must be a Uint8Array`);
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { Future } from '../future/future.js';
 import { ReadBase } from '../io/bases.js';
+import { checkBuf } from '../io/check.js';
 import type { PullReader } from '../runtime/io/pull-reader.js';
 
 /** The shared reading surface of {@link ChildStdout} and {@link ChildStderr}. */
@@ -25,7 +26,7 @@ export abstract class ChildOutput extends ReadBase {
    * Cancel safe: a cancelled read took no bytes.
    */
   read(buf: Uint8Array): Future<number> {
-    if (!(buf instanceof Uint8Array)) throw new TypeError('read(buf): buf must be a Uint8Array');
+    checkBuf(buf, 'read(buf)');
     return this.#r.read(buf);
   }
 
@@ -41,7 +42,7 @@ export abstract class ChildOutput extends ReadBase {
 
   /** Reads without waiting: a count (0 = end of output), or undefined when nothing is there yet. */
   tryRead(buf: Uint8Array): number | undefined {
-    if (!(buf instanceof Uint8Array)) throw new TypeError('tryRead(buf): buf must be a Uint8Array');
+    checkBuf(buf, 'tryRead(buf)');
     return this.#r.tryRead(buf);
   }
 
