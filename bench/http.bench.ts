@@ -8,9 +8,9 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { cpuMs } from './lib/proc-cpu.js';
 import { median } from './lib/report.js';
 
 const ROUNDS = Number(process.env.HTTP_BENCH_ROUNDS ?? 5);
@@ -30,19 +30,6 @@ const LABEL: Record<Kind, string> = {
   reader: 'tokio-ts serve (readerBody on /big)',
   hono: 'Hono @hono/node-server',
 };
-
-const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** CPU time (user + system, ms) a process has used, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 async function start(kind: Kind): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [fixture, kind], { stdio: ['ignore', 'pipe', 'inherit'] });

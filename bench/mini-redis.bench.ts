@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuMs } from './lib/proc-cpu.js';
 
 const N = Number(process.env.MINI_REDIS_BENCH_N ?? 200_000);
 const ours = fileURLToPath(new URL('../examples/mini-redis/server.js', import.meta.url));
@@ -65,19 +66,6 @@ async function startRedis(): Promise<{ child: ChildProcess; port: number }> {
   }
   return { child, port };
 }
-
-/** CPU time (user + system, ms) the process has used so far, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    // after the name: state is field 3, utime 14 and stime 15 (1-based in proc(5))
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** One redis-benchmark test against `port`: requests/s and the server's CPU µs per request. */
 function benchmark(
