@@ -190,12 +190,14 @@ export function chunkSizeOf(opts: { chunkSize?: number }, what: string): number 
   return size;
 }
 
-function checkRead(r: unknown, what: string): void {
+/** Throws a TypeError unless `r` is an AsyncRead (has `read`). @internal */
+export function checkRead(r: unknown, what: string): void {
   if (r === null || typeof r !== 'object' || typeof (r as AsyncRead).read !== 'function')
     throw new TypeError(`${what}: expected an AsyncRead`);
 }
 
-function checkWrite(w: unknown, what: string): void {
+/** Throws a TypeError unless `w` is an AsyncWrite (has `write` and `shutdown`). @internal */
+export function checkWrite(w: unknown, what: string): void {
   const x = w as Partial<AsyncWrite> | null;
   if (
     x === null ||

@@ -23,7 +23,7 @@ import { JoinError } from '../task/error.js';
 import { JoinHandle } from '../task/join-handle.js';
 import { ChunkCursor } from './chunk-cursor.js';
 import { OpLeaf, type OpWaiters, type Side, wakeAll } from './op-leaf.js';
-import { chunkSizeOf } from './to-node.js';
+import { checkRead, checkWrite, chunkSizeOf } from './to-node.js';
 
 type Gen<T> = Generator<Suspend, T, unknown>;
 
@@ -456,8 +456,7 @@ export function toWebReadable(
   r: AsyncRead,
   opts: { chunkSize?: number } = {},
 ): ReadableStream<Uint8Array> {
-  if (r === null || typeof r !== 'object' || typeof r.read !== 'function')
-    throw new TypeError('toWebReadable(r): expected an AsyncRead');
+  checkRead(r, 'toWebReadable(r)');
   const sched = currentScheduler();
   const size = chunkSizeOf(opts, 'toWebReadable');
   let inFlight: JoinHandle<void> | null = null;
@@ -499,14 +498,7 @@ export function toWebReadable(
  * ```
  */
 export function toWebWritable(w: AsyncWrite): WritableStream<Uint8Array> {
-  const x = w as Partial<AsyncWrite> | null;
-  if (
-    x === null ||
-    typeof x !== 'object' ||
-    typeof x.write !== 'function' ||
-    typeof x.shutdown !== 'function'
-  )
-    throw new TypeError('toWebWritable(w): expected an AsyncWrite');
+  checkWrite(w, 'toWebWritable(w)');
   const sched = currentScheduler();
   let inFlight: JoinHandle<void> | null = null;
   return new WritableStream<Uint8Array>({
