@@ -1240,7 +1240,8 @@ class RecvLeaf<T>
 
   next(): IteratorResult<Suspend, T | undefined> {
     const c = this.#chan;
-    if (c.len > 0) {
+    const buffered = c.len > 0;
+    if (buffered || c.ended()) {
       // woken (or re-polled after a budget yield): no second budget unit
       if (this.state === RECV_PARKED) this.#task = null;
       else if (!coopProceed()) {
@@ -1249,19 +1250,10 @@ class RecvLeaf<T>
       }
       this.state = RECV_IDLE;
       const res = this.res;
-      res.value = c.take();
-      if (c.sendWaiters.head !== null) c.admit();
-      return res;
-    }
-    if (c.ended()) {
-      if (this.state === RECV_PARKED) this.#task = null;
-      else if (!coopProceed()) {
-        this.state = RECV_PARKED;
-        return parkForBudget(this);
-      }
-      this.state = RECV_IDLE;
-      const res = this.res;
-      res.value = undefined;
+      if (buffered) {
+        res.value = c.take();
+        if (c.sendWaiters.head !== null) c.admit();
+      } else res.value = undefined;
       return res;
     }
     const t = currentTask();
