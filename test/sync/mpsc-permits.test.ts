@@ -63,6 +63,34 @@ describe('mpsc permits and weak senders', () => {
     assert.equal(none.len(), 0);
   });
 
+  test('a send does not overtake a reserveMany waiting at the head for more slots than are free', function* () {
+    const [tx, rx] = mpsc.channel<string>(2);
+    yield* tx.send('a');
+    yield* tx.send('b');
+    const order: string[] = [];
+    const many = spawn(function* () {
+      const it = yield* tx.reserveMany(2);
+      order.push('many');
+      it.next()!.send('m1');
+      it.next()!.send('m2');
+    });
+    yield* yieldNow();
+    assert.equal(yield* rx.recv(), 'a'); // one slot free: the reserveMany(2) still waits
+    const one = spawn(function* () {
+      yield* tx.send('s');
+      order.push('s');
+    });
+    yield* yieldNow();
+    assert.deepEqual(order, [], 'the send queued behind the reserveMany');
+    assert.equal(tx.trySend('t'), 'full');
+    assert.equal(yield* rx.recv(), 'b');
+    yield* many;
+    assert.equal(yield* rx.recv(), 'm1'); // frees the slot the send waits for
+    yield* one;
+    assert.deepEqual(order, ['many', 's']);
+    assert.deepEqual([yield* rx.recv(), yield* rx.recv()], ['m2', 's']);
+  });
+
   test('recv waits for outstanding permits after every sender closed', function* () {
     const [tx, rx] = mpsc.channel<number>(4);
     const permit = yield* tx.reserve();
