@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type JoinHandle, select, spawn, yieldNow } from 'tokio-ts';
+import { type Future, type JoinHandle, select, spawn, yieldNow } from 'tokio-ts';
 import { pending } from 'tokio-ts/future';
 import { mpsc, SendError } from 'tokio-ts/sync';
 import { runTest, test } from 'tokio-ts/test';
 import { timeout } from 'tokio-ts/time';
 import { int, jitter, prng, SEEDS, settle } from './seeded.js';
+
+/** Reserves 2 slots (waiting in the queue), notes 'many' in `order`, then sends 'm1' and 'm2'. */
+function* reserveTwo(tx: mpsc.Sender<string>, order: string[]): Future<void> {
+  const it = yield* tx.reserveMany(2);
+  order.push('many');
+  it.next()!.send('m1');
+  it.next()!.send('m2');
+  assert.equal(it.next(), undefined);
+}
 
 describe('mpsc permits and weak senders', () => {
   test('a reserved slot counts against capacity until the permit sends or is released', function* () {
@@ -34,13 +43,7 @@ describe('mpsc permits and weak senders', () => {
     const [tx, rx] = mpsc.channel<string>(3);
     for (const v of ['a', 'b', 'c']) yield* tx.send(v);
     const order: string[] = [];
-    const many = spawn(function* () {
-      const it = yield* tx.reserveMany(2);
-      order.push('many');
-      it.next()!.send('m1');
-      it.next()!.send('m2');
-      assert.equal(it.next(), undefined);
-    });
+    const many = spawn(reserveTwo(tx, order));
     yield* yieldNow();
     const one = spawn(function* () {
       const p = yield* tx.reserve();
@@ -61,6 +64,29 @@ describe('mpsc permits and weak senders', () => {
     assert.throws(() => tx.reserveMany(4), RangeError);
     const none = yield* tx.reserveMany(0);
     assert.equal(none.len(), 0);
+  });
+
+  test('a send does not overtake a reserveMany waiting at the head for more slots than are free', function* () {
+    const [tx, rx] = mpsc.channel<string>(2);
+    yield* tx.send('a');
+    yield* tx.send('b');
+    const order: string[] = [];
+    const many = spawn(reserveTwo(tx, order));
+    yield* yieldNow();
+    assert.equal(yield* rx.recv(), 'a'); // one slot free: the reserveMany(2) still waits
+    const one = spawn(function* () {
+      yield* tx.send('s');
+      order.push('s');
+    });
+    yield* yieldNow();
+    assert.deepEqual(order, [], 'the send queued behind the reserveMany');
+    assert.equal(tx.trySend('t'), 'full');
+    assert.equal(yield* rx.recv(), 'b');
+    yield* many;
+    assert.equal(yield* rx.recv(), 'm1'); // frees the slot the send waits for
+    yield* one;
+    assert.deepEqual(order, ['many', 's']);
+    assert.deepEqual([yield* rx.recv(), yield* rx.recv()], ['m2', 's']);
   });
 
   test('recv waits for outstanding permits after every sender closed', function* () {

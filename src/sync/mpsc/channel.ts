@@ -27,11 +27,12 @@ import { refuseUndefined, SendError, SendTimeoutError } from '../error.js';
 
 /** @internal */
 class Chan<T> {
-  // The message ring, inline (power-of-two array, head index, length): one
-  // object less to reach on every send and recv than a RingBuffer field.
-  #items: (T | undefined)[] = newRing<T>(16);
-  #mask = 15;
-  #head = 0;
+  // The message ring, inline (power-of-two array, index of the oldest,
+  // length): one object less to reach on every send and recv than a
+  // RingBuffer field. Plain fields, not `#private`, as in the leaves.
+  ring: (T | undefined)[] = newRing<T>(16);
+  mask = 15;
+  first = 0;
   /** messages buffered */
   len = 0;
   readonly cap: number;
@@ -44,9 +45,18 @@ class Chan<T> {
   recvTask: Task | null = null;
   readonly sendWaiters = new LinkedList<SendLeaf<T>>();
   readonly closedWaiters = new Set<Task>();
+  /**
+   * What a send that finds `len + reserved < limit` may deliver at once
+   * against: the capacity while no sender is queued and the receiver is
+   * open, else 0. One comparison on the hot path instead of three (room,
+   * nobody queued first, not closed); kept by {@link regate}. A small
+   * integer even for an unbounded channel (whose sends never read it).
+   */
+  limit: number;
 
   constructor(cap: number) {
     this.cap = cap;
+    this.limit = openLimit(cap);
     if (instrument !== null) instrument.resource(this);
   }
 
@@ -80,11 +90,11 @@ class Chan<T> {
 
   /** Removes and returns the oldest message; the caller checked `len > 0`. */
   take(): T {
-    const items = this.#items;
-    const i = this.#head;
+    const items = this.ring;
+    const i = this.first;
     const v = items[i] as T;
     items[i] = undefined;
-    this.#head = (i + 1) & this.#mask;
+    this.first = (i + 1) & this.mask;
     this.len--;
     return v;
   }
@@ -104,10 +114,10 @@ class Chan<T> {
   }
 
   push(v: T): void {
-    let items = this.#items;
+    let items = this.ring;
     const n = this.len;
-    if (n === items.length) items = this.#grow();
-    items[(this.#head + n) & this.#mask] = v;
+    if (n === items.length) items = this.grow();
+    items[(this.first + n) & this.mask] = v;
     this.len = n + 1;
     const t = this.recvTask;
     if (t !== null) {
@@ -116,14 +126,14 @@ class Chan<T> {
     }
   }
 
-  #grow(): (T | undefined)[] {
-    const old = this.#items;
+  grow(): (T | undefined)[] {
+    const old = this.ring;
     const n = old.length;
     const next = newRing<T>(n * 2);
-    for (let i = 0; i < n; i++) next[i] = old[(this.#head + i) & this.#mask];
-    this.#items = next;
-    this.#head = 0;
-    this.#mask = n * 2 - 1;
+    for (let i = 0; i < n; i++) next[i] = old[(this.first + i) & this.mask];
+    this.ring = next;
+    this.first = 0;
+    this.mask = n * 2 - 1;
     return next;
   }
 
@@ -138,6 +148,12 @@ class Chan<T> {
       this.reserved += w.need;
       w.grant();
     }
+    this.regate();
+  }
+
+  /** Recomputes {@link limit} after the queue of senders or the receiver's state changed. */
+  regate(): void {
+    this.limit = this.rxClosed || this.sendWaiters.head !== null ? 0 : openLimit(this.cap);
   }
 
   wakeReceiver(): void {
@@ -151,12 +167,18 @@ class Chan<T> {
   closeRx(): void {
     if (this.rxClosed) return;
     this.rxClosed = true;
+    this.limit = 0;
     for (let w = this.sendWaiters.shift(); w !== null; w = this.sendWaiters.shift()) w.fail();
     for (const t of this.closedWaiters) t.wake();
     this.closedWaiters.clear();
     // a recv parked in another task re-checks: it ends now unless slots are still reserved
     this.wakeReceiver();
   }
+}
+
+/** {@link Chan.limit} while nobody queues: the capacity, or a large small integer when unbounded. */
+function openLimit(cap: number): number {
+  return Math.min(cap, 0x3fff_ffff);
 }
 
 /** A ring of `n` (a power of two) empty slots, packed (no hole checks on reads). */
@@ -318,19 +340,19 @@ export class Sender<T> extends SenderBase<T> {
   send(value: T): Future<void> {
     refuseUndefined(value);
     // this sender's last send future, if it completed at once: used again
-    // (debug mode tracks each future where it is created: no reuse there)
     const s = this.#one;
-    if (s !== null && s.state === SEND_DONE && !debugFutures) {
+    if (s.state === SEND_DONE) {
       s.state = SEND_FRESH;
       s.value = value;
       return s;
     }
-    const f = new SendOne<T>(this.chan, value);
+    const f = new SendOne<T>(this.chan, value, SEND_FRESH);
     this.#one = f; // the newest becomes the reusable one
     return f;
   }
 
-  #one: SendOne<T> | null = null;
+  // (made idle with the sender: the hot path has no null check)
+  #one: SendOne<T> = new SendOne<T>(this.chan, undefined as T, SEND_DONE);
 
   /**
    * Like {@link send}, but gives up after `ms` of waiting for room.
@@ -895,6 +917,7 @@ export class Receiver<T> {
   /** @internal */
   constructor(chan: Chan<T>) {
     this.#chan = chan;
+    this.#leaf = new RecvLeaf<T>(chan, RECV_IDLE);
   }
 
   /**
@@ -908,17 +931,17 @@ export class Receiver<T> {
     // One consumer: the leaf of the last finished recv is used again (no
     // allocation per message); the newest leaf becomes the reusable one.
     const l = this.#leaf;
-    if (l !== null && l.state === RECV_IDLE) {
+    if (l.state === RECV_IDLE) {
       l.state = RECV_FRESH;
-      l.res.value = undefined; // the previous message is not kept alive by us
       return l;
     }
-    const n = new RecvLeaf<T>(this.#chan);
+    const n = new RecvLeaf<T>(this.#chan, RECV_FRESH);
     this.#leaf = n;
     return n;
   }
 
-  #leaf: RecvLeaf<T> | null = null;
+  // (made idle with the receiver: the hot path has no null check)
+  #leaf: RecvLeaf<T>;
 
   /**
    * Receives up to `limit` messages into `buf` (at least one, waiting for it);
@@ -1035,6 +1058,8 @@ const SEND_FRESH = 0;
 const SEND_DONE = 1;
 /** had to queue: the SendLeaf in `inner` does the rest */
 const SEND_DELEGATED = 2;
+/** delivered on its first poll, made in debug mode: never handed out again */
+const SEND_SPENT = 3;
 
 /**
  * `Sender.send`. With room in the channel (the common case) it delivers on
@@ -1045,29 +1070,43 @@ const SEND_DELEGATED = 2;
  * integers: no pointer store (write barrier) on the fast path.
  */
 class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown>, Waiting {
-  readonly #chan: Chan<T>;
+  // plain fields, not `#private`: this object is polled once per message
+  readonly chan: Chan<T>;
   /** the message until it is delivered (then undefined: nothing kept alive) */
   value: T;
-  state = SEND_FRESH;
-  #inner: SendLeaf<T> | null = null;
+  state: number;
+  /**
+   * The state a send that delivered at once enters: SEND_DONE (its Sender
+   * may hand it out again), or SEND_SPENT when made in debug mode, which
+   * tracks each future where it is created. Read from the object itself, so
+   * the hot path loads no module binding.
+   */
+  readonly doneState: number;
+  inner: SendLeaf<T> | null = null;
 
-  constructor(chan: Chan<T>, value: T) {
-    this.#chan = chan;
+  /** `state` SEND_FRESH for a send, SEND_DONE for the idle one a Sender starts with. */
+  constructor(chan: Chan<T>, value: T, state: number) {
+    this.chan = chan;
     this.value = value;
-    if (debugFutures) trackCreated(this, 'tx.send(…)');
+    const done = debugFutures ? SEND_SPENT : SEND_DONE;
+    this.doneState = done;
+    if (state === SEND_FRESH) {
+      this.state = SEND_FRESH;
+      if (debugFutures) trackCreated(this, 'tx.send(…)');
+    } else this.state = done;
   }
 
   [Symbol.iterator](): Iterator<Suspend, void, unknown> {
-    if (debugFutures) markDriven(this);
+    if (this.doneState === SEND_SPENT) markDriven(this);
     return this;
   }
 
   next(): IteratorResult<Suspend, void> {
     if (this.state === SEND_FRESH) {
-      const c = this.#chan;
-      if (c.len + c.reserved < c.cap && c.sendWaiters.head === null && !c.rxClosed) {
+      const c = this.chan;
+      if (c.len + c.reserved < c.limit) {
         if (!coopProceed()) return parkForBudget(this);
-        this.state = SEND_DONE;
+        this.state = this.doneState;
         const v = this.value;
         this.value = undefined as T;
         c.push(v);
@@ -1076,11 +1115,11 @@ class SendOne<T> implements Future<void>, Iterator<Suspend, void, unknown>, Wait
       // closed, full or others queued first: the full protocol
       const leaf = new SendLeaf<T>(c, this.value);
       this.value = undefined as T;
-      this.#inner = leaf;
+      this.inner = leaf;
       this.state = SEND_DELEGATED;
       return leaf.next();
     }
-    if (this.state === SEND_DELEGATED) return this.#inner!.next();
+    if (this.state === SEND_DELEGATED) return this.inner!.next();
     throw new Error('tokio-ts: mpsc send polled after it completed');
   }
 
@@ -1163,6 +1202,7 @@ class SendLeaf<T>
         this.#task = t;
         this.#state = S.Waiting;
         c.sendWaiters.push(this);
+        c.limit = 0; // later sends queue behind this one
         t.waitingOn = this;
         return SUSPENDED;
       }
@@ -1220,18 +1260,21 @@ const RECV_PARKED = 2;
 class RecvLeaf<T>
   implements Future<T | undefined>, Iterator<Suspend, T | undefined, unknown>, Waiting
 {
-  readonly #chan: Chan<T>;
+  // plain fields, not `#private`: this object is polled once per message
+  readonly chan: Chan<T>;
   /**
    * The result object, reused too: the consumer reads it at once (yield*, or
-   * the scheduler storing a task's result). It holds the last message only
-   * until the next recv starts.
+   * the scheduler storing a task's result). It holds the last message until
+   * the next recv completes or parks (cleared there, not in `recv()`: one
+   * store less per message).
    */
   readonly res: { done: true; value: T | undefined } = { done: true, value: undefined };
-  state = RECV_FRESH;
-  #task: Task | null = null;
+  state: number;
+  task: Task | null = null;
 
-  constructor(chan: Chan<T>) {
-    this.#chan = chan;
+  constructor(chan: Chan<T>, state: number) {
+    this.chan = chan;
+    this.state = state;
   }
 
   [Symbol.iterator](): Iterator<Suspend, T | undefined, unknown> {
@@ -1239,35 +1282,37 @@ class RecvLeaf<T>
   }
 
   next(): IteratorResult<Suspend, T | undefined> {
-    const c = this.#chan;
+    const c = this.chan;
     const buffered = c.len > 0;
     if (buffered || c.ended()) {
       // woken (or re-polled after a budget yield): no second budget unit
-      if (this.state === RECV_PARKED) this.#task = null;
+      if (this.state === RECV_PARKED) this.task = null;
       else if (!coopProceed()) {
         this.state = RECV_PARKED;
+        this.res.value = undefined;
         return parkForBudget(this);
       }
       this.state = RECV_IDLE;
       const res = this.res;
       if (buffered) {
         res.value = c.take();
-        if (c.sendWaiters.head !== null) c.admit();
+        if (c.limit === 0) c.admit(); // a sender may be queued
       } else res.value = undefined;
       return res;
     }
     const t = currentTask();
     this.state = RECV_PARKED;
-    this.#task = t;
+    this.res.value = undefined; // the previous message is not kept alive while we wait
+    this.task = t;
     c.recvTask = t;
     t.waitingOn = this;
     return SUSPENDED;
   }
 
   cancelWait(): void {
-    const c = this.#chan;
-    if (this.state === RECV_PARKED && c.recvTask === this.#task) c.recvTask = null;
-    this.#task = null;
+    const c = this.chan;
+    if (this.state === RECV_PARKED && c.recvTask === this.task) c.recvTask = null;
+    this.task = null;
     this.state = RECV_IDLE;
   }
 
