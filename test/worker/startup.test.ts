@@ -45,7 +45,7 @@ describe('worker thread start-up', { timeout: 30_000 }, () => {
     });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
-    assert.equal(r.stdout.trim(), 'null');
+    assert.equal(JSON.parse(r.stdout).cache, null);
   });
 
   test('NODE_DISABLE_COMPILE_CACHE=1 keeps the compile cache off on the workers', () => {
@@ -55,6 +55,17 @@ describe('worker thread start-up', { timeout: 30_000 }, () => {
       env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout.trim(), 'null');
+    assert.equal(JSON.parse(r.stdout).cache, null);
+  });
+
+  test('TOKIO_TS_CONSOLE starts one console, on the main thread: worker threads start none', () => {
+    const r = spawnSync(process.execPath, [PROGRAM], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, TOKIO_TS_CONSOLE: '127.0.0.1:0' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    // each runtime that starts a console prints its address
+    assert.equal(r.stderr.match(/tokio-ts console: http:/g)?.length, 1, r.stderr);
   });
 });
