@@ -11,6 +11,15 @@ const PROGRAM = fileURLToPath(new URL('./fixtures/startup-tasks.js', import.meta
 const hasCompileCache =
   typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
+/** Runs the fixture as a program with `env` added to this process's environment. */
+function runProgram(env: Record<string, string>) {
+  return spawnSync(process.execPath, [PROGRAM], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, ...env },
+  });
+}
+
 async function onWorker<T>(def: Parameters<MultiThreadRuntime['spawn']>[0]): Promise<T> {
   const rt = Runtime.builder().multiThread().workerThreads(1).build() as MultiThreadRuntime;
   try {
@@ -49,21 +58,13 @@ describe('worker thread start-up', { timeout: 30_000 }, () => {
   });
 
   test('NODE_DISABLE_COMPILE_CACHE=1 keeps the compile cache off on the workers', () => {
-    const r = spawnSync(process.execPath, [PROGRAM], {
-      encoding: 'utf8',
-      timeout: 20_000,
-      env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
-    });
+    const r = runProgram({ NODE_DISABLE_COMPILE_CACHE: '1' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).cache, null);
   });
 
   test('TOKIO_TS_CONSOLE starts one console, on the main thread: worker threads start none', () => {
-    const r = spawnSync(process.execPath, [PROGRAM], {
-      encoding: 'utf8',
-      timeout: 20_000,
-      env: { ...process.env, TOKIO_TS_CONSOLE: '127.0.0.1:0' },
-    });
+    const r = runProgram({ TOKIO_TS_CONSOLE: '127.0.0.1:0' });
     assert.equal(r.status, 0, r.stderr);
     // each runtime that starts a console prints its address
     assert.equal(r.stderr.match(/tokio-ts console: http:/g)?.length, 1, r.stderr);
