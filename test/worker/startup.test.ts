@@ -47,11 +47,7 @@ describe('worker thread start-up', { timeout: 30_000 }, () => {
 
   test('an unusable compile cache directory changes nothing: the tasks run, nothing is printed', () => {
     // a directory inside a regular file can never be created
-    const r = spawnSync(process.execPath, [PROGRAM], {
-      encoding: 'utf8',
-      timeout: 20_000,
-      env: { ...process.env, NODE_COMPILE_CACHE: `${PROGRAM}/cache` },
-    });
+    const r = runProgram({ NODE_COMPILE_CACHE: `${PROGRAM}/cache` });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.equal(JSON.parse(r.stdout).cache, null);
