@@ -8,11 +8,15 @@
  * figure is a fresh worker (a fresh isolate and module map), wall time from
  * `new Worker` and the worker thread's own CPU (`process.threadCpuUsage`,
  * Node >= 23.9; "-" before). Then `build()` until the first task's result.
+ * When esbuild is installed (tsx brings it), the same library graph bundled
+ * into a few chunks beside the 67 modules it is: what Node's per-module cost
+ * of loading is.
  *   npm run bench -- rt-multi-startup
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Runtime } from 'tokio-ts';
 import type { MultiThreadRuntime } from 'tokio-ts/worker';
@@ -38,6 +42,7 @@ const TASK_MODULE = [
   import.meta.resolve('tokio-ts/worker'),
   new URL('./fixtures/multi-tasks.js', import.meta.url).href,
 ];
+const LIBRARY = [import.meta.resolve('tokio-ts'), import.meta.resolve('tokio-ts/worker')];
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(2))
@@ -90,6 +95,47 @@ ${cacheDir === null ? '' : `require('node:module').enableCompileCache?.(${JSON.s
   });
 }
 
+/**
+ * The worker's graph and the two public entries bundled with code splitting
+ * (shared chunks, so one copy of each module, as the real graph); null
+ * without esbuild.
+ */
+async function bundle(dir: string): Promise<string[][] | null> {
+  const name = 'esbuild';
+  let esbuild: { build(o: object): Promise<unknown> };
+  try {
+    esbuild = (await import(name)) as typeof esbuild;
+  } catch {
+    return null;
+  }
+  const { writeFileSync } = await import('node:fs');
+  const entry = join(dir, 'worker-graph.js');
+  writeFileSync(
+    entry,
+    RUNTIME_GRAPH.map((u, i) => `export * as m${i} from ${JSON.stringify(fileURLToPath(u))};`).join(
+      '\n',
+    ),
+  );
+  const out = join(dir, 'bundle');
+  const library = LIBRARY.map((u) => fileURLToPath(u));
+  try {
+    await esbuild.build({
+      entryPoints: { 'worker-graph': entry, index: library[0], worker: library[1] },
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      outdir: out,
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    console.log(`(no bundled variant: ${(e as Error).message.split('\n')[0]})`);
+    return null;
+  }
+  const url = (f: string) => pathToFileURL(join(out, f)).href;
+  return [[url('worker-graph.js')], [url('index.js'), url('worker.js')]];
+}
+
 const f1 = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(1));
 const med = (xs: number[]) => median(xs);
 
@@ -116,6 +162,23 @@ const variants: { name: string; steps: string[][]; cache: boolean; labels: strin
     labels: ['runtime graph', 'task module'],
   },
 ];
+const bundled = await bundle(cache);
+if (bundled !== null) {
+  variants.push(
+    {
+      name: 'the library as its modules (no task module)',
+      steps: [RUNTIME_GRAPH, LIBRARY],
+      cache: false,
+      labels: ['runtime graph', 'tokio-ts + tokio-ts/worker'],
+    },
+    {
+      name: 'the same bundled by esbuild into chunks',
+      steps: bundled,
+      cache: false,
+      labels: ['runtime graph', 'tokio-ts + tokio-ts/worker'],
+    },
+  );
+}
 // fill the compile cache once
 await sample([RUNTIME_GRAPH, TASK_MODULE], cache);
 const results = variants.map(() => [] as Sample[]);
