@@ -14,6 +14,10 @@ import * as nodeModule from 'node:module';
 // reported in the result, never thrown; NODE_DISABLE_COMPILE_CACHE=1 turns it
 // off. Not under a coverage run, which the cache would make less precise.
 if (process.env.NODE_V8_COVERAGE === undefined) {
-  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  // the variable passed on: Node 22 ignores it when called without a directory
+  const dir = process.env.NODE_COMPILE_CACHE;
+  (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache?.(
+    dir === '' ? undefined : dir,
+  );
 }
 await import('./worker-main.js');
