@@ -9,7 +9,7 @@
  * newest stretch of the run.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setInstrument } from '../runtime/instrument.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -114,21 +114,28 @@ class ConsoleImpl implements ConsoleHandle {
       this.ready = Promise.resolve();
       return;
     }
-    const server = createServer((req, res) => this.#handle(req, res));
-    // neither the server nor a browser's open connection keeps the program
-    // alive (a program that ends, or deadlocks, exits as it would without)
-    server.unref();
-    server.on('connection', unrefSocket);
-    this.#server = server;
-    this.ready = new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 6669, opts.host ?? '127.0.0.1', () => {
-        const a = server.address() as AddressInfo;
-        const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-        this.url = `http://${host}:${a.port}/`;
-        resolve();
-      });
-    });
+    // node:http is loaded here, not imported by the module: every runtime (and
+    // each worker thread's) imports this module, and node:http is ~20 ms of
+    // CPU to load in a fresh thread on Node 22+ (issue 21, cold start)
+    this.ready = import('node:http').then(
+      ({ createServer }) =>
+        new Promise<void>((resolve, reject) => {
+          if (this.#closed) return resolve();
+          const server = createServer((req, res) => this.#handle(req, res));
+          // neither the server nor a browser's open connection keeps the program
+          // alive (a program that ends, or deadlocks, exits as it would without)
+          server.unref();
+          server.on('connection', unrefSocket);
+          this.#server = server;
+          server.once('error', reject);
+          server.listen(opts.port ?? 6669, opts.host ?? '127.0.0.1', () => {
+            const a = server.address() as AddressInfo;
+            const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+            this.url = `http://${host}:${a.port}/`;
+            resolve();
+          });
+        }),
+    );
   }
 
   snapshot(): Snapshot {
@@ -192,6 +199,8 @@ class ConsoleImpl implements ConsoleHandle {
       this.#flush();
     }
     active = null;
+    // a server still being created sees #closed and does not listen
+    await this.ready.catch(noop);
     const server = this.#server;
     if (server !== null) {
       server.closeAllConnections();
@@ -199,6 +208,8 @@ class ConsoleImpl implements ConsoleHandle {
     }
   }
 }
+
+function noop(): void {}
 
 function unrefSocket(s: Socket): void {
   s.unref();

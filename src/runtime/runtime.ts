@@ -1,6 +1,7 @@
 /**
  * `Runtime`: owns a scheduler, its time driver and its metrics.
  */
+import { isMainThread } from 'node:worker_threads';
 import { type ConsoleOptions, startConsole } from '../console/console.js';
 import type { FutureLike } from '../future/future.js';
 import { JoinError } from '../task/error.js';
@@ -299,6 +300,10 @@ export function dumpTask(t: Task): TaskDump {
 function consoleFromEnv(): ConsoleOptions | undefined {
   const spec = process.env.TOKIO_TS_CONSOLE;
   if (spec === undefined || spec === '' || spec === '0' || consoleFromEnvTaken) return undefined;
+  // the process's first runtime is on the main thread: the runtime of each
+  // worker thread (which inherits the variable) would start a collector and a
+  // server of its own
+  if (!isMainThread) return undefined;
   consoleFromEnvTaken = true;
   const opts: ConsoleOptions = {};
   const m = /^(.*):(\d+)$/.exec(spec);

@@ -29,7 +29,7 @@ import {
 } from './shared.js';
 import { DEF_MARK, defKey, isDef, type TaskDef, taskModuleUrls } from './task-def.js';
 
-const ENTRY = new URL('./worker-main.js', import.meta.url);
+const ENTRY = new URL('./worker-boot.js', import.meta.url);
 
 interface Msg {
   t: string;

@@ -338,6 +338,23 @@ describe('console', () => {
     assert.equal(activeConsole(), undefined);
   });
 
+  test('a console closed before its server listens never listens, and a new one can start', async () => {
+    const rt = Runtime.builder().build();
+    const c = startConsole(rt, { port: 0 });
+    await c.close();
+    await c.ready;
+    assert.equal(c.url, undefined);
+    assert.equal(activeConsole(), undefined);
+    const again = startConsole(rt, { port: 0 });
+    try {
+      await again.ready;
+      assert.match(again.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    } finally {
+      await again.close();
+      await rt.shutdown();
+    }
+  });
+
   test('a second console in the same process is an error', async () => {
     const rt = Runtime.builder().build();
     const c = startConsole(rt, { serve: false });
