@@ -21,7 +21,8 @@
  */
 
 import { type Future, iteratorOf, type Suspend, toIterator } from '../future/future.js';
-import { JoinError, SuspendedDuringCancelError } from '../task/error.js';
+import { SuspendedDuringCancelError } from '../task/error.js';
+import { joinErrorOf } from '../task/join-handle.js';
 import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
 import { debugFutures, reportUndriven } from './debug.js';
 import { instrument } from './instrument.js';
@@ -641,17 +642,6 @@ export class Scheduler {
   reportCleanupError(task: Task, err: unknown): void {
     this.#report(task, err);
   }
-}
-
-/** The JoinError for a finished, unsuccessful task (created once). @internal */
-export function joinErrorOf(task: Task): JoinError {
-  if (task.joinError === null) {
-    task.joinError =
-      task.outcome === Outcome.Cancelled
-        ? new JoinError('cancelled', task.id, task.cancelError ?? undefined)
-        : new JoinError('failed', task.id, task.result);
-  }
-  return task.joinError as JoinError;
 }
 
 function byId(a: Task, b: Task): number {

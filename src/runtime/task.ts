@@ -8,28 +8,13 @@
  * @internal
  */
 import type { Future, Suspend } from '../future/future.js';
+import { JoinHandle } from '../task/join-handle.js';
 import type { Waiting } from './context.js';
 import type { LinkedList, ListNode } from './linked-list.js';
 import type { Scheduler } from './scheduler.js';
+import { type Outcome, Phase, State } from './task-state.js';
 
-/** Scheduling states. @internal */
-export enum State {
-  Scheduled = 1,
-  Running = 2,
-  Parked = 3,
-  Done = 4,
-}
-
-/** Which iterator the task is driving. @internal */
-export enum Phase {
-  /** the task's own generator */
-  Main = 0,
-  /** a Future returned by a cancel hook, before the generator is returned */
-  Hook = 1,
-  /** the `defer`red futures, after the generator finished */
-  Cleanup = 2,
-  Done = 3,
-}
+export { Outcome, Phase, State } from './task-state.js';
 
 // Bit layout of `Task.#b` (module constants, which the JIT folds; an enum is
 // an object whose properties are loaded).
@@ -40,16 +25,9 @@ const B_PHASE_SHIFT = 4;
 const B_PHASE = 0b11 << 4;
 const B_CANCEL_REQUESTED = 1 << 6;
 const B_FRESH = 1 << 7;
-const B_LOW = (1 << 8) - 1;
-const B_INDEX_SHIFT = 8;
-
-/** How the task's main generator ended. @internal */
-export enum Outcome {
-  None = 0,
-  Ok = 1,
-  Err = 2,
-  Cancelled = 3,
-}
+const B_JOINING = 1 << 8;
+const B_LOW = (1 << 9) - 1;
+const B_INDEX_SHIFT = 9;
 
 /**
  * Something that can name a task without the task storing the name: the
@@ -91,9 +69,14 @@ export interface JoinWaiter extends ListNode<JoinWaiter> {
   taskFinished(): void;
 }
 
-/** @internal */
-export class Task implements ListNode<Task> {
-  readonly id: number;
+/**
+ * A task record is also its task's `JoinHandle` (the public class is its base
+ * class: the handle's methods, no fields): a spawn+join allocates one object
+ * fewer, and the handle's join state is a bit of the record.
+ * @internal
+ */
+export class Task extends JoinHandle<unknown> implements ListNode<Task> {
+  override readonly id: number;
   readonly sched: Scheduler;
   gen: Iterator<Suspend, unknown, unknown> | null;
   state: State = State.Scheduled;
@@ -126,6 +109,7 @@ export class Task implements ListNode<Task> {
     observer: TaskObserver | null,
     locals: LocalNode | null,
   ) {
+    super();
     this.id = id;
     this.sched = sched;
     this.gen = gen;
@@ -219,6 +203,20 @@ export class Task implements ListNode<Task> {
   }
   set fresh(v: boolean) {
     this.#b = v ? this.#b | B_FRESH : this.#b & ~B_FRESH;
+  }
+  /** a join through the handle itself is in progress (see `JoinHandle.next`) */
+  get joining(): boolean {
+    return (this.#b & B_JOINING) !== 0;
+  }
+  set joining(v: boolean) {
+    this.#b = v ? this.#b | B_JOINING : this.#b & ~B_JOINING;
+  }
+  /** the leaf of that join once it had to suspend */
+  get joinLeaf(): JoinWaiter | null {
+    return this.#x === null ? null : this.#x.joinLeaf;
+  }
+  set joinLeaf(v: JoinWaiter | null) {
+    if (v !== null || this.#x !== null) this.extra().joinLeaf = v;
   }
   /** index inside a combinator */
   get index(): number {
@@ -333,4 +331,5 @@ class TaskExtra {
   promise: Promise<unknown> | null = null;
   settle: ((ok: boolean, v: unknown) => void) | null = null;
   joinError: Error | null = null;
+  joinLeaf: JoinWaiter | null = null;
 }

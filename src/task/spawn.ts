@@ -22,7 +22,7 @@ import {
 } from '../runtime/runtime.js';
 import type { TaskDef } from '../worker/task-def.js';
 import type { TaskId } from './error.js';
-import { JoinHandle } from './join-handle.js';
+import { handleOf, type JoinHandle } from './join-handle.js';
 
 /**
  * What `spawn` accepts for a Future argument of type `F`: `F` itself when it is a
@@ -102,7 +102,7 @@ export function spawn(fut: unknown, arg?: unknown): JoinHandle<unknown> {
   if (typeof fut === 'function') {
     if (fut.length > 0) {
       const sched = currentScheduler();
-      return new JoinHandle(
+      return handleOf(
         argc === 2
           ? sched.spawnCall1(fut as never, arg)
           : // biome-ignore lint/complexity/noArguments: see above
@@ -122,7 +122,7 @@ export function spawn(fut: unknown, arg?: unknown): JoinHandle<unknown> {
         : `got ${argc} arguments`,
     );
   const name = spawnName(arg, 'spawn');
-  return new JoinHandle(currentScheduler().spawn(fut, name));
+  return handleOf(currentScheduler().spawn(fut, name));
 }
 
 const DEF_KEY = Symbol.for('tokio-ts.taskDef');
