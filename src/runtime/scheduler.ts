@@ -22,7 +22,7 @@
 
 import { type Future, iteratorOf, type Suspend, toIterator } from '../future/future.js';
 import { SuspendedDuringCancelError } from '../task/error.js';
-import { joinErrorOf } from '../task/join-handle.js';
+import { joinErrorOf, releaseJoined } from '../task/join-handle.js';
 import { BUDGET, ctx, getBudget, SUSPEND, setBudget, UNCONSTRAINED_BUDGET } from './context.js';
 import { debugFutures, reportUndriven } from './debug.js';
 import { instrument } from './instrument.js';
@@ -281,6 +281,14 @@ export class Scheduler {
     what: string,
   ): Iterator<Suspend, unknown, unknown> {
     const prev = ctx.entered;
+    // called from a task of this runtime: `fn` already sees this runtime
+    // (`currentScheduler` looks at the current task when nothing is entered),
+    // and the spawn of a hot loop skips the try/finally
+    if (prev === null) {
+      const cur = ctx.current;
+      if (cur !== null && cur.sched === this)
+        return iteratorOf(args === null ? fn(arg) : fn(...args), what);
+    }
     ctx.entered = this;
     try {
       return iteratorOf(args === null ? fn(arg) : fn(...args), what);
@@ -440,6 +448,7 @@ export class Scheduler {
     } else {
       this.#drainPending = false;
       this.parks++;
+      releaseJoined();
       if (this.onIdle !== null) this.onIdle();
     }
   }
