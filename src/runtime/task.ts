@@ -75,10 +75,14 @@ export interface JoinWaiter extends ListNode<JoinWaiter> {
  * fewer, and the handle's join state is a bit of the record.
  * @internal
  */
-export class Task extends JoinHandle<unknown> implements ListNode<Task> {
-  override readonly id: number;
-  readonly sched: Scheduler;
-  gen: Iterator<Suspend, unknown, unknown> | null;
+// (the record has its handle's methods: the prototype is set below)
+export interface Task extends JoinHandle<unknown> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see above
+export class Task implements ListNode<Task> {
+  // (`declare`: assigned by the constructor, not defined as `undefined` first)
+  declare readonly id: number;
+  declare readonly sched: Scheduler;
+  declare gen: Iterator<Suspend, unknown, unknown> | null;
   state: State = State.Scheduled;
   inQueue = false;
   notified = false;
@@ -86,9 +90,9 @@ export class Task extends JoinHandle<unknown> implements ListNode<Task> {
   result: unknown = undefined;
   /** the first joiner (the common case: one), then any others */
   joiner: JoinWaiter | null = null;
-  observer: TaskObserver | null;
+  declare observer: TaskObserver | null;
   /** parent task for combinator branches (dump and cancellation) */
-  readonly parent: Task | null;
+  declare readonly parent: Task | null;
   /** alive-list links (root tasks that have suspended once; see `Scheduler.aliveTasks`) */
   pv: Task | null = null;
   nx: Task | null = null;
@@ -109,7 +113,6 @@ export class Task extends JoinHandle<unknown> implements ListNode<Task> {
     observer: TaskObserver | null,
     locals: LocalNode | null,
   ) {
-    super();
     this.id = id;
     this.sched = sched;
     this.gen = gen;
@@ -315,6 +318,11 @@ export class Task extends JoinHandle<unknown> implements ListNode<Task> {
     this.sched.schedule(this);
   }
 }
+
+// The handle's methods, through the prototype chain: a derived class (`extends
+// JoinHandle`) was slower to construct (V8 allocates in the base constructor
+// and runs the field initialisers after it).
+Object.setPrototypeOf(Task.prototype, JoinHandle.prototype);
 
 /** The rarely used part of a task. @internal */
 class TaskExtra {
