@@ -52,6 +52,13 @@ const BATCH_MS = 0.1;
 /** @internal */
 export class Scheduler {
   readonly #queue = new RingBuffer<Task>(256);
+  /**
+   * The task spawned last, while it is the tail of the run queue: it enters
+   * the ring only when something else is queued or the drain reaches it, so
+   * a task joined right after its spawn (run inline by the join) never goes
+   * through the ring.
+   */
+  #held: Task | null = null;
   #drainPending = false;
   #inImmediate = false;
   /**
@@ -146,7 +153,7 @@ export class Scheduler {
   }
 
   get queueDepth(): number {
-    return this.#queue.length;
+    return this.#queue.length + (this.#held === null ? 0 : 1);
   }
 
   /** How many root tasks are alive (spawned and not completed). */
@@ -169,6 +176,8 @@ export class Scheduler {
         const t = q.at(i)!;
         if (t.fresh) out.push(t);
       }
+      const h = this.#held;
+      if (h?.fresh) out.push(h);
       const c = ctx.current;
       if (c?.fresh && c.sched === this && !c.inQueue) out.push(c);
     }
@@ -217,10 +226,22 @@ export class Scheduler {
     task.fresh = true;
     this.#fresh++;
     task.inQueue = true;
-    this.#queue.push(task);
+    const h = this.#held;
+    if (h !== null) this.#queue.push(h);
+    this.#held = task;
     this.#ensureDrain();
     if (instrument !== null) instrument.spawn(task);
     return task;
+  }
+
+  /** Puts `task` at the tail of the run queue (behind the held task, if any). */
+  #push(task: Task): void {
+    const h = this.#held;
+    if (h !== null) {
+      this.#held = null;
+      this.#queue.push(h);
+    }
+    this.#queue.push(task);
   }
 
   /**
@@ -253,7 +274,7 @@ export class Scheduler {
     const task = new Task(nextTaskId++, this, gen, name, ctxParent(), observer, locals);
     this.spawned++;
     task.inQueue = true;
-    this.#queue.push(task);
+    this.#push(task);
     this.#ensureDrain();
     if (instrument !== null) instrument.spawn(task);
     return task;
@@ -308,7 +329,7 @@ export class Scheduler {
     if (task.parent !== null && task.branch) task.observer!.childWoken!(task);
     else if (!task.inQueue) {
       task.inQueue = true;
-      this.#queue.push(task);
+      this.#push(task);
       this.#ensureDrain();
     }
   }
@@ -388,8 +409,7 @@ export class Scheduler {
    * queue is shuffled.
    */
   isSole(task: Task): boolean {
-    const q = this.#queue;
-    return q.length === 1 && task.inQueue && this.#rng === null && q.peek() === task;
+    return this.#held === task && this.#queue.length === 0 && this.#rng === null;
   }
 
   /**
@@ -399,7 +419,7 @@ export class Scheduler {
    * through the run queue.)
    */
   takeSole(task: Task): void {
-    this.#queue.shift();
+    this.#held = null;
     task.inQueue = false;
   }
 
@@ -416,6 +436,11 @@ export class Scheduler {
     let n = interval;
     let batchStart = 0;
     for (;;) {
+      const h = this.#held;
+      if (h !== null) {
+        this.#held = null;
+        q.push(h);
+      }
       if (n === 0) {
         // every `eventInterval` polls, look at the clock: hand over to Node's
         // event loop once the batch has run for BATCH_MS (see the constant)
