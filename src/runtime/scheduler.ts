@@ -403,6 +403,56 @@ export class Scheduler {
   }
 
   /**
+   * {@link pollNow} for a join that runs its fresh task inline (`JoinHandle`),
+   * with the case that dominates spawn+join in a straight line: a task that
+   * completes in its first poll with nobody else to tell (no observer, no
+   * other joiner, no cleanup, no promise). Everything else — instrumentation,
+   * debug mode, a cancel, a suspension, a failure, anything that needs the
+   * task's extra record — goes to the generic driver, before or after the
+   * first step. (Through the generic driver this path was ~20 % slower.)
+   */
+  pollInline(task: Task): void {
+    const prevTask = ctx.current;
+    if (
+      instrument !== null ||
+      debugFutures ||
+      prevTask === null ||
+      prevTask.fresh ||
+      !task.fresh ||
+      !task.bare ||
+      task.cancelRequested
+    ) {
+      this.pollNow(task);
+      return;
+    }
+    const prevBudget = getBudget();
+    ctx.current = task;
+    setBudget(BUDGET);
+    task.state = State.Running;
+    this.polls++;
+    try {
+      let res: IteratorResult<Suspend, unknown>;
+      try {
+        res = task.gen!.next();
+      } catch (err) {
+        if (this.#iteratorEnded(task, Phase.Main, Outcome.Err, err)) this.#run(task);
+        return;
+      }
+      if (res.done === true && task.bare && task.observer === null && task.joiner === null) {
+        task.outcome = Outcome.Ok;
+        task.result = res.value;
+        task.gen = null;
+        task.markDone();
+        task.fresh = false;
+        this.#fresh--;
+      } else if (this.#stepped(task, Phase.Main, res)) this.#run(task);
+    } finally {
+      ctx.current = prevTask;
+      setBudget(prevBudget);
+    }
+  }
+
+  /**
    * True when `task` is the only task in the run queue: a join may then take
    * it off ({@link takeSole}) and poll it inline, since nothing else is ready
    * and the order is the one a park of the joiner would give. Never when the
@@ -508,28 +558,34 @@ export class Scheduler {
         if (this.#iteratorEnded(task, phase, Outcome.Err, err)) continue;
         return;
       }
-      if (debugFutures) reportUndriven(task);
-      if (res.done === true) {
-        if (this.#iteratorEnded(task, phase, Outcome.Ok, res.value)) continue;
-        return;
-      }
-      if (res.value !== SUSPEND) {
-        task.inject = new TypeError(
-          'tokio-ts: a task yielded a value to the runtime; use yield* to await a Future ' +
-            '(a bare `yield` is not allowed)',
-        );
-        continue;
-      }
-      if (task.fresh) this.enlist(task);
-      if (task.notified || (task.cancelRequested && phase === Phase.Main)) {
-        task.notified = false;
-        task.state = State.Scheduled;
-        this.#requeue(task);
-      } else {
-        task.state = State.Parked;
-      }
-      return;
+      if (!this.#stepped(task, phase, res)) return;
     }
+  }
+
+  /**
+   * What a step of `task`'s iterator returned: its end, a suspension (the task
+   * parks or, if woken meanwhile, is queued again) or a bare `yield` (an
+   * error thrown into it next). Returns true if the task has more to drive.
+   */
+  #stepped(task: Task, phase: Phase, res: IteratorResult<Suspend, unknown>): boolean {
+    if (debugFutures) reportUndriven(task);
+    if (res.done === true) return this.#iteratorEnded(task, phase, Outcome.Ok, res.value);
+    if (res.value !== SUSPEND) {
+      task.inject = new TypeError(
+        'tokio-ts: a task yielded a value to the runtime; use yield* to await a Future ' +
+          '(a bare `yield` is not allowed)',
+      );
+      return true;
+    }
+    if (task.fresh) this.enlist(task);
+    if (task.notified || (task.cancelRequested && phase === Phase.Main)) {
+      task.notified = false;
+      task.state = State.Scheduled;
+      this.#requeue(task);
+    } else {
+      task.state = State.Parked;
+    }
+    return false;
   }
 
   /** An iterator of `task` finished; returns true if the task has more to drive. */

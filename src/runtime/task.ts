@@ -133,6 +133,11 @@ export class Task implements ListNode<Task> {
     return this.#x;
   }
 
+  /** none of the rarely used state was ever set (no cleanup, locals, waiters, name...) */
+  get bare(): boolean {
+    return this.#x === null;
+  }
+
   /** hook or cleanup iterator */
   get aux(): Iterator<Suspend, unknown, unknown> | null {
     return this.#x === null ? null : this.#x.aux;

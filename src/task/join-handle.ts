@@ -342,7 +342,7 @@ function tryInline(task: Task): boolean {
   task.observed = true; // joined: its failure is reported to the joiner, not as unhandled
   inlineDepth++;
   try {
-    sched.pollNow(task);
+    sched.pollInline(task);
   } finally {
     inlineDepth--;
   }
