@@ -459,7 +459,11 @@ export class Scheduler {
    * queue is shuffled.
    */
   isSole(task: Task): boolean {
-    return this.#held === task && this.#queue.length === 0 && this.#rng === null;
+    if (this.#rng !== null) return false;
+    const q = this.#queue;
+    const h = this.#held;
+    // (a task alone in the ring got there when the drain reached the held one)
+    return h === null ? q.length === 1 && q.peek() === task : h === task && q.length === 0;
   }
 
   /**
@@ -469,7 +473,8 @@ export class Scheduler {
    * through the run queue.)
    */
   takeSole(task: Task): void {
-    this.#held = null;
+    if (this.#held === task) this.#held = null;
+    else this.#queue.shift();
     task.inQueue = false;
   }
 
