@@ -26,8 +26,9 @@ const B_PHASE = 0b11 << 4;
 const B_CANCEL_REQUESTED = 1 << 6;
 const B_FRESH = 1 << 7;
 const B_JOINING = 1 << 8;
-const B_LOW = (1 << 9) - 1;
-const B_INDEX_SHIFT = 9;
+const B_JOIN_PARKED = 1 << 9;
+const B_LOW = (1 << 10) - 1;
+const B_INDEX_SHIFT = 10;
 
 /**
  * Something that can name a task without the task storing the name: the
@@ -219,7 +220,19 @@ export class Task implements ListNode<Task> {
   set joining(v: boolean) {
     this.#b = v ? this.#b | B_JOINING : this.#b & ~B_JOINING;
   }
-  /** the leaf of that join once it had to suspend */
+  /**
+   * That join is parked on a leaf, registered as a joiner of this task: the
+   * first joiner ({@link joiner}) or, when another joiner came first, the
+   * one kept in {@link joinLeaf}. Clearing it clears `joinLeaf`.
+   */
+  get joinParked(): boolean {
+    return (this.#b & B_JOIN_PARKED) !== 0;
+  }
+  set joinParked(v: boolean) {
+    this.#b = v ? this.#b | B_JOIN_PARKED : this.#b & ~B_JOIN_PARKED;
+    if (!v && this.#x !== null) this.#x.joinLeaf = null;
+  }
+  /** the leaf of a parked join through the handle when it is not {@link joiner} */
   get joinLeaf(): JoinWaiter | null {
     return this.#x === null ? null : this.#x.joinLeaf;
   }

@@ -101,10 +101,11 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
     return new AbortOnDropHandle<T>(taskOf(this));
   }
 
-  // One join at a time goes through the handle itself (`joining`; the leaf it
-  // parks on, once it had to, is `joinLeaf`), so a spawn+join whose task is
-  // finished or runs inline allocates no leaf; a second join at the same time
-  // gets a leaf of its own.
+  // One join at a time goes through the handle itself (`joining`), so a
+  // spawn+join whose task is finished or runs inline allocates no leaf; one
+  // that must wait parks on a leaf registered as the task's joiner
+  // (`joinParked`: the leaf is found there, no field of its own); a second
+  // join at the same time gets a leaf of its own.
   [Symbol.iterator](): Iterator<Suspend, T, unknown> {
     const task = taskOf(this);
     if (task.joining) return new JoinLeaf<T>(task);
@@ -115,23 +116,33 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
   /** The join through the handle itself. @internal */
   next(): IteratorResult<Suspend, T> {
     const task = taskOf(this);
-    const leaf = task.joinLeaf as JoinLeaf<T> | null;
-    if (leaf !== null) return step(task, leaf);
+    if (task.joinParked) {
+      if (task.state === State.Done) {
+        task.joinParked = false;
+        task.joining = false;
+        return joinResult<T>(task);
+      }
+      // woken before the task finished: wait on, still registered
+      return ((task.joinLeaf ?? task.joiner) as JoinLeaf<T>).next();
+    }
     if (task.state === State.Done ? coopProceed() : tryInline(task)) {
       task.joining = false;
       return joinResult<T>(task);
     }
-    // it must suspend: through a leaf, which it is from now on
+    // out of budget: the next step starts over (no leaf kept)
+    if (task.state === State.Done) return parkForBudget(new JoinLeaf<T>(task));
     const l = new JoinLeaf<T>(task);
-    task.joinLeaf = l;
-    return task.state === State.Done ? parkForBudget(l) : l.park();
+    const r = l.park();
+    task.joinParked = true;
+    if (task.joiner !== l) task.joinLeaf = l;
+    return r;
   }
 
   /** The join was abandoned (its task cancelled): the handle is joinable again. @internal */
   return(value?: unknown): IteratorResult<Suspend, T> {
     const task = taskOf(this);
+    task.joinParked = false;
     task.joining = false;
-    task.joinLeaf = null;
     return { done: true, value: value as T };
   }
 
@@ -259,23 +270,6 @@ function taskOf(h: JoinHandle<unknown>): Task {
 /** A task's handle: the task record itself. @internal */
 export function handleOf<T>(task: Task): JoinHandle<T> {
   return task as unknown as JoinHandle<T>;
-}
-
-/** A step of a join through the handle's leaf; the join ends with it unless it suspends. */
-function step<T>(task: Task, leaf: JoinLeaf<T>): IteratorResult<Suspend, T> {
-  let res: IteratorResult<Suspend, T>;
-  try {
-    res = leaf.next();
-  } catch (err) {
-    task.joining = false;
-    task.joinLeaf = null;
-    throw err;
-  }
-  if (res.done === true) {
-    task.joining = false;
-    task.joinLeaf = null;
-  }
-  return res;
 }
 
 /** The JoinError for a finished, unsuccessful task (created once). @internal */
