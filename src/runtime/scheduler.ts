@@ -438,14 +438,20 @@ export class Scheduler {
         if (this.#iteratorEnded(task, Phase.Main, Outcome.Err, err)) this.#run(task);
         return;
       }
-      if (res.done === true && task.bare && task.observer === null && task.joiner === null) {
-        task.outcome = Outcome.Ok;
-        task.result = res.value;
-        task.gen = null;
-        task.markDone();
-        task.fresh = false;
-        this.#fresh--;
-      } else if (this.#stepped(task, Phase.Main, res)) this.#run(task);
+      if (res.done === true) {
+        if (task.bare && task.observer === null && task.joiner === null) {
+          task.outcome = Outcome.Ok;
+          task.result = res.value;
+          task.gen = null;
+          task.markDone();
+          task.fresh = false;
+          this.#fresh--;
+        } else if (this.#iteratorEnded(task, Phase.Main, Outcome.Ok, res.value)) this.#run(task);
+      } else if (res.value === SUSPEND) this.#suspended(task, Phase.Main);
+      else {
+        task.inject = bareYieldError();
+        this.#run(task);
+      }
     } finally {
       ctx.current = prevTask;
       setBudget(prevBudget);
@@ -563,25 +569,22 @@ export class Scheduler {
         if (this.#iteratorEnded(task, phase, Outcome.Err, err)) continue;
         return;
       }
-      if (!this.#stepped(task, phase, res)) return;
+      if (debugFutures) reportUndriven(task);
+      if (res.done === true) {
+        if (this.#iteratorEnded(task, phase, Outcome.Ok, res.value)) continue;
+        return;
+      }
+      if (res.value !== SUSPEND) {
+        task.inject = bareYieldError();
+        continue;
+      }
+      this.#suspended(task, phase);
+      return;
     }
   }
 
-  /**
-   * What a step of `task`'s iterator returned: its end, a suspension (the task
-   * parks or, if woken meanwhile, is queued again) or a bare `yield` (an
-   * error thrown into it next). Returns true if the task has more to drive.
-   */
-  #stepped(task: Task, phase: Phase, res: IteratorResult<Suspend, unknown>): boolean {
-    if (debugFutures) reportUndriven(task);
-    if (res.done === true) return this.#iteratorEnded(task, phase, Outcome.Ok, res.value);
-    if (res.value !== SUSPEND) {
-      task.inject = new TypeError(
-        'tokio-ts: a task yielded a value to the runtime; use yield* to await a Future ' +
-          '(a bare `yield` is not allowed)',
-      );
-      return true;
-    }
+  /** `task` suspended: it parks or, if woken meanwhile, is queued again. */
+  #suspended(task: Task, phase: Phase): void {
     if (task.fresh) this.enlist(task);
     if (task.notified || (task.cancelRequested && phase === Phase.Main)) {
       task.notified = false;
@@ -590,7 +593,6 @@ export class Scheduler {
     } else {
       task.state = State.Parked;
     }
-    return false;
   }
 
   /** An iterator of `task` finished; returns true if the task has more to drive. */
@@ -737,6 +739,14 @@ export class Scheduler {
   reportCleanupError(task: Task, err: unknown): void {
     this.#report(task, err);
   }
+}
+
+/** What a bare `yield` in a task (a value yielded to the runtime) throws into it. */
+function bareYieldError(): TypeError {
+  return new TypeError(
+    'tokio-ts: a task yielded a value to the runtime; use yield* to await a Future ' +
+      '(a bare `yield` is not allowed)',
+  );
 }
 
 function byId(a: Task, b: Task): number {
