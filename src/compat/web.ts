@@ -20,7 +20,7 @@ import { LinkedList } from '../runtime/linked-list.js';
 import { currentScheduler } from '../runtime/runtime.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { JoinError } from '../task/error.js';
-import { JoinHandle } from '../task/join-handle.js';
+import { handleOf, type JoinHandle } from '../task/join-handle.js';
 import { ChunkCursor } from './chunk-cursor.js';
 import { OpLeaf, type OpWaiters, type Side, wakeAll } from './op-leaf.js';
 import { checkRead, checkWrite, chunkSizeOf } from './to-node.js';
@@ -404,7 +404,7 @@ interface Closable {
 
 /** Runs `fut` as a task on `sched`; the promise rejects with the future's own error. */
 function run<T>(sched: Scheduler, fut: Future<T>, name: string): [JoinHandle<T>, Promise<T>] {
-  const h = new JoinHandle<T>(sched.spawn(fut, name));
+  const h = handleOf<T>(sched.spawn(fut, name));
   return [h, Promise.resolve(h).catch(unwrap)];
 }
 

@@ -22,7 +22,7 @@ import { currentScheduler } from '../runtime/runtime.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import type { Task, TaskObserver } from '../runtime/task.js';
 import { CancellationToken } from '../sync/cancellation-token.js';
-import { JoinHandle } from '../task/join-handle.js';
+import { handleOf } from '../task/join-handle.js';
 import { Elapsed } from '../time/error.js';
 import { Instant } from '../time/instant.js';
 import { timeout } from '../time/timeout.js';
@@ -240,9 +240,7 @@ export class HttpServer {
 
   /** Shuts down (as {@link shutdown} with the default deadline) for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
-    return Promise.resolve(
-      new JoinHandle<void>(this.#sched.spawn(this.shutdown(), 'http shutdown')),
-    );
+    return Promise.resolve(handleOf<void>(this.#sched.spawn(this.shutdown(), 'http shutdown')));
   }
 
   /** Number of requests whose handler or response is still running. */

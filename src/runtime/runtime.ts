@@ -5,7 +5,7 @@ import { isMainThread } from 'node:worker_threads';
 import { type ConsoleOptions, startConsole } from '../console/console.js';
 import type { FutureLike } from '../future/future.js';
 import { JoinError } from '../task/error.js';
-import { JoinHandle, taskPromise } from '../task/join-handle.js';
+import { handleOf, type JoinHandle, taskPromise } from '../task/join-handle.js';
 import { Builder, type BuilderOptions } from './builder.js';
 import { ctx } from './context.js';
 import { RuntimeMetrics, type TaskDump } from './metrics.js';
@@ -116,7 +116,7 @@ export class Runtime {
 
   /** Spawns `fut` on this runtime; see `spawn` in the task module. */
   spawn<T>(fut: FutureLike<T>, opts?: SpawnOptions): JoinHandle<T> {
-    return new JoinHandle<T>(this.#spawnTask(fut, spawnName(opts, 'Runtime.spawn')));
+    return handleOf<T>(this.#spawnTask(fut, spawnName(opts, 'Runtime.spawn')));
   }
 
   /** A handle that spawns onto this runtime. */

@@ -8,28 +8,13 @@
  * @internal
  */
 import type { Future, Suspend } from '../future/future.js';
+import { JoinHandle } from '../task/join-handle.js';
 import type { Waiting } from './context.js';
 import type { LinkedList, ListNode } from './linked-list.js';
 import type { Scheduler } from './scheduler.js';
+import { type Outcome, Phase, State } from './task-state.js';
 
-/** Scheduling states. @internal */
-export enum State {
-  Scheduled = 1,
-  Running = 2,
-  Parked = 3,
-  Done = 4,
-}
-
-/** Which iterator the task is driving. @internal */
-export enum Phase {
-  /** the task's own generator */
-  Main = 0,
-  /** a Future returned by a cancel hook, before the generator is returned */
-  Hook = 1,
-  /** the `defer`red futures, after the generator finished */
-  Cleanup = 2,
-  Done = 3,
-}
+export { Outcome, Phase, State } from './task-state.js';
 
 // Bit layout of `Task.#b` (module constants, which the JIT folds; an enum is
 // an object whose properties are loaded).
@@ -40,16 +25,10 @@ const B_PHASE_SHIFT = 4;
 const B_PHASE = 0b11 << 4;
 const B_CANCEL_REQUESTED = 1 << 6;
 const B_FRESH = 1 << 7;
-const B_LOW = (1 << 8) - 1;
-const B_INDEX_SHIFT = 8;
-
-/** How the task's main generator ended. @internal */
-export enum Outcome {
-  None = 0,
-  Ok = 1,
-  Err = 2,
-  Cancelled = 3,
-}
+const B_JOINING = 1 << 8;
+const B_JOIN_PARKED = 1 << 9;
+const B_LOW = (1 << 10) - 1;
+const B_INDEX_SHIFT = 10;
 
 /**
  * Something that can name a task without the task storing the name: the
@@ -91,11 +70,20 @@ export interface JoinWaiter extends ListNode<JoinWaiter> {
   taskFinished(): void;
 }
 
-/** @internal */
+/**
+ * A task record is also its task's `JoinHandle` (the public class is its base
+ * class: the handle's methods, no fields): a spawn+join allocates one object
+ * fewer, and the handle's join state is a bit of the record.
+ * @internal
+ */
+// (the record has its handle's methods: the prototype is set below)
+export interface Task extends JoinHandle<unknown> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see above
 export class Task implements ListNode<Task> {
-  readonly id: number;
-  readonly sched: Scheduler;
-  gen: Iterator<Suspend, unknown, unknown> | null;
+  // (`declare`: assigned by the constructor, not defined as `undefined` first)
+  declare readonly id: number;
+  declare readonly sched: Scheduler;
+  declare gen: Iterator<Suspend, unknown, unknown> | null;
   state: State = State.Scheduled;
   inQueue = false;
   notified = false;
@@ -103,9 +91,9 @@ export class Task implements ListNode<Task> {
   result: unknown = undefined;
   /** the first joiner (the common case: one), then any others */
   joiner: JoinWaiter | null = null;
-  observer: TaskObserver | null;
+  declare observer: TaskObserver | null;
   /** parent task for combinator branches (dump and cancellation) */
-  readonly parent: Task | null;
+  declare readonly parent: Task | null;
   /** alive-list links (root tasks that have suspended once; see `Scheduler.aliveTasks`) */
   pv: Task | null = null;
   nx: Task | null = null;
@@ -144,6 +132,11 @@ export class Task implements ListNode<Task> {
   private extra(): TaskExtra {
     if (this.#x === null) this.#x = new TaskExtra();
     return this.#x;
+  }
+
+  /** none of the rarely used state was ever set (no cleanup, locals, waiters, name...) */
+  get bare(): boolean {
+    return this.#x === null;
   }
 
   /** hook or cleanup iterator */
@@ -219,6 +212,32 @@ export class Task implements ListNode<Task> {
   }
   set fresh(v: boolean) {
     this.#b = v ? this.#b | B_FRESH : this.#b & ~B_FRESH;
+  }
+  /** a join through the handle itself is in progress (see `JoinHandle.next`) */
+  get joining(): boolean {
+    return (this.#b & B_JOINING) !== 0;
+  }
+  set joining(v: boolean) {
+    this.#b = v ? this.#b | B_JOINING : this.#b & ~B_JOINING;
+  }
+  /**
+   * That join is parked on a leaf, registered as a joiner of this task: the
+   * first joiner ({@link joiner}) or, when another joiner came first, the
+   * one kept in {@link joinLeaf}. Clearing it clears `joinLeaf`.
+   */
+  get joinParked(): boolean {
+    return (this.#b & B_JOIN_PARKED) !== 0;
+  }
+  set joinParked(v: boolean) {
+    this.#b = v ? this.#b | B_JOIN_PARKED : this.#b & ~B_JOIN_PARKED;
+    if (!v && this.#x !== null) this.#x.joinLeaf = null;
+  }
+  /** the leaf of a parked join through the handle when it is not {@link joiner} */
+  get joinLeaf(): JoinWaiter | null {
+    return this.#x === null ? null : this.#x.joinLeaf;
+  }
+  set joinLeaf(v: JoinWaiter | null) {
+    if (v !== null || this.#x !== null) this.extra().joinLeaf = v;
   }
   /** index inside a combinator */
   get index(): number {
@@ -318,6 +337,11 @@ export class Task implements ListNode<Task> {
   }
 }
 
+// The handle's methods, through the prototype chain: a derived class (`extends
+// JoinHandle`) was slower to construct (V8 allocates in the base constructor
+// and runs the field initialisers after it).
+Object.setPrototypeOf(Task.prototype, JoinHandle.prototype);
+
 /** The rarely used part of a task. @internal */
 class TaskExtra {
   aux: Iterator<Suspend, unknown, unknown> | null = null;
@@ -333,4 +357,5 @@ class TaskExtra {
   promise: Promise<unknown> | null = null;
   settle: ((ok: boolean, v: unknown) => void) | null = null;
   joinError: Error | null = null;
+  joinLeaf: JoinWaiter | null = null;
 }

@@ -20,7 +20,7 @@ import { SendError } from '../sync/error.js';
 import { channel, type Receiver, type Sender, unboundedChannel } from '../sync/mpsc/channel.js';
 import { Semaphore } from '../sync/semaphore.js';
 import { JoinError } from '../task/error.js';
-import { JoinHandle } from '../task/join-handle.js';
+import { handleOf, type JoinHandle } from '../task/join-handle.js';
 import { checkStream } from './adapters.js';
 import { type Next, noUndefined, ownerlessDrivers, Stream } from './stream.js';
 
@@ -54,7 +54,7 @@ class TaskGroup implements TaskObserver {
     this.abortAll();
     for (const t of [...this.#running]) {
       try {
-        yield* new JoinHandle(t);
+        yield* handleOf(t);
       } catch {
         // cancelled: expected
       }
@@ -261,8 +261,7 @@ class BufferedStream<U> extends OwnedStream<JoinHandle<U>> {
   readonly #slots: Semaphore;
   /** The head's handle, kept across a cancelled `next()`. */
   #head: JoinHandle<U> | null = null;
-  readonly #start = (f: Future<U>): JoinHandle<U> =>
-    new JoinHandle<U>(this.group.spawn(runOrdered(f)));
+  readonly #start = (f: Future<U>): JoinHandle<U> => handleOf<U>(this.group.spawn(runOrdered(f)));
 
   constructor(src: Stream<Future<U>>, n: number) {
     const [tx, rx] = unboundedChannel<JoinHandle<U>>();

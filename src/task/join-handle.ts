@@ -13,9 +13,9 @@ import {
   type Waiting,
 } from '../runtime/context.js';
 import { LinkedList } from '../runtime/linked-list.js';
-import { joinErrorOf } from '../runtime/scheduler.js';
-import { type JoinWaiter, Outcome, State, type Task } from '../runtime/task.js';
-import type { TaskId } from './error.js';
+import type { JoinWaiter, Task } from '../runtime/task.js';
+import { Outcome, State } from '../runtime/task-state.js';
+import { JoinError, type TaskId } from './error.js';
 
 /**
  * The handle of a spawned task.
@@ -38,24 +38,15 @@ import type { TaskId } from './error.js';
  * Joining throws {@link JoinError} if the task was cancelled or threw.
  */
 export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
-  /** @internal */
-  readonly task: Task;
-  // The join in progress through the handle itself: `undefined` when none,
-  // `null` while it has not suspended, its leaf once it had to. The handle is
-  // its own iterator for one join at a time, so a spawn+join whose task is
-  // finished or runs inline allocates no leaf; a second join at the same time
-  // gets a leaf of its own.
-  #join: JoinLeaf<T> | null | undefined = undefined;
-
-  /** @internal */
-  constructor(task: Task) {
-    this.task = task;
-  }
+  // The handle is its task's record (`Task` extends this class and `spawn`
+  // returns the task itself): no object of its own per spawn. Its methods
+  // read the record through `taskOf(this)`.
 
   /** The task's id. */
-  get id(): TaskId {
-    return this.task.id;
-  }
+  declare readonly id: TaskId;
+
+  /** @internal */
+  protected constructor() {}
 
   /**
    * Cancels the task at its next suspension point: what it was granted but did
@@ -67,17 +58,18 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
    * or `finally`). Aborting a finished task changes nothing.
    */
   abort(): void {
-    this.task.sched.cancel(this.task);
+    const task = taskOf(this);
+    task.sched.cancel(task);
   }
 
   /** True once the task has completed (including its cleanup). */
   isFinished(): boolean {
-    return this.task.state === State.Done;
+    return taskOf(this).state === State.Done;
   }
 
   /** A handle that can abort the task but not join it. */
   abortHandle(): AbortHandle {
-    return new AbortHandle(this.task);
+    return new AbortHandle(taskOf(this));
   }
 
   /**
@@ -106,45 +98,51 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
    * ```
    */
   abortOnDrop(): AbortOnDropHandle<T> {
-    return new AbortOnDropHandle<T>(this.task);
+    return new AbortOnDropHandle<T>(taskOf(this));
   }
 
+  // One join at a time goes through the handle itself (`joining`), so a
+  // spawn+join whose task is finished or runs inline allocates no leaf; one
+  // that must wait parks on a leaf registered as the task's joiner
+  // (`joinParked`: the leaf is found there, no field of its own); a second
+  // join at the same time gets a leaf of its own.
   [Symbol.iterator](): Iterator<Suspend, T, unknown> {
-    if (this.#join !== undefined) return new JoinLeaf<T>(this.task);
-    this.#join = null;
+    const task = taskOf(this);
+    if (task.joining) return new JoinLeaf<T>(task);
+    task.joining = true;
     return this as unknown as Iterator<Suspend, T, unknown>;
   }
 
-  /** The join through the handle itself (see `#join`). @internal */
+  /** The join through the handle itself. @internal */
   next(): IteratorResult<Suspend, T> {
-    const leaf = this.#join;
-    if (leaf !== null && leaf !== undefined) return this.#step(leaf);
-    const task = this.task;
+    const task = taskOf(this);
+    if (task.joinParked) {
+      if (task.state === State.Done) {
+        task.joinParked = false;
+        task.joining = false;
+        return joinResult<T>(task);
+      }
+      // woken before the task finished: wait on, still registered
+      return ((task.joinLeaf ?? task.joiner) as JoinLeaf<T>).next();
+    }
     if (task.state === State.Done ? coopProceed() : tryInline(task)) {
-      this.#join = undefined;
+      task.joining = false;
       return joinResult<T>(task);
     }
-    // it must suspend: through a leaf, which it is from now on
+    // out of budget: the next step starts over (no leaf kept)
+    if (task.state === State.Done) return parkForBudget(new JoinLeaf<T>(task));
     const l = new JoinLeaf<T>(task);
-    this.#join = l;
-    return task.state === State.Done ? parkForBudget(l) : l.park();
-  }
-
-  #step(leaf: JoinLeaf<T>): IteratorResult<Suspend, T> {
-    let res: IteratorResult<Suspend, T>;
-    try {
-      res = leaf.next();
-    } catch (err) {
-      this.#join = undefined;
-      throw err;
-    }
-    if (res.done === true) this.#join = undefined;
-    return res;
+    const r = l.park();
+    task.joinParked = true;
+    if (task.joiner !== l) task.joinLeaf = l;
+    return r;
   }
 
   /** The join was abandoned (its task cancelled): the handle is joinable again. @internal */
   return(value?: unknown): IteratorResult<Suspend, T> {
-    this.#join = undefined;
+    const task = taskOf(this);
+    task.joinParked = false;
+    task.joining = false;
     return { done: true, value: value as T };
   }
 
@@ -152,7 +150,7 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return (taskPromise(this.task) as Promise<T>).then(onfulfilled, onrejected);
+    return (taskPromise(taskOf(this)) as Promise<T>).then(onfulfilled, onrejected);
   }
 }
 
@@ -264,14 +262,52 @@ export function taskPromise(task: Task): Promise<unknown> {
   return task.promise;
 }
 
+/** The task record a handle is (see `JoinHandle`). */
+function taskOf(h: JoinHandle<unknown>): Task {
+  return h as unknown as Task;
+}
+
+/** A task's handle: the task record itself. @internal */
+export function handleOf<T>(task: Task): JoinHandle<T> {
+  return task as unknown as JoinHandle<T>;
+}
+
+/** The JoinError for a finished, unsuccessful task (created once). @internal */
+export function joinErrorOf(task: Task): JoinError {
+  if (task.joinError === null) {
+    task.joinError =
+      task.outcome === Outcome.Cancelled
+        ? new JoinError('cancelled', task.id, task.cancelError ?? undefined)
+        : new JoinError('failed', task.id, task.result);
+  }
+  return task.joinError as JoinError;
+}
+
 /** How deep joins run their task inline (a recursion of spawn+join must not grow the stack without bound). */
 const MAX_INLINE_DEPTH = 8;
 let inlineDepth = 0;
 
+/**
+ * The result of every successful join, reused: `yield*` (and the scheduler,
+ * and the combinators) read `done` and `value` the moment `next()` returns,
+ * and a fresh object was ~10 % of what a spawn+join allocated. It holds the
+ * last joined value until the next join or until the runtime runs out of
+ * work ({@link releaseJoined}).
+ */
+const JOINED: { done: true; value: unknown } = { done: true, value: undefined };
+
+/** Drops the last joined value (the scheduler, when its run queue empties). @internal */
+export function releaseJoined(): void {
+  JOINED.value = undefined;
+}
+
 /** The outcome of a finished task, for its joiner. */
 function joinResult<T>(task: Task): IteratorResult<Suspend, T> {
   task.observed = true;
-  if (task.outcome === Outcome.Ok) return { done: true, value: task.result as T };
+  if (task.outcome === Outcome.Ok) {
+    JOINED.value = task.result;
+    return JOINED as IteratorReturnResult<T>;
+  }
   throw joinErrorOf(task);
 }
 
@@ -300,7 +336,7 @@ function tryInline(task: Task): boolean {
   task.observed = true; // joined: its failure is reported to the joiner, not as unhandled
   inlineDepth++;
   try {
-    sched.pollNow(task);
+    sched.pollInline(task);
   } finally {
     inlineDepth--;
   }

@@ -18,10 +18,10 @@ import {
   type SpawnOptions,
   spawnName,
 } from '../runtime/runtime.js';
-import { joinErrorOf, type Scheduler } from '../runtime/scheduler.js';
+import type { Scheduler } from '../runtime/scheduler.js';
 import { Outcome, type Task } from '../runtime/task.js';
 import type { JoinError, TaskId } from './error.js';
-import { AbortHandle } from './join-handle.js';
+import { AbortHandle, joinErrorOf } from './join-handle.js';
 
 /** The outcome of one task of a {@link JoinSet}. */
 export type JoinResult<T> =

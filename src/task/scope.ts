@@ -5,7 +5,7 @@ import { type Future, type FutureLike, type Suspend, toIterator } from '../futur
 import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
 import { type SpawnOptions, spawnName } from '../runtime/runtime.js';
 import { Outcome, State, type Task, type TaskObserver } from '../runtime/task.js';
-import { JoinHandle } from './join-handle.js';
+import { handleOf, type JoinHandle } from './join-handle.js';
 
 /** The handle a {@link scope} body spawns children with. */
 export interface Scope {
@@ -89,7 +89,7 @@ class ScopeLeaf<T> implements Iterator<Suspend, T, unknown>, Waiting, TaskObserv
     const parent = this.#parent!;
     const task = parent.sched.scoped(fut, spawnName(opts, 'scope.spawn'), this, parent.locals);
     this.#children.add(task);
-    return new JoinHandle<R>(task);
+    return handleOf<R>(task);
   }
 
   taskDone(task: Task): void {

@@ -23,7 +23,7 @@ import { availableParallelism } from 'node:os';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
-import { JoinHandle } from '../task/join-handle.js';
+import { handleOf, type JoinHandle } from '../task/join-handle.js';
 import { isOutOfMemory, RemoteError, threadLost, WorkerError } from './error.js';
 import { proxyTask } from './origin.js';
 import {
@@ -92,7 +92,7 @@ export class BlockingPool implements RemoteOwner {
     job.name = def.name;
     this.#queue.push(job);
     this.#dispatch();
-    return new JoinHandle<R>(proxyTask(sched, job));
+    return handleOf<R>(proxyTask(sched, job));
   }
 
   get threads(): number {

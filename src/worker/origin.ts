@@ -18,7 +18,7 @@ import { ctx } from '../runtime/context.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import type { Task } from '../runtime/task.js';
-import { JoinHandle } from '../task/join-handle.js';
+import { handleOf, type JoinHandle } from '../task/join-handle.js';
 import { RemoteError, threadLost, WorkerError } from './error.js';
 import { smi } from './executor.js';
 import {
@@ -193,7 +193,7 @@ export class Origin implements RemoteOwner {
     this.outstanding++;
     this.spawned++;
     if (this.onOutstanding !== null) this.onOutstanding();
-    return new JoinHandle<R>(proxyTask(sched, leaf));
+    return handleOf<R>(proxyTask(sched, leaf));
   }
 
   nameOf(leaf: RemoteJoin): string {

@@ -60,6 +60,41 @@ describe('spawn', () => {
     assert.equal(yield* h, 7, 'a finished handle can be joined again');
   });
 
+  test('a join through the handle that waits behind an earlier joiner gets the value, and so does the earlier one', {
+    startPaused: true,
+  }, function* () {
+    const h = spawn(function* () {
+      yield* sleep(20);
+      return 5;
+    });
+    // the earlier joiner waits through a handle of its own (abortOnDrop)
+    const first = spawn(function* () {
+      return (yield* h.abortOnDrop()) * 10;
+    });
+    yield* yieldNow();
+    assert.equal(yield* h, 5);
+    assert.equal(yield* first, 50);
+    assert.equal(yield* h, 5, 'joinable again after the join that waited');
+  });
+
+  test('cancel safety: a join through the handle that waited behind another joiner and lost a select leaves both joinable', {
+    startPaused: true,
+  }, function* () {
+    const h = spawn(function* () {
+      yield* sleep(50);
+      return 'late';
+    });
+    const first = spawn(function* () {
+      return yield* h.abortOnDrop();
+    });
+    yield* yieldNow();
+    const r = yield* select({ j: h, t: sleep(10) });
+    assert.equal(r.key, 't');
+    assert.equal(h.isFinished(), false);
+    assert.equal(yield* h, 'late');
+    assert.equal(yield* first, 'late');
+  });
+
   test('cancel safety: a join that loses a select leaves the task running and the handle joinable', {
     startPaused: true,
   }, function* () {

@@ -86,4 +86,16 @@ describe('spawn(fn, ...args)', () => {
     yield* yieldNow();
     assert.equal(ran, 0);
   });
+
+  test('each function spawned in turn is read by its own parameters (a function with one, then one with none and an options object)', function* () {
+    function* named(): Future<string> {
+      return 'factory';
+    }
+    const loose = spawn as unknown as (...a: unknown[]) => Future<unknown>;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(yield* loose(add, i, 1), i + 1);
+      assert.equal(yield* loose(named, { name: 'n' }), 'factory');
+      assert.throws(() => loose(named, 7), /options must be an object like \{ name \}, got number/);
+    }
+  });
 });
