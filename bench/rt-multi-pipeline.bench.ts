@@ -175,7 +175,10 @@ function separateProcesses(rounds: number): void {
     // where the CPU went (Linux): the worker/pool threads, the main thread, V8's helpers
     const th = got[k]!.map((x) => x.threads);
     const split = th.every((x) => x !== null)
-      ? `  (worker threads ${per(med(th.map((x) => x!.workers)))}, main ${per(med(th.map((x) => x!.main)))}, V8 helpers ${per(med(th.map((x) => x!.v8)))})`
+      ? th.every((x) => x!.v8 === 0)
+        ? // Node before 26 leaves its threads unnamed: V8's helpers count with the workers
+          `  (worker threads and V8 helpers ${per(med(th.map((x) => x!.workers)))}, main ${per(med(th.map((x) => x!.main)))})`
+        : `  (worker threads ${per(med(th.map((x) => x!.workers)))}, main ${per(med(th.map((x) => x!.main)))}, V8 helpers ${per(med(th.map((x) => x!.v8)))})`
       : '';
     console.log(`  ${k.padEnd(9)} wall ${per(w)}  cpu ${per(c)}${split}`);
   }

@@ -26,7 +26,10 @@ export interface ThreadCpu {
   v8: number;
   /** libuv's thread pool (file system work) */
   libuv: number;
-  /** every other thread: worker threads (pool threads, runtime workers, blocking threads) */
+  /**
+   * every other thread: worker threads (pool threads, runtime workers,
+   * blocking threads); before Node 26, which names its threads, V8's helpers too
+   */
   workers: number;
 }
 
