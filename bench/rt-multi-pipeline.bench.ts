@@ -22,6 +22,7 @@ import type { MultiThreadRuntime } from 'tokio-ts/worker';
 import { BATCH_LINES, hashFile, IN_FLIGHT } from '../examples/hash-lines.js';
 import { HashPool, hashFilePlain } from './fixtures/hash-plain.js';
 import { interleaved, roundsFromEnv } from './lib/interleave.js';
+import { type ThreadCpu, threadCpuMs } from './lib/proc-cpu.js';
 
 const MB = Number(process.env.BENCH_PIPELINE_MB ?? 200);
 const THREADS = 2;
@@ -34,20 +35,27 @@ if (CHILD !== undefined) {
   const input = process.env.BENCH_PIPELINE_INPUT!;
   const out = `${input}.${CHILD}.out`;
   const c = process.cpuUsage();
+  const t0 = threadCpuMs();
   const t = performance.now();
+  // the threads' CPU is read before they are shut down (their time leaves with them)
+  let threads: ThreadCpu | null;
   if (CHILD === 'plain') {
     const pool = new HashPool(THREADS);
     await hashFilePlain(pool, input, out, BATCH_LINES, IN_FLIGHT);
+    threads = threadCpuMs();
     await pool.close();
   } else {
     const rt = Runtime.builder().multiThread().workerThreads(THREADS).build();
     await rt.blockOn(hashFile(input, out, CHILD === 'blocking' ? 'blocking' : 'task'));
+    threads = threadCpuMs();
     await rt.shutdown();
   }
   const wall = performance.now() - t;
   const u = process.cpuUsage(c);
+  if (threads !== null && t0 !== null)
+    for (const k of Object.keys(threads) as (keyof ThreadCpu)[]) threads[k] -= t0[k];
   rmSync(out);
-  console.log(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000 }));
+  console.log(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000, threads }));
   process.exit(0);
 }
 const dir = mkdtempSync(join(tmpdir(), 'tokio-ts-pipeline-'));
@@ -140,7 +148,7 @@ try {
  */
 function separateProcesses(rounds: number): void {
   const kinds = ['plain', 'blocking', 'task'] as const;
-  const got: Record<string, { wall: number; cpu: number }[]> = {
+  const got: Record<string, { wall: number; cpu: number; threads: ThreadCpu | null }[]> = {
     plain: [],
     blocking: [],
     task: [],
@@ -164,13 +172,24 @@ function separateProcesses(rounds: number): void {
   for (const k of kinds) {
     const w = med(got[k]!.map((x) => x.wall));
     const c = med(got[k]!.map((x) => x.cpu));
-    console.log(`  ${k.padEnd(9)} wall ${per(w)}  cpu ${per(c)}`);
+    // where the CPU went (Linux): the worker/pool threads, the main thread, V8's helpers
+    const th = got[k]!.map((x) => x.threads);
+    const split = th.every((x) => x !== null)
+      ? th.every((x) => x!.v8 === 0)
+        ? // Node before 26 leaves its threads unnamed: V8's helpers count with the workers
+          `  (worker threads and V8 helpers ${per(med(th.map((x) => x!.workers)))}, main ${per(med(th.map((x) => x!.main)))})`
+        : `  (worker threads ${per(med(th.map((x) => x!.workers)))}, main ${per(med(th.map((x) => x!.main)))}, V8 helpers ${per(med(th.map((x) => x!.v8)))})`
+      : '';
+    console.log(`  ${k.padEnd(9)} wall ${per(w)}  cpu ${per(c)}${split}`);
   }
   for (const k of ['blocking', 'task'] as const) {
     const rw = med(got[k]!.map((x, i) => x.wall / got.plain![i]!.wall));
     const rc = med(got[k]!.map((x, i) => x.cpu / got.plain![i]!.cpu));
+    const rt = got[k]!.every((x, i) => x.threads !== null && got.plain![i]!.threads !== null)
+      ? `, worker threads' cpu ${med(got[k]!.map((x, i) => x.threads!.workers / got.plain![i]!.threads!.workers)).toFixed(2)}x`
+      : '';
     console.log(
-      `  ${k} vs plain: wall ${rw.toFixed(2)}x the time, cpu ${rc.toFixed(2)}x (goal <= 1.0x)`,
+      `  ${k} vs plain: wall ${rw.toFixed(2)}x the time, cpu ${rc.toFixed(2)}x${rt} (goal <= 1.0x)`,
     );
   }
   console.log(
