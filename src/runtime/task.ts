@@ -78,6 +78,7 @@ export interface JoinWaiter extends ListNode<JoinWaiter> {
  */
 // (the record has its handle's methods: the prototype is set below)
 export interface Task extends JoinHandle<unknown> {}
+/** @internal */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see above
 export class Task implements ListNode<Task> {
   // (`declare`: assigned by the constructor, not defined as `undefined` first)
