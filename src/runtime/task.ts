@@ -14,6 +14,7 @@ import type { LinkedList, ListNode } from './linked-list.js';
 import type { Scheduler } from './scheduler.js';
 import { type Outcome, Phase, State } from './task-state.js';
 
+/** @internal */
 export { Outcome, Phase, State } from './task-state.js';
 
 // Bit layout of `Task.#b` (module constants, which the JIT folds; an enum is
