@@ -45,6 +45,7 @@ import {
   ST_DONE,
   ST_RUNNER,
   ST_STARTED,
+  ST_SUSPENDED,
   waitAsync,
 } from './shared.js';
 import { loadDef, loadedDef, type TaskDef } from './task-def.js';
@@ -85,6 +86,8 @@ export class Executor {
   readonly #defs = new Map<number, TaskDef<any, any>>();
   /** tasks started here from slots, with their slots */
   readonly #running = new Map<Task, number>();
+  /** slots of pinned tasks started here and not yet marked {@link ST_SUSPENDED} or finished */
+  readonly #pinnedLive: number[] = [];
   /** one observer per definition (it names the task), not one per task */
   readonly #observers = new Map<TaskDef<any, any>, RunObserver>();
   readonly #popBuf = new Int32Array(START_BATCH);
@@ -134,6 +137,7 @@ export class Executor {
     this.#sched.addIdleHook(() => this.#onIdle());
     // a task that never lets the queue empty (a yieldNow() loop) must still see its abort
     this.#sched.onBusy = () => {
+      if (this.#pinnedLive.length !== 0) this.#suspended();
       if (Atomics.load(sh.ctl, sh.abortsIndex(me)) !== 0) this.#checkAborts();
     };
     this.#stealRng = me * 7919 + 1;
@@ -146,6 +150,7 @@ export class Executor {
   }
 
   #onIdle(): void {
+    if (this.#pinnedLive.length !== 0) this.#suspended();
     const now = performance.now();
     if (this.#batchCount > 0) {
       const per = (now - this.#batchStart) / this.#batchCount;
@@ -309,7 +314,24 @@ export class Executor {
       this.#finish(g, RES_CANCELLED, undefined);
       return;
     }
+    this.#pinnedLive.push(g);
     this.#run(g, sh.slots[w + 1]!, fromWire(args));
+  }
+
+  /**
+   * The scheduler went idle or ended a busy turn: every pinned task started
+   * here and not finished has suspended. Marks their slots and rings their
+   * origins, which hold pinned tasks of long definitions back meanwhile.
+   */
+  #suspended(): void {
+    const sh = this.#sh;
+    const live = this.#pinnedLive;
+    for (let k = 0; k < live.length; k++) {
+      const g = live[k]!;
+      Atomics.or(sh.slots, g * SLOT_WORDS, ST_SUSPENDED);
+      sh.ring(sh.originOf(g));
+    }
+    live.length = 0;
   }
 
   #run(g: number, defId: number, args: unknown[]): void {
@@ -381,6 +403,15 @@ export class Executor {
   #finish(g: number, rk: number, value: unknown, ok = true): void {
     const sh = this.#sh;
     const w = g * SLOT_WORDS;
+    const live = this.#pinnedLive;
+    if (live.length !== 0) {
+      // ended before it was marked suspended: the slot is released once done
+      const k = live.indexOf(g);
+      if (k >= 0) {
+        live[k] = live[live.length - 1]!;
+        live.pop();
+      }
+    }
     const origin = sh.originOf(g);
     sh.slots[w + 3] = rk;
     sh.addMetric(this.#me, M_RUN, 1);

@@ -33,6 +33,7 @@ import {
   ARG_F64,
   ARG_JSON,
   ARG_MESSAGE,
+  DEF_CAP,
   jsonSafe,
   M_RUN,
   PAYLOAD_BYTES,
@@ -48,6 +49,7 @@ import {
   ST_QUEUED,
   ST_RUNNER,
   ST_STARTED,
+  ST_SUSPENDED,
 } from './shared.js';
 import { defKey, type TaskDef } from './task-def.js';
 import { toWire } from './wire.js';
@@ -69,6 +71,18 @@ export const CRASHED_OOM = 1 << 8;
  * async tasks at once, and tasks that wait for each other must all start.
  */
 const PINNED_AHEAD = 2;
+/**
+ * Pinned tasks of a definition whose tasks take at least this long (ms, post
+ * to done less the wait behind the worker's previous one, an average) are
+ * posted to a worker only once the pinned task it runs has suspended or ended:
+ * a batch cloned into a thread that is still hashing the previous one cost
+ * ~14 % more worker CPU (glibc `malloc_consolidate` inside V8 scavenges; see
+ * bench/RESULTS.md, the CPU pipeline). Shorter tasks keep
+ * {@link PINNED_AHEAD} posted ahead (a round trip would cost more than they
+ * do); tasks that suspend never hold anything back, so tasks that wait for
+ * each other all start.
+ */
+const LONG_PINNED_MS = 1;
 /** `#pinnedTo` of a slot whose pinned task waits here for a worker. */
 const PINNED_WAITING = 0xff;
 
@@ -130,8 +144,17 @@ export class Origin implements RemoteOwner {
   #rr = 0;
   /** per slot of this origin: the worker its pinned task was posted to, {@link PINNED_WAITING}, or 0 */
   readonly #pinnedTo: Uint8Array;
-  /** per worker: the slots of pinned tasks posted to it, not known to have started */
+  /**
+   * per worker: the slots of pinned tasks posted to it, not known to have
+   * started, or started and not known to have suspended or ended
+   */
   readonly #posted: number[][];
+  /** per slot of this origin: when its pinned task was posted (ms) */
+  readonly #postedAt: Float64Array;
+  /** per worker: when a pinned task posted to it last ended (ms) */
+  readonly #pinnedEnd: Float64Array;
+  /** per definition id: average time its pinned tasks took (ms; see {@link LONG_PINNED_MS}) */
+  readonly #pinnedMs = new Float64Array(DEF_CAP);
   /** pinned tasks waiting for a worker (slot allocated, not posted) */
   readonly #pinnedWait = new RingBuffer<RemoteJoin>(16);
   /** set by the owner: called when this origin has work to wait for */
@@ -148,6 +171,8 @@ export class Origin implements RemoteOwner {
     this.#leaves = new Array<RemoteJoin | null>(this.#count).fill(null);
     this.#pinnedTo = new Uint8Array(this.#count);
     this.#posted = Array.from({ length: sh.n + 1 }, () => []);
+    this.#postedAt = new Float64Array(this.#count);
+    this.#pinnedEnd = new Float64Array(sh.n + 1);
   }
 
   /**
@@ -253,7 +278,7 @@ export class Origin implements RemoteOwner {
     // pinned: structured clone through postMessage to one worker, the first with room
     Atomics.store(sh.slots, w, ST_QUEUED);
     sh.slots[w + 2] = ARG_MESSAGE;
-    const target = this.#pinTarget();
+    const target = this.#pinTarget(leaf.defId);
     if (target === 0) {
       this.#pinnedTo[g - this.base] = PINNED_WAITING;
       this.#pinnedWait.push(leaf);
@@ -264,15 +289,18 @@ export class Origin implements RemoteOwner {
   /**
    * The worker with the fewest pinned tasks posted and not started
    * (round-robin among equals), or 0 if every one has {@link PINNED_AHEAD}.
+   * For a long definition ({@link LONG_PINNED_MS}) only a worker with no
+   * pinned task of this thread posted, or started and not yet suspended.
    */
-  #pinTarget(advance = true): number {
+  #pinTarget(defId: number, advance = true): number {
     const n = this.sh.n;
     let best = 0;
     let least = PINNED_AHEAD;
+    const hold = this.#pinnedMs[defId]! >= LONG_PINNED_MS;
     const start = advance ? this.#rr++ : this.#rr;
     for (let k = 0; k < n; k++) {
       const t = ((start + k) % n) + 1;
-      const c = this.#notStarted(t);
+      const c = this.#notStarted(t, hold);
       if (c < least) {
         least = c;
         best = t;
@@ -282,18 +310,24 @@ export class Origin implements RemoteOwner {
     return best;
   }
 
-  /** Pinned tasks posted to worker `t` that have not started (drops those that have). */
-  #notStarted(t: number): number {
+  /**
+   * Pinned tasks posted to worker `t` that have not started; with `hold`,
+   * {@link PINNED_AHEAD} if it has any not started or running and not
+   * suspended. Drops those that suspended or ended.
+   */
+  #notStarted(t: number, hold: boolean): number {
     const list = this.#posted[t]!;
     const slots = this.sh.slots;
+    let c = 0;
     for (let k = list.length - 1; k >= 0; k--) {
-      const g = list[k]!;
-      if ((Atomics.load(slots, g * SLOT_WORDS) & (ST_STARTED | ST_DONE)) !== 0) {
+      const s = Atomics.load(slots, list[k]! * SLOT_WORDS);
+      if ((s & (ST_SUSPENDED | ST_DONE)) !== 0) {
         list[k] = list[list.length - 1]!;
         list.pop();
-      }
+      } else if (hold) c = PINNED_AHEAD;
+      else if ((s & ST_STARTED) === 0) c++;
     }
-    return list.length;
+    return c;
   }
 
   /** Posts the pinned task of `leaf` (slot `g`) to worker `target`. */
@@ -301,6 +335,7 @@ export class Origin implements RemoteOwner {
     const sh = this.sh;
     this.#pinnedTo[g - this.base] = target;
     this.#posted[target]!.push(g);
+    this.#postedAt[g - this.base] = performance.now();
     Atomics.or(sh.slots, g * SLOT_WORDS, target);
     try {
       this.messenger.postTask(target, g, toWire(leaf.argList()));
@@ -330,7 +365,7 @@ export class Origin implements RemoteOwner {
         q.shift(); // cancelled while it waited
         continue;
       }
-      const target = this.#pinTarget();
+      const target = this.#pinTarget(leaf.defId);
       if (target === 0) return;
       q.shift();
       this.#postPinned(leaf, leaf.g, target);
@@ -437,7 +472,14 @@ export class Origin implements RemoteOwner {
     this.outstanding--;
     leaf.finish(state, value);
     if (pinned !== 0 && pinned !== PINNED_WAITING) {
-      // finished (or failed) before it was seen started: no longer posted
+      // how long it took, less its wait behind the previous one on its worker
+      const now = performance.now();
+      const from = Math.max(this.#postedAt[i]!, this.#pinnedEnd[pinned]!);
+      this.#pinnedEnd[pinned] = now;
+      const ms = this.#pinnedMs;
+      const d = leaf.defId;
+      ms[d] = ms[d] === 0 ? now - from : (ms[d]! + now - from) / 2;
+      // no longer posted or running
       const list = this.#posted[pinned]!;
       const k = list.indexOf(g);
       if (k >= 0) {
@@ -555,8 +597,9 @@ export class Origin implements RemoteOwner {
 
   ringsNonEmpty(): boolean {
     for (let r = 1; r <= this.sh.n; r++) if (this.sh.ringNonEmpty(r, this.me)) return true;
-    // a pinned task held back can go out now (a worker started one)
-    return this.#pinnedWait.length > 0 && this.#pinTarget(false) !== 0;
+    // a pinned task held back can go out now (a worker started or suspended one)
+    const q = this.#pinnedWait;
+    return q.length > 0 && this.#pinTarget(q.peek()!.defId, false) !== 0;
   }
 }
 

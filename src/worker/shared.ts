@@ -56,6 +56,12 @@ export const ST_STARTED = 1 << 8;
 export const ST_ABORT = 1 << 9;
 export const ST_DONE = 1 << 10;
 export const ST_QUEUED = 1 << 11;
+/**
+ * Set by the worker running a started pinned task once it has suspended (its
+ * scheduler went idle or ended a busy turn with the task not done): from then
+ * on the origin may post it more pinned tasks of long definitions.
+ */
+export const ST_SUSPENDED = 1 << 12;
 
 // slot words: [0] state, [1] def id, [2] arg kind | nargs << 8 | bytes << 16,
 // [3] result kind | bytes << 8, words 4..15 payload (f64 2..7)
