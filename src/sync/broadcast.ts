@@ -33,7 +33,11 @@ class Shared<T> {
   /** tasks in a sender's `closed()`: woken when the last receiver goes */
   readonly closedWaiters = new Set<Task>();
 
-  constructor(cap: number) {
+  constructor(capacity: number) {
+    // Tokio rounds the capacity up to a power of two, and lag is measured
+    // against that: `channel(3)` keeps 4 messages.
+    let cap = 1;
+    while (cap < capacity) cap *= 2;
     this.cap = cap;
     // Grown as messages arrive (slots are written in order, each before it is
     // read): a channel of large capacity costs nothing until it is used.
@@ -89,7 +93,9 @@ class Shared<T> {
 }
 
 /**
- * Creates a broadcast channel keeping the last `capacity` messages.
+ * Creates a broadcast channel keeping the last `capacity` messages, the
+ * capacity rounded up to a power of two as Tokio does (`channel(3)` keeps 4;
+ * a receiver lags only once it is more than that many messages behind).
  *
  * @example
  * ```ts
@@ -105,11 +111,13 @@ class Shared<T> {
  * ```
  *
  * ## Errors
- * `RangeError` if `capacity` is not an integer >= 1.
+ * `RangeError` if `capacity` is not an integer in 1..2^52.
  */
 export function channel<T>(capacity: number): [BroadcastSender<T>, BroadcastReceiver<T>] {
-  if (!Number.isInteger(capacity) || capacity < 1) {
-    throw new RangeError(`broadcast.channel: capacity must be an integer >= 1, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 2 ** 52) {
+    throw new RangeError(
+      `broadcast.channel: capacity must be an integer in 1..2^52, got ${capacity}`,
+    );
   }
   const s = new Shared<T>(capacity);
   return [new BroadcastSender<T>(s), new BroadcastReceiver<T>(s)];
