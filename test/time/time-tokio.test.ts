@@ -382,3 +382,79 @@ describe('timeout (ports of tokio time_timeout.rs)', () => {
     assert.ok(err instanceof Elapsed);
   });
 });
+
+describe('paused clock (ports of tokio time_pause.rs)', () => {
+  test(
+    'advance_after_poll and sleep_no_poll: advance moves the clock exactly, a later sleep stays pending',
+    paused,
+    function* () {
+      for (const poll of [true, false]) {
+        const start = Instant.now();
+        yield* advance(1);
+        const s = sleepUntil(start.add(300));
+        if (poll) {
+          const r = yield* select({ s, none: (function* () {})() }, { biased: true });
+          assert.equal(r.key, 'none');
+        }
+        const before = Instant.now();
+        yield* advance(100);
+        assert.equal(Instant.now().durationSince(before), 100);
+        assert.equal(s.isElapsed(), false);
+        const r = yield* select({ s, none: (function* () {})() }, { biased: true });
+        assert.equal(r.key, 'none');
+      }
+    },
+  );
+
+  test(
+    'test_time_advance_sub_ms and test_time_advance_3ms_and_change: elapsed() is exactly the advance',
+    paused,
+    function* () {
+      for (const dur of [51.592, 0.001, 3141.592, 3123.456, 1, 1]) {
+        const now = Instant.now();
+        yield* advance(dur);
+        assert.equal(now.elapsed(), dur);
+      }
+    },
+  );
+
+  test(
+    'regression_3710_with_submillis_advance: a sub-ms advance does not fire a far sleep',
+    paused,
+    function* () {
+      const start = Instant.now();
+      yield* advance(1);
+      const s = sleepUntil(start.add(60_000));
+      const h = spawn(s);
+      yield* yieldNow();
+      const before = Instant.now();
+      yield* advance(51.592);
+      assert.equal(before.elapsed(), 51.592);
+      yield* yieldNow();
+      assert.equal(h.isFinished(), false);
+      h.abort();
+    },
+  );
+
+  test(
+    'advance_once_with_timer and advance_multi_with_timer: a 1 ms sleep fires once 1 ms has passed',
+    paused,
+    function* () {
+      for (const steps of [
+        [0.25, 1.5],
+        [0.25, 0.25, 0.25, 0.25],
+      ]) {
+        const now = Instant.now().ms;
+        yield* advance(Math.ceil(now) - now); // start on a whole ms, as a fresh Tokio runtime does
+        const h = spawn(sleep(1));
+        yield* yieldNow();
+        for (let i = 0; i < steps.length; i++) {
+          assert.equal(h.isFinished(), false, `after ${i} steps`);
+          yield* advance(steps[i]!);
+          yield* yieldNow();
+        }
+        assert.equal(h.isFinished(), true);
+      }
+    },
+  );
+});
