@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import type { Future } from 'tokio-ts';
 import { select, yieldNow } from 'tokio-ts';
 import {
+  AnyDelimiterCodec,
   BytesCodec,
   BytesMut,
   CodecError,
@@ -221,6 +222,151 @@ describe('LinesCodec (codecs.rs)', () => {
     assert.equal(yield* framed.next(), undefined);
     assert.equal(yield* framed.next(), '\rk');
     assert.equal(yield* framed.next(), undefined);
+  });
+});
+
+describe('LinesCodec and AnyDelimiterCodec bursts (codecs.rs)', () => {
+  const dec = new TextDecoder();
+  /** Feeds `steps` to `decode`: each step is [bytes to append, expected: string, undefined or 'err']. */
+  const play = (
+    codec: Decoder<string | Uint8Array>,
+    steps: [string, string | undefined | 'err'][],
+  ) => {
+    const buf = new BytesMut();
+    for (const [add, want] of steps) {
+      buf.extend(enc(add));
+      if (want === 'err')
+        assert.throws(() => codec.decode(buf), CodecError, `after ${JSON.stringify(add)}`);
+      else {
+        const got = codec.decode(buf);
+        assert.equal(
+          got instanceof Uint8Array ? dec.decode(got) : got,
+          want,
+          `after ${JSON.stringify(add)}`,
+        );
+      }
+    }
+  };
+  const lines = (max: number) => new LinesCodec({ maxLength: max });
+  const anyDelim = (max: number) => new AnyDelimiterCodec(',;\n\r', ',', max);
+
+  it('lines/any_delimiter_decoder_max_length_underrun: an overlong chunk errors once, is discarded to its end', () => {
+    for (const [codec, end] of [
+      [lines(6), '\n'],
+      [anyDelim(6), ','],
+    ] as const)
+      play(codec, [
+        ['line ', undefined],
+        ['too l', 'err'],
+        [`ong${end}`, undefined],
+        ['line 2', undefined],
+        [end, 'line 2'],
+      ]);
+  });
+
+  it('lines/any_delimiter_decoder_max_length_bursts and _big_burst', () => {
+    for (const [codec, end] of [
+      [lines(10), '\n'],
+      [anyDelim(10), ','],
+    ] as const)
+      play(codec, [
+        ['line ', undefined],
+        ['too l', undefined],
+        [`ong${end}`, 'err'],
+      ]);
+    for (const [codec, end] of [
+      [lines(10), '\n'],
+      [anyDelim(10), ','],
+    ] as const)
+      play(codec, [
+        ['line ', undefined],
+        [`too long!${end}`, 'err'],
+      ]);
+  });
+
+  it('lines/any_delimiter_decoder_max_length_newline_between_decodes', () => {
+    play(lines(5), [
+      ['hello', undefined],
+      ['\nworld', 'hello'],
+    ]);
+    play(anyDelim(5), [
+      ['hello', undefined],
+      [',world', 'hello'],
+    ]);
+  });
+
+  it('lines/any_delimiter_decoder_discard_repeat (tokio#1483: no infinite loop)', () => {
+    for (const codec of [lines(1), anyDelim(1)])
+      play(codec, [
+        ['aa', 'err'],
+        ['a', undefined],
+      ]);
+  });
+
+  it('lines/any_delimiter_decoder_max_length_underrun_twice (tokio#3555)', () => {
+    for (const [codec, end] of [
+      [lines(11), '\n'],
+      [anyDelim(11), ','],
+    ] as const)
+      play(codec, [
+        ['line ', undefined],
+        ['too very l', 'err'],
+        ['aaaaaaaaaaaaaaaaaaaaaaa', undefined],
+        [`ong${end}short${end}`, 'short'],
+      ]);
+  });
+
+  it('any_delimiters_decoder_any_character and any_delimiters_decoder_max_length', () => {
+    const buf = new BytesMut();
+    const codec = new AnyDelimiterCodec(',;\n\r', ',');
+    buf.extend(enc('chunk 1,chunk 2;chunk 3\n\r'));
+    const next = () => {
+      const c = codec.decode(buf);
+      return c === undefined ? undefined : dec.decode(c);
+    };
+    assert.deepEqual(
+      [next(), next(), next(), next(), next()],
+      ['chunk 1', 'chunk 2', 'chunk 3', '', undefined],
+    );
+    assert.equal(codec.decodeEof(buf), undefined);
+    buf.extend(enc('k'));
+    assert.equal(next(), undefined);
+    assert.equal(dec.decode(codec.decodeEof(buf)!), 'k');
+    assert.equal(codec.decodeEof(buf), undefined);
+
+    const m = anyDelim(7);
+    const b2 = new BytesMut();
+    b2.extend(enc('chunk 1 is too long\nchunk 2\nchunk 3\r\nchunk 4\n\r\n'));
+    assert.throws(() => m.decode(b2), CodecError);
+    const got = [];
+    for (let c = m.decode(b2); c !== undefined; c = m.decode(b2)) got.push(dec.decode(c));
+    assert.deepEqual(got, ['chunk 2', 'chunk 3', '', 'chunk 4', '', '']);
+    b2.extend(enc('aaabbbcc'));
+    assert.throws(() => m.decode(b2), CodecError);
+  });
+
+  it('lines_encoder and any_delimiter_encoder', () => {
+    const buf = new BytesMut();
+    const l = new LinesCodec();
+    l.encode('line 1', buf);
+    l.encode('line 2', buf);
+    assert.equal(dec.decode(buf.chunk()), 'line 1\nline 2\n');
+    const b2 = new BytesMut();
+    const a = new AnyDelimiterCodec(',', ';--;');
+    a.encode('chunk 1', b2);
+    a.encode('chunk 2', b2);
+    assert.equal(dec.decode(b2.chunk()), 'chunk 1;--;chunk 2;--;');
+  });
+
+  it('bytes_decoder and bytes_encoder: every byte, in chunks as they came', () => {
+    const c = new BytesCodec();
+    const buf = new BytesMut();
+    buf.extend(enc('abc'));
+    assert.equal(dec.decode(c.decode(buf)!), 'abc');
+    assert.equal(c.decode(buf), undefined);
+    c.encode(enc('line 1'), buf);
+    c.encode(enc('line 2'), buf);
+    assert.equal(dec.decode(buf.chunk()), 'line 1line 2');
   });
 });
 
