@@ -1,0 +1,161 @@
+// Ports of tokio/tests/io_read_line.rs, io_lines.rs, io_read_until.rs,
+// io_read_to_string.rs, io_read_exact.rs, io_write_all.rs and io_mem_stream.rs
+// (the cases not covered by the io tests), through the public API.
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { type Future, select, spawn, yieldNow } from 'tokio-ts';
+import { BufReader, duplex, IoError, readToString, UnexpectedEof } from 'tokio-ts/io';
+import { io, test } from 'tokio-ts/test';
+import { errorOf } from './helpers.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const bytes = (...b: number[]) => Uint8Array.from(b);
+
+describe('BufReader lines (ports of tokio io_read_line.rs, io_lines.rs, io_read_until.rs)', () => {
+  test('read_line: each line with its newline, then ""', function* () {
+    const rd = new BufReader(io.Builder().read('hello\nworld\n\n').build());
+    assert.equal(yield* rd.readLine(), 'hello\n');
+    assert.equal(yield* rd.readLine(), 'world\n');
+    assert.equal(yield* rd.readLine(), '\n');
+    assert.equal(yield* rd.readLine(), '');
+  });
+
+  test('read_line_not_all_ready: lines across reads; the last one without a newline', function* () {
+    const rd = new BufReader(
+      io.Builder().read('Hello Wor').read('ld\nFizzBuz').read('z\n1\n2').build(),
+    );
+    assert.equal(yield* rd.readLine(), 'Hello World\n');
+    assert.equal(yield* rd.readLine(), 'FizzBuzz\n');
+    assert.equal(yield* rd.readLine(), '1\n');
+    assert.equal(yield* rd.readLine(), '2');
+  });
+
+  test('read_line_invalid_utf8: IoError invalid-data with Tokio message', function* () {
+    const rd = new BufReader(
+      io
+        .Builder()
+        .read(bytes(...enc('Hello Wor'), 0xff, ...enc('ld.\n')))
+        .build(),
+    );
+    const e = yield* errorOf(rd.readLine());
+    assert.ok(e instanceof IoError);
+    assert.equal(e.kind, 'invalid-data');
+    assert.equal(e.message, 'stream did not contain valid UTF-8');
+  });
+
+  test('read_line_fail: the read error is thrown as is', function* () {
+    const boom = new Error('The world has no end');
+    const rd = new BufReader(io.Builder().read('Hello Wor').readError(boom).build());
+    assert.equal(yield* errorOf(rd.readLine()), boom);
+  });
+
+  test('read_until / read_until_not_all_ready', function* () {
+    const rd = new BufReader(
+      io.Builder().read('Hello Wor').read('ld#Fizz\xffBuz').read('z#1#2').build(),
+    );
+    const s = (b: Uint8Array) => Buffer.from(b).toString('latin1');
+    assert.equal(s(yield* rd.readUntil(0x23)), 'Hello World#');
+    assert.equal((yield* rd.readUntil(0x23)).length, 'Fizz\xffBuzz#'.length + 1); // \xff is 2 bytes in UTF-8
+    assert.equal(s(yield* rd.readUntil(0x23)), '1#');
+    assert.equal(s(yield* rd.readUntil(0x23)), '2');
+    assert.equal((yield* rd.readUntil(0x23)).length, 0);
+  });
+
+  test('lines_inherent: \\r\\n and \\n are stripped; undefined at the end', function* () {
+    const lines = new BufReader(io.Builder().read('hello\r\nworld\n\n').build()).lines();
+    assert.equal(yield* lines.nextLine(), 'hello');
+    assert.equal(yield* lines.nextLine(), 'world');
+    assert.equal(yield* lines.nextLine(), '');
+    assert.equal(yield* lines.nextLine(), undefined);
+  });
+});
+
+describe('read/write helpers (ports of io_read_to_string.rs, io_read_exact.rs, io_write_all.rs)', () => {
+  test('read_to_string and to_string_does_not_truncate_on_utf8_error / on_io_error', function* () {
+    assert.equal(
+      yield* readToString(io.Builder().read('hello').read(' world').build()),
+      'hello world',
+    );
+    const e = yield* errorOf(
+      readToString(
+        io
+          .Builder()
+          .read(bytes(0xff, 0xff, 0xff))
+          .build(),
+      ),
+    );
+    assert.ok(e instanceof IoError && e.message === 'stream did not contain valid UTF-8');
+    const whoops = new Error('whoops');
+    assert.equal(
+      yield* errorOf(readToString(io.Builder().read('def').readError(whoops).build())),
+      whoops,
+    );
+  });
+
+  test('read_exact: exactly the buffer, UnexpectedEof when short', function* () {
+    const rd = io.Builder().read('hello').read(' world').build();
+    const buf = new Uint8Array(8);
+    yield* rd.readExact(buf);
+    assert.equal(new TextDecoder().decode(buf), 'hello wo');
+    assert.ok((yield* errorOf(rd.readExact(new Uint8Array(8)))) instanceof UnexpectedEof);
+  });
+
+  test('write_all: every byte through short writes', function* () {
+    const [a, b] = duplex(4);
+    const h = spawn(b.readToEnd());
+    yield* a.writeAll(enc('hello world'));
+    a.close();
+    assert.equal(new TextDecoder().decode(yield* h), 'hello world');
+  });
+});
+
+describe('duplex (ports of tokio io_mem_stream.rs)', () => {
+  test('disconnect_reader: a writer blocked on a full pipe fails once the peer closes', function* () {
+    const [a, b] = duplex(2);
+    const t1 = spawn(errorOf(b.writeAll(enc('ping'))));
+    yield* yieldNow();
+    a.close();
+    assert.ok((yield* t1) instanceof IoError);
+  });
+
+  test('max_write_size: a write takes at most the free room', function* () {
+    const [a, b] = duplex(32);
+    const t1 = spawn(function* () {
+      assert.equal(yield* a.write(new Uint8Array(64)), 32);
+      assert.equal(yield* a.write(new Uint8Array(64)), 4);
+    });
+    yield* b.readExact(new Uint8Array(4));
+    yield* t1;
+  });
+
+  test('zero_length_operations and zero_length_writes_to_closed_stream', function* () {
+    const [r] = duplex(1);
+    assert.equal(yield* r.read(new Uint8Array(0)), 0);
+    const [w] = duplex(1);
+    yield* w.writeAll(enc('x'));
+    assert.equal(yield* w.write(new Uint8Array(0)), 0);
+    const [w2, peer] = duplex(1);
+    peer.close();
+    const e = yield* errorOf(w2.write(new Uint8Array(0)));
+    assert.ok(e instanceof IoError && e.kind === 'broken-pipe', String(e));
+  });
+
+  test('duplex_is_cooperative: a ping-pong loop on ready streams still yields', function* () {
+    const [tx, rx] = duplex(8 * 1024);
+    const r = yield* select(
+      {
+        loop: (function* (): Future<void> {
+          const out = new Uint8Array(4096).fill(3);
+          const inb = new Uint8Array(4096);
+          for (;;) {
+            yield* tx.writeAll(out);
+            yield* rx.read(inb);
+          }
+        })(),
+        yielded: yieldNow(),
+      },
+      { biased: true },
+    );
+    assert.equal(r.key, 'yielded');
+  });
+});
