@@ -9,12 +9,15 @@ import {
   AcquireError,
   CancellationToken,
   Notify,
+  OnceCell,
   oneshot,
   RecvError,
   Semaphore,
   SendError,
+  SetError,
 } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
+import { advance, sleep } from 'tokio-ts/time';
 
 function* settle(): Future<void> {
   for (let i = 0; i < 3; i++) yield* yieldNow();
@@ -392,4 +395,99 @@ describe('CancellationToken (ports of tokio-util sync_cancellation_token.rs)', (
     );
     assert.equal(ran, false);
   });
+});
+
+describe('OnceCell (ports of tokio sync_once_cell.rs)', () => {
+  const paused = { startPaused: true };
+
+  test('get_or_init: concurrent callers share the first initializer', paused, function* () {
+    const once = new OnceCell<number>();
+    const h1 = spawn(once.getOrInit(() => 5));
+    const h2 = spawn(
+      once.getOrInit(function* () {
+        yield* sleep(1);
+        return 10;
+      }),
+    );
+    yield* advance(1);
+    assert.deepEqual([yield* h1, yield* h2], [5, 5]);
+  });
+
+  test(
+    'get_or_init_panic: the second initializer never runs once the first stored',
+    paused,
+    function* () {
+      const once = new OnceCell<number>();
+      const h1 = spawn(once.getOrInit(() => 5));
+      const h2 = spawn(
+        once.getOrInit(function* (): Future<number> {
+          yield* sleep(1);
+          throw new Error('panic');
+        }),
+      );
+      yield* advance(1);
+      assert.deepEqual([yield* h1, yield* h2], [5, 5]);
+    },
+  );
+
+  test('set_and_get, get_uninit and set_twice', function* () {
+    const once = new OnceCell<number>();
+    assert.equal(once.get(), undefined);
+    yield* spawn(function* () {
+      once.set(5);
+    });
+    assert.equal(once.get(), 5);
+    let err: unknown;
+    try {
+      once.set(6);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof SetError && err.kind === 'alreadyInitialized');
+    assert.equal(err.value, 6);
+  });
+
+  test('set_while_initializing: set fails while getOrInit runs', paused, function* () {
+    const once = new OnceCell<number>();
+    const h1 = spawn(
+      once.getOrInit(function* () {
+        yield* sleep(2);
+        return 5;
+      }),
+    );
+    const h2 = spawn(function* () {
+      yield* advance(1);
+      try {
+        once.set(10);
+        return 'set';
+      } catch (e) {
+        return e instanceof SetError ? e.kind : 'other';
+      }
+    });
+    yield* advance(2);
+    assert.equal(yield* h1, 5);
+    assert.equal(yield* h2, 'initializing');
+  });
+
+  test(
+    'get_or_try_init: a failed initializer leaves the cell for the next one',
+    paused,
+    function* () {
+      const once = new OnceCell<number>();
+      const h1 = spawn(function* () {
+        try {
+          yield* once.getOrTryInit(() => {
+            throw new Error('err');
+          });
+          return 'ok';
+        } catch {
+          return 'err';
+        }
+      });
+      const h2 = spawn(once.getOrTryInit(() => 10));
+      yield* advance(1);
+      assert.equal(yield* h1, 'err');
+      assert.equal(yield* h2, 10);
+    },
+  );
 });
