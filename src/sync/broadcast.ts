@@ -230,6 +230,16 @@ export class BroadcastSender<T> {
     return this.len() === 0;
   }
 
+  /** True if `other` is a sender or receiver of the same channel (Tokio's `same_channel`). */
+  sameChannel(other: BroadcastSender<T> | BroadcastReceiver<T>): boolean {
+    return other.shared === this.#s;
+  }
+
+  /** @internal */
+  get shared(): Shared<T> {
+    return this.#s;
+  }
+
   /**
    * Waits until every receiver is closed (a `subscribe()` meanwhile reopens
    * the channel and the wait goes on). Completes at once with no receiver.
@@ -371,6 +381,42 @@ export class BroadcastReceiver<T> {
   /** True if {@link len} is 0. */
   isEmpty(): boolean {
     return this.#s.tail === this.#next;
+  }
+
+  /**
+   * True once every strong sender is closed (Tokio's `Receiver::is_closed`);
+   * messages still kept can be read.
+   *
+   * @example
+   * ```ts
+   * import { broadcast } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = broadcast.channel<number>(4);
+   * const weak = tx.downgrade();
+   * tx.send(1);
+   * tx.close();
+   * console.log(rx.isClosed(), rx.senderStrongCount(), rx.senderWeakCount()); // true 0 1
+   * console.log(rx.tryRecv()); // { ok: true, value: 1 }
+   * weak.close();
+   * ```
+   */
+  isClosed(): boolean {
+    return this.#s.closed;
+  }
+
+  /** Live strong senders, as Tokio's `sender_strong_count`. */
+  senderStrongCount(): number {
+    return this.#s.senders;
+  }
+
+  /** Live weak senders, as Tokio's `sender_weak_count`. */
+  senderWeakCount(): number {
+    return this.#s.weak;
+  }
+
+  /** True if `other` is a sender or receiver of the same channel (Tokio's `same_channel`). */
+  sameChannel(other: BroadcastSender<T> | BroadcastReceiver<T>): boolean {
+    return other.shared === this.#s;
   }
 
   /** Drops this receiver: once the last one goes, the senders' `closed()` completes. Idempotent. */

@@ -346,4 +346,32 @@ describe('broadcast (ports of tokio sync_broadcast.rs)', () => {
     assert.equal(recvNow(rx2), 4);
     assert.equal(rx2.len(), 0);
   });
+
+  it('sync_broadcast_weak: downgrade_drop_upgrade and test_rx_is_closed_when_dropping_all_senders_except_weak_senders', () => {
+    const [tx, rx] = broadcast.channel<number>(10);
+    const clone = tx.clone();
+    const weak = clone.downgrade();
+    clone.close();
+    tx.close();
+    assert.equal(weak.upgrade(), undefined);
+    assert.equal(weak.strongCount(), 0);
+    assert.equal(weak.weakCount(), 1);
+    assert.equal(rx.isClosed(), true);
+  });
+
+  it('sync_broadcast_weak: sender counts seen from senders, weak senders and receivers', () => {
+    const [tx, rx] = broadcast.channel<null>(1);
+    assert.equal(rx.isClosed(), false);
+    const tx2 = tx.clone();
+    const weak = tx.downgrade();
+    const weak2 = tx2.downgrade();
+    for (const h of [tx, tx2, weak, weak2])
+      assert.deepEqual([h.strongCount(), h.weakCount()], [2, 2]);
+    assert.deepEqual([rx.senderStrongCount(), rx.senderWeakCount()], [2, 2]);
+    tx2.close();
+    weak2.close();
+    assert.deepEqual([rx.senderStrongCount(), rx.senderWeakCount()], [1, 1]);
+    assert.ok(rx.sameChannel(tx.subscribe()) && tx.sameChannel(rx));
+    assert.equal(tx.sameChannel(broadcast.channel<null>(1)[1]), false);
+  });
 });
