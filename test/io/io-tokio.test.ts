@@ -4,8 +4,17 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { type Future, select, spawn, yieldNow } from 'tokio-ts';
-import { BufReader, duplex, IoError, readToString, UnexpectedEof } from 'tokio-ts/io';
+import {
+  BufReader,
+  copyBidirectional,
+  type DuplexStream,
+  duplex,
+  IoError,
+  readToString,
+  UnexpectedEof,
+} from 'tokio-ts/io';
 import { io, test } from 'tokio-ts/test';
+import { sleep } from 'tokio-ts/time';
 import { errorOf } from './helpers.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -157,5 +166,78 @@ describe('duplex (ports of tokio io_mem_stream.rs)', () => {
       { biased: true },
     );
     assert.equal(r.key, 'yielded');
+  });
+});
+
+/** io_copy_bidirectional.rs's `symmetric`: runs `cb` with the proxy's arguments in both orders. */
+function* symmetric(
+  cb: (h: Future<[number, number]>, a: DuplexStream, b: DuplexStream) => Future<void>,
+): Future<void> {
+  for (const swap of [false, true]) {
+    const [a, a1] = duplex(64 * 1024);
+    const [b, b1] = duplex(64 * 1024);
+    const h = spawn(swap ? copyBidirectional(b1, a1) : copyBidirectional(a1, b1));
+    if (swap) yield* cb(h, b, a);
+    else yield* cb(h, a, b);
+    h.abort(); // Tokio drops the handle; the runtime's shutdown ends the proxy
+  }
+}
+
+/** Writes to `s` until a write has waited 10 ms (the peer stopped reading); returns the bytes written. */
+function* blockWrite(s: DuplexStream): Future<number> {
+  const buf = new Uint8Array(2048);
+  let copied = 0;
+  for (;;) {
+    const r = yield* select({ w: s.write(buf), t: sleep(10) });
+    if (r.key === 't') return copied;
+    copied += r.value;
+  }
+}
+
+describe('copyBidirectional (ports of tokio io_copy_bidirectional.rs)', () => {
+  test('test_basic_transfer', function* () {
+    yield* symmetric(function* (_h, a, b) {
+      yield* a.writeAll(enc('test'));
+      const tmp = new Uint8Array(4);
+      yield* b.readExact(tmp);
+      assert.deepEqual(tmp, enc('test'));
+    });
+  });
+
+  test('test_transfer_after_close: one direction keeps going after the other ended', function* () {
+    yield* symmetric(function* (h, a, b) {
+      yield* a.shutdown();
+      yield* b.readToEnd();
+      yield* b.writeAll(enc('quux'));
+      const tmp = new Uint8Array(4);
+      yield* a.readExact(tmp);
+      assert.deepEqual(tmp, enc('quux'));
+      b.close();
+      assert.deepEqual(yield* h, [0, 4]);
+    });
+  });
+
+  test('blocking_one_side_does_not_block_other', { startPaused: true }, function* () {
+    yield* symmetric(function* (h, a, b) {
+      yield* blockWrite(a);
+      yield* b.writeAll(enc('quux'));
+      const tmp = new Uint8Array(4);
+      yield* a.readExact(tmp);
+      assert.deepEqual(tmp, enc('quux'));
+      yield* a.shutdown();
+      const all = yield* b.readToEnd();
+      b.close();
+      assert.deepEqual(yield* h, [all.length, 4]);
+    });
+  });
+
+  test('immediate_exit_on_write_error / immediate_exit_on_read_error', function* () {
+    const payload = 'here, take this';
+    const wa = io.Builder().read(payload).writeError(new Error('no thanks!')).build();
+    const wb = io.Builder().read(payload).writeError(new Error('no thanks!')).build();
+    assert.ok((yield* errorOf(copyBidirectional(wa, wb))) instanceof Error);
+    const ra = io.Builder().readError(new Error('got nothing!')).build();
+    const rb = io.Builder().readError(new Error('got nothing!')).build();
+    assert.ok((yield* errorOf(copyBidirectional(ra, rb))) instanceof Error);
   });
 });
