@@ -10,7 +10,9 @@ import {
   type DuplexStream,
   duplex,
   IoError,
+  ReadBase,
   readToString,
+  type SeekFrom,
   UnexpectedEof,
 } from 'tokio-ts/io';
 import { io, test } from 'tokio-ts/test';
@@ -239,5 +241,77 @@ describe('copyBidirectional (ports of tokio io_copy_bidirectional.rs)', () => {
     const ra = io.Builder().readError(new Error('got nothing!')).build();
     const rb = io.Builder().readError(new Error('got nothing!')).build();
     assert.ok((yield* errorOf(copyBidirectional(ra, rb))) instanceof Error);
+  });
+});
+
+/** An in-memory reader like Rust's `&[u8]`/`Cursor`: each read takes what fits. */
+class Cursor extends ReadBase {
+  pos = 0;
+  constructor(readonly data: Uint8Array) {
+    super();
+  }
+  *read(buf: Uint8Array): Future<number> {
+    const n = Math.min(buf.length, this.data.length - this.pos);
+    buf.set(this.data.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return n;
+  }
+  *seek(to: SeekFrom): Future<number> {
+    const base = 'start' in to ? 0 : 'end' in to ? this.data.length : this.pos;
+    const off = 'start' in to ? to.start : 'end' in to ? to.end : to.current;
+    if (base + off < 0) throw new IoError('invalid-input', 'invalid seek to a negative position');
+    this.pos = base + off;
+    return this.pos;
+  }
+}
+
+describe('BufReader (ports of tokio io_buf_reader.rs)', () => {
+  test('test_buffered_reader: reads as large as the buffer go straight to the inner reader', function* () {
+    const r = new BufReader(new Cursor(bytes(5, 6, 7, 0, 1, 2, 3, 4)), 2);
+    const b3 = new Uint8Array(3);
+    assert.equal(yield* r.read(b3), 3);
+    assert.deepEqual(b3, bytes(5, 6, 7));
+    assert.deepEqual(r.buffer(), bytes());
+    const b2 = new Uint8Array(2);
+    assert.equal(yield* r.read(b2), 2);
+    assert.deepEqual(b2, bytes(0, 1));
+    assert.deepEqual(r.buffer(), bytes());
+    const b1 = new Uint8Array(1);
+    assert.equal(yield* r.read(b1), 1);
+    assert.deepEqual(b1, bytes(2));
+    assert.deepEqual(r.buffer(), bytes(3));
+    const c = new Uint8Array(3);
+    assert.equal(yield* r.read(c), 1);
+    assert.deepEqual(c, bytes(3, 0, 0));
+    assert.deepEqual(r.buffer(), bytes());
+    assert.equal(yield* r.read(c), 1);
+    assert.deepEqual(c, bytes(4, 0, 0));
+    assert.equal(yield* r.read(c), 0);
+  });
+
+  test('test_buffered_reader_seek: a relative seek accounts for the buffered bytes', function* () {
+    const r = new BufReader(new Cursor(bytes(5, 6, 7, 0, 1, 2, 3, 4)), 2);
+    assert.equal(yield* r.seek({ start: 3 }), 3);
+    assert.deepEqual(yield* r.fillBuf(), bytes(0, 1));
+    assert.ok((yield* errorOf(r.seek({ current: -100 }))) instanceof IoError);
+    assert.deepEqual(yield* r.fillBuf(), bytes(0, 1), 'a failed seek keeps the buffer');
+    assert.equal(yield* r.seek({ current: 1 }), 4);
+    assert.deepEqual(yield* r.fillBuf(), bytes(1, 2));
+    r.consume(1);
+    assert.equal(yield* r.seek({ current: -2 }), 3);
+  });
+
+  test('test_short_reads: short and empty inner reads pass through as they are', function* () {
+    const lengths = [0, 1, 2, 0, 1, 0];
+    const inner = new (class extends ReadBase {
+      *read(_buf: Uint8Array): Future<number> {
+        return lengths.shift() ?? 0;
+      }
+    })();
+    const r = new BufReader(inner);
+    const buf = new Uint8Array(2);
+    const got = [];
+    for (let i = 0; i < 7; i++) got.push(yield* r.read(buf));
+    assert.deepEqual(got, [0, 1, 2, 0, 1, 0, 0]);
   });
 });
