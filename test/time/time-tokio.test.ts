@@ -299,6 +299,53 @@ describe('sleep (ports of tokio time_sleep.rs)', () => {
   );
 });
 
+describe('long sleeps (ports of tokio time_sleep.rs)', () => {
+  const YEAR = 365 * 24 * 3600 * 1000;
+
+  test(
+    'greater_than_max, long_sleeps and multi_long_sleeps: years on the paused clock, to the ms',
+    paused,
+    function* () {
+      yield* sleepUntil(Instant.now().add(5 * YEAR));
+      for (let i = 0; i < 5; i++) yield* sleep(YEAR);
+      const deadline = Instant.now().add(10 * YEAR);
+      yield* sleepUntil(deadline);
+      assert.ok(Instant.now().ms >= deadline.ms && Instant.now().ms <= deadline.ms + 1);
+    },
+  );
+
+  test(
+    'exactly_max and no_out_of_bounds_close_to_max: the largest finite sleeps complete on the paused clock',
+    paused,
+    function* () {
+      yield* sleep(Number.MAX_SAFE_INTEGER - 1);
+      yield* sleep(Number.MAX_SAFE_INTEGER);
+    },
+  );
+
+  test('short_sleeps: a thousand sleep(0)', function* () {
+    for (let i = 0; i < 1000; i++) yield* sleep(0);
+  });
+
+  test(
+    'drop_after_reschedule_at_new_scheduled_time: a sleep moved later and dropped does not disturb others',
+    paused,
+    function* () {
+      const start = Instant.now();
+      const a = sleep(5);
+      const b = sleep(5);
+      const c = sleep(10);
+      const none = () => (function* () {})();
+      for (const s of [a, b, c]) yield* select({ s, none: none() }, { biased: true });
+      b.reset(start.add(10));
+      yield* a;
+      assert.equal(Instant.now().durationSince(start), 5);
+      yield* c;
+      assert.equal(Instant.now().durationSince(start), 10);
+    },
+  );
+});
+
 describe('timeout (ports of tokio time_timeout.rs)', () => {
   test(
     'simultaneous_deadline_future_completion and completed_future_past_deadline',
