@@ -273,4 +273,55 @@ describe('mpsc (ports of tokio sync_mpsc.rs)', () => {
     assert.equal(tx.clone().tryReserveOwned(), 'closed');
     assert.ok((yield* sendErr(tx.send(3))) instanceof SendError);
   });
+
+  test('reserve_disarm: slots free up by receiving or by releasing a permit, in FIFO order', function* () {
+    const [tx, rx] = mpsc.channel<number>(2);
+    const [tx1, tx2, tx3, tx4] = [tx.clone(), tx.clone(), tx.clone(), tx];
+    const permit1 = yield* tx1.reserve();
+    const permit2 = yield* tx2.reserve();
+    const r3 = spawn(tx3.reserve());
+    yield* settle();
+    const r4 = spawn(tx4.reserve());
+    yield* settle();
+    permit1.send(1);
+    yield* settle();
+    assert.equal(r3.isFinished(), false, 'a sent permit frees its slot only once received');
+    assert.equal(yield* rx.recv(), 1);
+    yield* settle();
+    assert.deepEqual([r3.isFinished(), r4.isFinished()], [true, false]);
+    permit2.release();
+    yield* settle();
+    assert.equal(r4.isFinished(), true);
+    const r1 = spawn(tx1.reserve());
+    yield* settle();
+    assert.equal(r1.isFinished(), false);
+    r1.abort();
+    (yield* r3).release();
+    (yield* r4).release();
+  });
+
+  it('try_recv_bounded / try_recv_close_while_empty_bounded', () => {
+    const [tx, rx] = mpsc.channel<string>(5);
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'empty' });
+    for (let i = 0; i < 5; i++) assert.equal(tx.trySend('hello'), 'ok');
+    assert.equal(tx.trySend('hello'), 'full');
+    for (let i = 0; i < 5; i++) assert.deepEqual(rx.tryRecv(), { ok: true, value: 'hello' });
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'empty' });
+    for (let i = 0; i < 4; i++) tx.trySend('hello');
+    rx.tryRecv();
+    assert.equal(tx.trySend('hello'), 'ok');
+    assert.equal(tx.trySend('hello'), 'ok');
+    assert.equal(tx.trySend('hello'), 'full');
+    for (let i = 0; i < 5; i++) assert.deepEqual(rx.tryRecv(), { ok: true, value: 'hello' });
+    for (let i = 0; i < 3; i++) tx.trySend('hello');
+    tx.close();
+    for (let i = 0; i < 3; i++) assert.deepEqual(rx.tryRecv(), { ok: true, value: 'hello' });
+    assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'disconnected' });
+  });
+
+  test('tx_close_gets_none: no sender left, recv is undefined at once', function* () {
+    const [tx, rx] = mpsc.channel<number>(10);
+    tx.close();
+    assert.equal(yield* rx.recv(), undefined);
+  });
 });
