@@ -9,6 +9,7 @@ import {
   copyBidirectional,
   type DuplexStream,
   duplex,
+  empty,
   IoError,
   ReadBase,
   readToString,
@@ -313,5 +314,43 @@ describe('BufReader (ports of tokio io_buf_reader.rs)', () => {
     const got = [];
     for (let i = 0; i < 7; i++) got.push(yield* r.read(buf));
     assert.deepEqual(got, [0, 1, 2, 0, 1, 0, 0]);
+  });
+});
+
+describe('empty (ports of tokio io_util_empty.rs)', () => {
+  test('empty_buf_reads_are_cooperative: a readLine loop on empty() still yields', function* () {
+    const r = yield* select(
+      {
+        loop: (function* (): Future<void> {
+          for (;;) {
+            yield* new BufReader(empty()).readLine();
+            yield* empty().fillBuf();
+          }
+        })(),
+        yielded: yieldNow(),
+      },
+      { biased: true },
+    );
+    assert.equal(r.key, 'yielded');
+  });
+
+  test('empty_seek: every seek lands at 0; fillBuf is empty', function* () {
+    const e = empty();
+    for (const pos of [
+      { start: 0 },
+      { start: 1 },
+      { start: Number.MAX_SAFE_INTEGER },
+      { end: Number.MIN_SAFE_INTEGER },
+      { end: -1 },
+      { end: 0 },
+      { end: 1 },
+      { current: -1 },
+      { current: 0 },
+      { current: Number.MAX_SAFE_INTEGER },
+    ])
+      assert.equal(yield* e.seek(pos), 0);
+    assert.equal((yield* e.fillBuf()).length, 0);
+    e.consume(0);
+    assert.throws(() => e.consume(1), RangeError);
   });
 });
