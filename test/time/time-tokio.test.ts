@@ -173,6 +173,19 @@ describe('interval (ports of tokio time_interval.rs)', () => {
 });
 
 describe('sleep (ports of tokio time_sleep.rs)', () => {
+  test(
+    'immediate_sleep: sleepUntil(now) is not elapsed before it is awaited, then completes at once',
+    paused,
+    function* () {
+      const now = Instant.now();
+      const s = sleepUntil(now);
+      assert.equal(s.isElapsed(), false);
+      yield* s;
+      assert.equal(Instant.now().durationSince(now), 0);
+      assert.equal(s.isElapsed(), true);
+    },
+  );
+
   test('is_elapsed: false while pending, true once awaited', paused, function* () {
     const s = sleep(10);
     assert.equal(s.isElapsed(), false);
