@@ -14,7 +14,10 @@ import {
   type Interval,
   interval,
   intervalAt,
+  isPaused,
   MissedTickBehavior,
+  pause,
+  resume,
   sleep,
   sleepUntil,
   timeout,
@@ -444,6 +447,20 @@ describe('timeout (ports of tokio time_timeout.rs)', () => {
 });
 
 describe('paused clock (ports of tokio time_pause.rs)', () => {
+  test('pause_panic_caller / resume_panic_caller (time_panic.rs): pausing twice or resuming a running clock throws', function* () {
+    assert.throws(() => resume(), /not paused/);
+    pause();
+    assert.throws(() => pause(), /already paused/);
+    assert.equal(isPaused(), true);
+    resume();
+    assert.equal(isPaused(), false);
+  });
+
+  test('interval_panic_caller / interval_at_panic_caller: a zero period throws', function* () {
+    assert.throws(() => interval(0), RangeError);
+    assert.throws(() => intervalAt(Instant.now(), 0), RangeError);
+  });
+
   test(
     'advance_after_poll and sleep_no_poll: advance moves the clock exactly, a later sleep stays pending',
     paused,
