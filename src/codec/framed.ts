@@ -1,5 +1,6 @@
 /** `FramedRead`, `FramedWrite`, `Framed`: streams of frames over byte streams. */
 import type { Future, Suspend } from '../future/future.js';
+import { IoError } from '../io/error.js';
 import { probeFlush } from '../io/probe.js';
 import type { AsyncRead, AsyncWrite } from '../io/traits.js';
 import { BytesMut } from './bytes-mut.js';
@@ -112,8 +113,12 @@ class WriteState<T> {
     const buf = this.buf;
     while (buf.length > 0) {
       const n = yield* this.w.write(buf.chunk());
+      // Tokio: io::ErrorKind::WriteZero, as writeAll and BufWriter throw
       if (n === 0)
-        throw new CodecError('bytes-remaining-on-stream', 'the writer accepts no more bytes');
+        throw new IoError(
+          'write-zero',
+          'failed to write frame to transport: the writer accepts no more bytes',
+        );
       buf.advance(n);
     }
   }

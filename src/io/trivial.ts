@@ -4,13 +4,18 @@ import { coopProceed, parkForBudget, type Waiting } from '../runtime/context.js'
 import { ReadWriteBase } from './bases.js';
 import { checkBuf } from './check.js';
 import { flushPending, readReady } from './probe.js';
+import type { SeekFrom } from './traits.js';
 
 enum Kind {
   Empty = 0,
   Sink = 1,
   Repeat = 2,
   Done = 3,
+  /** an empty buffer: `Empty.fillBuf()` */
+  NoBytes = 4,
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 /** Completes at once after spending one unit of coop budget, so an endless loop still yields. */
 class ReadyLeaf implements Iterator<Suspend, unknown, unknown>, Waiting {
@@ -38,6 +43,8 @@ class ReadyLeaf implements Iterator<Suspend, unknown, unknown>, Waiting {
       case Kind.Repeat:
         this.#buf!.fill(this.#byte);
         return { done: true, value: this.#buf!.length };
+      case Kind.NoBytes:
+        return { done: true, value: NO_BYTES };
       default:
         return { done: true, value: undefined };
     }
@@ -52,6 +59,8 @@ class ReadyLeaf implements Iterator<Suspend, unknown, unknown>, Waiting {
 
 /**
  * A stream that reads nothing (always at end) and accepts and discards writes.
+ * As Tokio's `Empty`, it is also an `AsyncBufRead` (`fillBuf()` gives an
+ * empty buffer) and an `AsyncSeek` (every seek lands at 0).
  *
  * @example
  * ```ts
@@ -61,6 +70,7 @@ class ReadyLeaf implements Iterator<Suspend, unknown, unknown>, Waiting {
  * main(function* () {
  *   const e = empty();
  *   console.log(yield* e.read(new Uint8Array(4)), yield* e.write(new Uint8Array(4))); // 0 4
+ *   console.log((yield* e.fillBuf()).length, yield* e.seek({ end: -1 })); // 0 0
  * });
  * ```
  */
@@ -83,6 +93,18 @@ export class Empty extends ReadWriteBase {
   }
   shutdown(): Future<void> {
     return new ReadyLeaf(Kind.Done, null, 0) as unknown as Future<void>;
+  }
+  /** An empty buffer (end of stream). Cancel safe. */
+  fillBuf(): Future<Uint8Array> {
+    return new ReadyLeaf(Kind.NoBytes, null, 0) as unknown as Future<Uint8Array>;
+  }
+  /** Consumes nothing: `n` must be 0 (`fillBuf()` never gives bytes). */
+  consume(n: number): void {
+    if (n !== 0) throw new RangeError(`Empty.consume(n): n must be 0, got ${n}`);
+  }
+  /** Any seek lands at position 0. Cancel safe. */
+  seek(_pos: SeekFrom): Future<number> {
+    return new ReadyLeaf(Kind.Empty, null, 0) as unknown as Future<number>;
   }
   /** @internal */
   [readReady](): boolean {

@@ -33,7 +33,11 @@ class Shared<T> {
   /** tasks in a sender's `closed()`: woken when the last receiver goes */
   readonly closedWaiters = new Set<Task>();
 
-  constructor(cap: number) {
+  constructor(capacity: number) {
+    // Tokio rounds the capacity up to a power of two, and lag is measured
+    // against that: `channel(3)` keeps 4 messages.
+    let cap = 1;
+    while (cap < capacity) cap *= 2;
     this.cap = cap;
     // Grown as messages arrive (slots are written in order, each before it is
     // read): a channel of large capacity costs nothing until it is used.
@@ -89,7 +93,9 @@ class Shared<T> {
 }
 
 /**
- * Creates a broadcast channel keeping the last `capacity` messages.
+ * Creates a broadcast channel keeping the last `capacity` messages, the
+ * capacity rounded up to a power of two as Tokio does (`channel(3)` keeps 4;
+ * a receiver lags only once it is more than that many messages behind).
  *
  * @example
  * ```ts
@@ -105,11 +111,13 @@ class Shared<T> {
  * ```
  *
  * ## Errors
- * `RangeError` if `capacity` is not an integer >= 1.
+ * `RangeError` if `capacity` is not an integer in 1..2^52.
  */
 export function channel<T>(capacity: number): [BroadcastSender<T>, BroadcastReceiver<T>] {
-  if (!Number.isInteger(capacity) || capacity < 1) {
-    throw new RangeError(`broadcast.channel: capacity must be an integer >= 1, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 2 ** 52) {
+    throw new RangeError(
+      `broadcast.channel: capacity must be an integer in 1..2^52, got ${capacity}`,
+    );
   }
   const s = new Shared<T>(capacity);
   return [new BroadcastSender<T>(s), new BroadcastReceiver<T>(s)];
@@ -220,6 +228,16 @@ export class BroadcastSender<T> {
   /** True if no message is kept that some receiver has not read. */
   isEmpty(): boolean {
     return this.len() === 0;
+  }
+
+  /** True if `other` is a sender or receiver of the same channel (Tokio's `same_channel`). */
+  sameChannel(other: BroadcastSender<T> | BroadcastReceiver<T>): boolean {
+    return other.shared === this.#s;
+  }
+
+  /** @internal */
+  get shared(): Shared<T> {
+    return this.#s;
   }
 
   /**
@@ -363,6 +381,42 @@ export class BroadcastReceiver<T> {
   /** True if {@link len} is 0. */
   isEmpty(): boolean {
     return this.#s.tail === this.#next;
+  }
+
+  /**
+   * True once every strong sender is closed (Tokio's `Receiver::is_closed`);
+   * messages still kept can be read.
+   *
+   * @example
+   * ```ts
+   * import { broadcast } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = broadcast.channel<number>(4);
+   * const weak = tx.downgrade();
+   * tx.send(1);
+   * tx.close();
+   * console.log(rx.isClosed(), rx.senderStrongCount(), rx.senderWeakCount()); // true 0 1
+   * console.log(rx.tryRecv()); // { ok: true, value: 1 }
+   * weak.close();
+   * ```
+   */
+  isClosed(): boolean {
+    return this.#s.closed;
+  }
+
+  /** Live strong senders, as Tokio's `sender_strong_count`. */
+  senderStrongCount(): number {
+    return this.#s.senders;
+  }
+
+  /** Live weak senders, as Tokio's `sender_weak_count`. */
+  senderWeakCount(): number {
+    return this.#s.weak;
+  }
+
+  /** True if `other` is a sender or receiver of the same channel (Tokio's `same_channel`). */
+  sameChannel(other: BroadcastSender<T> | BroadcastReceiver<T>): boolean {
+    return other.shared === this.#s;
   }
 
   /** Drops this receiver: once the last one goes, the senders' `closed()` completes. Idempotent. */

@@ -22,9 +22,15 @@ import { yieldNow } from '../task/spawn.js';
  *   console.log(isPaused(), t.elapsed()); // true 1000
  * });
  * ```
+ *
+ * ## Errors
+ * Throws if the clock is already paused (Tokio panics: "time is already
+ * frozen"), e.g. in a runtime built with `startPaused`.
  */
 export function pause(): void {
-  driverOf(currentScheduler()).pause();
+  const d = driverOf(currentScheduler());
+  if (d.paused) throw new Error('tokio-ts: time.pause(): the clock is already paused');
+  d.pause();
 }
 
 /**
@@ -37,9 +43,14 @@ export function pause(): void {
  *
  * main(function* () { pause(); resume(); });
  * ```
+ *
+ * ## Errors
+ * Throws if the clock is not paused (Tokio panics: "time is not frozen").
  */
 export function resume(): void {
-  driverOf(currentScheduler()).resume();
+  const d = driverOf(currentScheduler());
+  if (!d.paused) throw new Error('tokio-ts: time.resume(): the clock is not paused');
+  d.resume();
 }
 
 /** True if the current runtime's clock is paused. */

@@ -21,6 +21,9 @@ import { driverOf } from '../runtime/time/driver.js';
  * }, { startPaused: true });
  * ```
  */
+/** below this many ms, a duration in ns is an exact integer in a double */
+const NS_EXACT = 2 ** 53 / 1e6;
+
 export class Instant {
   /** Milliseconds since the runtime's clock started. */
   readonly ms: number;
@@ -43,9 +46,16 @@ export class Instant {
     return new Instant(this.ms - ms);
   }
 
-  /** `this - earlier` in ms (0 if `earlier` is later, as Tokio saturates). */
+  /**
+   * `this - earlier` in ms, rounded to whole nanoseconds as Tokio's durations
+   * are (0 if `earlier` is later, as Tokio saturates).
+   */
   durationSince(earlier: Instant): number {
-    return Math.max(0, this.ms - earlier.ms);
+    const d = this.ms - earlier.ms;
+    if (!(d > 0)) return 0;
+    // Tokio's durations are whole nanoseconds: round the float difference to
+    // them, so `advance(0.001)` then `elapsed()` is 0.001, not 0.00099999…
+    return d < NS_EXACT ? Math.round(d * 1e6) / 1e6 : d;
   }
 
   /** Milliseconds since this instant. */

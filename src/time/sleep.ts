@@ -94,6 +94,8 @@ enum S {
   Waiting = 1,
   Fired = 2,
   Done = 3,
+  /** never awaited nor reset: Tokio has no timer for it yet, so it is not elapsed */
+  Fresh = 4,
 }
 
 /**
@@ -129,7 +131,7 @@ export class Sleep implements Future<void> {
   /** @internal */
   slot = -1;
   readonly #driver: TimeDriver;
-  #state = S.Init;
+  #state = S.Fresh;
   #task: Task | null = null;
 
   /** @internal */
@@ -147,9 +149,15 @@ export class Sleep implements Future<void> {
     return new Instant(this.when === NEVER ? Number.POSITIVE_INFINITY : this.when);
   }
 
-  /** True once the runtime's clock has reached the deadline. */
+  /**
+   * True once the sleep's timer has fired: it was awaited (or `reset`) and
+   * the runtime's clock has reached the deadline. As in Tokio, a sleep never
+   * awaited nor reset is not elapsed, even past its deadline (Tokio registers
+   * the timer on the first poll; `sleepUntil(now)` is not elapsed before it
+   * is awaited).
+   */
   isElapsed(): boolean {
-    return this.when !== NEVER && this.#driver.now() >= this.when;
+    return this.#state !== S.Fresh && this.when !== NEVER && this.#driver.now() >= this.when;
   }
 
   /** Moves the deadline (earlier or later, also after it elapsed). */
@@ -157,7 +165,10 @@ export class Sleep implements Future<void> {
     const d = this.#driver;
     this.when = wholeMs(d, deadline.ms);
     const s = this.#state;
-    if (s !== S.Waiting && s !== S.Fired) return;
+    if (s !== S.Waiting && s !== S.Fired) {
+      if (s === S.Fresh) this.#state = S.Init; // Tokio's reset creates the timer
+      return;
+    }
     d.remove(this);
     if (this.isElapsed()) {
       this.fire();

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import type { Future } from 'tokio-ts';
 import { select, yieldNow } from 'tokio-ts';
 import {
+  AnyDelimiterCodec,
   BytesCodec,
   BytesMut,
   CodecError,
@@ -15,7 +16,7 @@ import {
   LengthDelimitedCodec,
   LinesCodec,
 } from 'tokio-ts/codec';
-import { duplex, IoError, ReadBase, ReadWriteBase } from 'tokio-ts/io';
+import { duplex, IoError, ReadBase, ReadWriteBase, WriteBase } from 'tokio-ts/io';
 import { test } from 'tokio-ts/test';
 import { errorOf } from '../io/helpers.js';
 
@@ -224,6 +225,151 @@ describe('LinesCodec (codecs.rs)', () => {
   });
 });
 
+describe('LinesCodec and AnyDelimiterCodec bursts (codecs.rs)', () => {
+  const dec = new TextDecoder();
+  /** Feeds `steps` to `decode`: each step is [bytes to append, expected: string, undefined or 'err']. */
+  const play = (
+    codec: Decoder<string | Uint8Array>,
+    steps: [string, string | undefined | 'err'][],
+  ) => {
+    const buf = new BytesMut();
+    for (const [add, want] of steps) {
+      buf.extend(enc(add));
+      if (want === 'err')
+        assert.throws(() => codec.decode(buf), CodecError, `after ${JSON.stringify(add)}`);
+      else {
+        const got = codec.decode(buf);
+        assert.equal(
+          got instanceof Uint8Array ? dec.decode(got) : got,
+          want,
+          `after ${JSON.stringify(add)}`,
+        );
+      }
+    }
+  };
+  const lines = (max: number) => new LinesCodec({ maxLength: max });
+  const anyDelim = (max: number) => new AnyDelimiterCodec(',;\n\r', ',', max);
+
+  it('lines/any_delimiter_decoder_max_length_underrun: an overlong chunk errors once, is discarded to its end', () => {
+    for (const [codec, end] of [
+      [lines(6), '\n'],
+      [anyDelim(6), ','],
+    ] as const)
+      play(codec, [
+        ['line ', undefined],
+        ['too l', 'err'],
+        [`ong${end}`, undefined],
+        ['line 2', undefined],
+        [end, 'line 2'],
+      ]);
+  });
+
+  it('lines/any_delimiter_decoder_max_length_bursts and _big_burst', () => {
+    for (const [codec, end] of [
+      [lines(10), '\n'],
+      [anyDelim(10), ','],
+    ] as const)
+      play(codec, [
+        ['line ', undefined],
+        ['too l', undefined],
+        [`ong${end}`, 'err'],
+      ]);
+    for (const [codec, end] of [
+      [lines(10), '\n'],
+      [anyDelim(10), ','],
+    ] as const)
+      play(codec, [
+        ['line ', undefined],
+        [`too long!${end}`, 'err'],
+      ]);
+  });
+
+  it('lines/any_delimiter_decoder_max_length_newline_between_decodes', () => {
+    play(lines(5), [
+      ['hello', undefined],
+      ['\nworld', 'hello'],
+    ]);
+    play(anyDelim(5), [
+      ['hello', undefined],
+      [',world', 'hello'],
+    ]);
+  });
+
+  it('lines/any_delimiter_decoder_discard_repeat (tokio#1483: no infinite loop)', () => {
+    for (const codec of [lines(1), anyDelim(1)])
+      play(codec, [
+        ['aa', 'err'],
+        ['a', undefined],
+      ]);
+  });
+
+  it('lines/any_delimiter_decoder_max_length_underrun_twice (tokio#3555)', () => {
+    for (const [codec, end] of [
+      [lines(11), '\n'],
+      [anyDelim(11), ','],
+    ] as const)
+      play(codec, [
+        ['line ', undefined],
+        ['too very l', 'err'],
+        ['aaaaaaaaaaaaaaaaaaaaaaa', undefined],
+        [`ong${end}short${end}`, 'short'],
+      ]);
+  });
+
+  it('any_delimiters_decoder_any_character and any_delimiters_decoder_max_length', () => {
+    const buf = new BytesMut();
+    const codec = new AnyDelimiterCodec(',;\n\r', ',');
+    buf.extend(enc('chunk 1,chunk 2;chunk 3\n\r'));
+    const next = () => {
+      const c = codec.decode(buf);
+      return c === undefined ? undefined : dec.decode(c);
+    };
+    assert.deepEqual(
+      [next(), next(), next(), next(), next()],
+      ['chunk 1', 'chunk 2', 'chunk 3', '', undefined],
+    );
+    assert.equal(codec.decodeEof(buf), undefined);
+    buf.extend(enc('k'));
+    assert.equal(next(), undefined);
+    assert.equal(dec.decode(codec.decodeEof(buf)!), 'k');
+    assert.equal(codec.decodeEof(buf), undefined);
+
+    const m = anyDelim(7);
+    const b2 = new BytesMut();
+    b2.extend(enc('chunk 1 is too long\nchunk 2\nchunk 3\r\nchunk 4\n\r\n'));
+    assert.throws(() => m.decode(b2), CodecError);
+    const got = [];
+    for (let c = m.decode(b2); c !== undefined; c = m.decode(b2)) got.push(dec.decode(c));
+    assert.deepEqual(got, ['chunk 2', 'chunk 3', '', 'chunk 4', '', '']);
+    b2.extend(enc('aaabbbcc'));
+    assert.throws(() => m.decode(b2), CodecError);
+  });
+
+  it('lines_encoder and any_delimiter_encoder', () => {
+    const buf = new BytesMut();
+    const l = new LinesCodec();
+    l.encode('line 1', buf);
+    l.encode('line 2', buf);
+    assert.equal(dec.decode(buf.chunk()), 'line 1\nline 2\n');
+    const b2 = new BytesMut();
+    const a = new AnyDelimiterCodec(',', ';--;');
+    a.encode('chunk 1', b2);
+    a.encode('chunk 2', b2);
+    assert.equal(dec.decode(b2.chunk()), 'chunk 1;--;chunk 2;--;');
+  });
+
+  it('bytes_decoder and bytes_encoder: every byte, in chunks as they came', () => {
+    const c = new BytesCodec();
+    const buf = new BytesMut();
+    buf.extend(enc('abc'));
+    assert.equal(dec.decode(c.decode(buf)!), 'abc');
+    assert.equal(c.decode(buf), undefined);
+    c.encode(enc('line 1'), buf);
+    c.encode(enc('line 2'), buf);
+    assert.equal(dec.decode(buf.chunk()), 'line 1line 2');
+  });
+});
+
 describe('LengthDelimitedCodec (length_delimited.rs)', () => {
   const ld = () => LengthDelimitedCodec.builder();
 
@@ -290,6 +436,158 @@ describe('LengthDelimitedCodec (length_delimited.rs)', () => {
     assert.ok((yield* errorOf(io.send(enc('abcdef')))) instanceof CodecError);
     a.close();
     assert.deepEqual(yield* b.readToEnd(), Uint8Array.from([0, 0, 0, 6, ...enc('abcdef')]));
+  });
+});
+
+describe('LengthDelimitedCodec reads and writes (length_delimited.rs)', () => {
+  const b = (...parts: (string | number[])[]) =>
+    Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...enc(p)] : p)));
+  const readAll = function* (io: FramedRead<Uint8Array>): Future<string[]> {
+    const out: string[] = [];
+    for (let f = yield* io.next(); f !== undefined; f = yield* io.next())
+      out.push(new TextDecoder().decode(f));
+    return out;
+  };
+  const builder = () => LengthDelimitedCodec.builder();
+
+  test('read_empty_io_yields_nothing', function* () {
+    assert.equal(yield* new FramedRead(new Script(), new LengthDelimitedCodec()).next(), undefined);
+  });
+
+  test('read_single_frame_one_packet (big, little and native endian)', function* () {
+    const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+    for (const [codec, head] of [
+      [new LengthDelimitedCodec(), [0, 0, 0, 9]],
+      [builder().littleEndian().newCodec(), [9, 0, 0, 0]],
+      [builder().nativeEndian().newCodec(), le ? [9, 0, 0, 0] : [0, 0, 0, 9]],
+    ] as const) {
+      const io = new FramedRead(new Script(b([...head], 'abcdefghi')), codec);
+      assert.deepEqual(yield* readAll(io), ['abcdefghi']);
+    }
+  });
+
+  test('read_single_multi_frame_one_packet / read_single_frame_multi_packet / read_multi_frame_multi_packet', function* () {
+    const all = b([0, 0, 0, 9], 'abcdefghi', [0, 0, 0, 3], '123', [0, 0, 0, 11], 'hello world');
+    for (const cuts of [[], [1, 4, 5, 13], [2, 14, 17, 19, 28]]) {
+      const chunks: Uint8Array[] = [];
+      let at = 0;
+      for (const c of [...cuts, all.length]) {
+        chunks.push(all.subarray(at, c));
+        at = c;
+      }
+      const io = new FramedRead(new Script(...chunks), new LengthDelimitedCodec());
+      assert.deepEqual(yield* readAll(io), ['abcdefghi', '123', 'hello world']);
+    }
+  });
+
+  test('read_incomplete_head / read_incomplete_head_multi / read_incomplete_payload: end of stream mid-frame is an error', function* () {
+    for (const chunks of [[b([0, 0])], [b([0]), b([0])], [b([0, 0, 0, 9], 'ab'), b('cd')]]) {
+      const io = new FramedRead(new Script(...chunks), new LengthDelimitedCodec());
+      assert.ok((yield* errorOf(io.next())) instanceof Error);
+    }
+  });
+
+  test('read_max_frame_len: a frame over the limit is an error', function* () {
+    const io = new FramedRead(
+      new Script(b([0, 0, 0, 9], 'abcdefghi')),
+      builder().maxFrameLength(5).newCodec(),
+    );
+    const e = yield* errorOf(io.next());
+    assert.ok(e instanceof CodecError && e.kind === 'frame-too-big');
+  });
+
+  test('read_one_byte_length_field and read_header_offset', function* () {
+    const one = new FramedRead(
+      new Script(b([9], 'abcdefghi')),
+      builder().lengthFieldLength(1).newCodec(),
+    );
+    assert.deepEqual(yield* readAll(one), ['abcdefghi']);
+    const off = new FramedRead(
+      new Script(b('zzzz', [0, 9], 'abcdefghi')),
+      builder().lengthFieldLength(2).lengthFieldOffset(4).newCodec(),
+    );
+    assert.deepEqual(yield* readAll(off), ['abcdefghi']);
+  });
+
+  test('read_single_multi_frame_one_packet_skip_none_adjusted: the whole header stays in the frame', function* () {
+    const io = new FramedRead(
+      new Script(b('xx', [0, 9], 'abcdefghi', 'yy', [0, 3], '123', 'zz', [0, 11], 'hello world')),
+      builder().lengthFieldLength(2).lengthFieldOffset(2).numSkip(0).lengthAdjustment(4).newCodec(),
+    );
+    const frames = yield* readAll(io);
+    assert.deepEqual(frames, ['xx\x00\x09abcdefghi', 'yy\x00\x03123', 'zz\x00\x0bhello world']);
+  });
+
+  test('read_single_frame_length_adjusted: numSkip past the length field', function* () {
+    const io = new FramedRead(
+      new Script(b([0, 0, 11, 12], 'Hello world')),
+      builder().lengthFieldOffset(0).lengthFieldLength(3).lengthAdjustment(0).numSkip(4).newCodec(),
+    );
+    assert.deepEqual(yield* readAll(io), ['Hello world']);
+  });
+
+  test('read_single_multi_frame_one_packet_length_includes_head', function* () {
+    const io = new FramedRead(
+      new Script(b([0, 11], 'abcdefghi', [0, 5], '123', [0, 13], 'hello world')),
+      builder().lengthFieldLength(2).lengthAdjustment(-2).newCodec(),
+    );
+    assert.deepEqual(yield* readAll(io), ['abcdefghi', '123', 'hello world']);
+  });
+
+  test('write_single_frame_* and write_single_multi_frame_*: the bytes on the wire', function* () {
+    for (const [codec, frames, wire] of [
+      [new LengthDelimitedCodec(), ['abcdefghi'], b([0, 0, 0, 9], 'abcdefghi')],
+      [builder().littleEndian().newCodec(), ['abcdefghi'], b([9, 0, 0, 0], 'abcdefghi')],
+      [builder().lengthAdjustment(-2).newCodec(), ['abcdefghi'], b([0, 0, 0, 11], 'abcdefghi')],
+      [builder().lengthFieldLength(1).newCodec(), ['abcdefghi'], b([9], 'abcdefghi')],
+      [
+        new LengthDelimitedCodec(),
+        ['abcdefghi', '123', 'hello world'],
+        b([0, 0, 0, 9], 'abcdefghi', [0, 0, 0, 3], '123', [0, 0, 0, 11], 'hello world'),
+      ],
+    ] as const) {
+      const [w, r] = duplex(1024);
+      const io = new FramedWrite(w, codec);
+      for (const f of frames) yield* io.send(enc(f));
+      w.close();
+      assert.deepEqual(yield* r.readToEnd(), wire);
+    }
+  });
+
+  test('write_nothing_yields_nothing and write_max_frame_len: an oversized frame writes nothing', function* () {
+    const [w, r] = duplex(1024);
+    const io = new FramedWrite(w, builder().maxFrameLength(5).newCodec());
+    yield* io.flush();
+    const e = yield* errorOf(io.send(enc('abcdef')));
+    assert.ok(e instanceof CodecError && e.kind === 'frame-too-big');
+    w.close();
+    assert.equal((yield* r.readToEnd()).length, 0);
+  });
+
+  test('write_zero: a writer that takes no bytes fails the flush', function* () {
+    class Zero extends WriteBase {
+      *write(_buf: Uint8Array): Future<number> {
+        return 0;
+      }
+      *flush(): Future<void> {}
+      *shutdown(): Future<void> {}
+    }
+    const io = new FramedWrite(new Zero(), new LengthDelimitedCodec());
+    yield* io.feed(enc('abcdef'));
+    const e = yield* errorOf(io.flush());
+    assert.ok(e instanceof IoError && e.kind === 'write-zero', String(e));
+  });
+
+  it('encode_overflow: encoding into a full buffer grows it', () => {
+    const buf = new BytesMut(1024);
+    buf.extend(new Uint8Array(1024).fill(97));
+    new LengthDelimitedCodec().encode(enc('hello'), buf);
+    assert.equal(buf.length, 1024 + 4 + 5);
+  });
+
+  it('max_allowed_frame_fits: an 8-byte length field allows any limit', () => {
+    const codec = builder().lengthFieldLength(8).maxFrameLength(Number.MAX_SAFE_INTEGER).newCodec();
+    assert.equal(codec.maxFrameLength, Number.MAX_SAFE_INTEGER);
   });
 });
 

@@ -12,8 +12,8 @@ it('a broadcast channel does not allocate its capacity up front; it grows with t
   // 16 preallocated slot arrays of 2^20 entries would take 128 MB.
   assert.ok(grown < 16 * 1024 * 1024, `16 idle channels took ${grown} bytes`);
   // Wrapping around the capacity still keeps the newest messages.
-  const [tx, rx] = broadcast.channel<number>(3);
-  for (let i = 1; i <= 5; i++) tx.send(i);
+  const [tx, rx] = broadcast.channel<number>(3); // keeps 4 (a power of two)
+  for (let i = 1; i <= 6; i++) tx.send(i);
   assert.deepEqual(rx.tryRecv(), { ok: false, reason: 'lagged', skipped: 2 });
   assert.deepEqual(
     [rx.tryRecv(), rx.tryRecv(), rx.tryRecv()],
@@ -21,6 +21,13 @@ it('a broadcast channel does not allocate its capacity up front; it grows with t
       { ok: true, value: 3 },
       { ok: true, value: 4 },
       { ok: true, value: 5 },
+    ],
+  );
+  assert.deepEqual(
+    [rx.tryRecv(), rx.tryRecv()],
+    [
+      { ok: true, value: 6 },
+      { ok: false, reason: 'empty' },
     ],
   );
   assert.equal(channels.length, 16);

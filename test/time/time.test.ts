@@ -37,9 +37,14 @@ describe('sleep', () => {
     assert.equal(Instant.now().ms, t0 + 0.25);
     const s = sleep(10);
     assert.equal(s.deadline.ms, t0 + 11, 'rounded up to the tick the timer fires at');
-    assert.equal(sleep(0).isElapsed(), true, 'sleep(0) is due at once');
+    const zero = sleep(0);
+    assert.equal(zero.isElapsed(), false, 'not elapsed before it is awaited, as in Tokio');
+    yield* zero; // due at once
+    assert.equal(zero.isElapsed(), true);
     const past = new Instant(t0 + 0.1);
-    assert.equal(sleepUntil(past).isElapsed(), true);
+    const p = sleepUntil(past);
+    p.reset(past); // a reset arms the timer, as a first poll does
+    assert.equal(p.isElapsed(), true);
     yield* sleepUntil(past); // completes without moving the clock
     assert.equal(Instant.now().ms, t0 + 0.25);
     assert.equal(sleep(Number.POSITIVE_INFINITY).deadline.ms, Number.POSITIVE_INFINITY);
