@@ -103,12 +103,13 @@ console.log(
 );
 const win = runs.slice(2, 7);
 const late = runs.slice(10);
-console.log(
-  `rounds 2-6: parallel CPU ${med(win.map((r) => r.cpu))} ms, speed-up ${med(win.map((r) => r.seqWall / r.wall))}x` +
-    (late.length > 0
-      ? `; rounds 10+: CPU ${med(late.map((r) => r.cpu))} ms, speed-up ${med(late.map((r) => r.seqWall / r.wall))}x`
-      : ''),
-);
+if (win.length > 0)
+  console.log(
+    `rounds 2-6: parallel CPU ${med(win.map((r) => r.cpu))} ms, speed-up ${med(win.map((r) => r.seqWall / r.wall))}x` +
+      (late.length > 0
+        ? `; rounds 10+: CPU ${med(late.map((r) => r.cpu))} ms, speed-up ${med(late.map((r) => r.seqWall / r.wall))}x`
+        : ''),
+  );
 console.log(`parallel CPU per round: ${runs.map((r) => r.cpu.toFixed(0)).join(' ')}`);
 if (!Number.isNaN(main0)) {
   // after the rounds each worker spun 20 ms for threadCpu (and 20 for leafTime)
