@@ -187,9 +187,22 @@ export class Executor {
     this.#publishMetrics();
     if (Atomics.load(sh.ctl, sh.abortsIndex(this.#me)) !== 0) this.#checkAborts();
     if (this.#sched.queueDepth > 0) return; // the scheduler runs first; onIdle brings us back
-    for (let spin = 0; spin < SPINS; spin++) {
-      if (this.#startSome() > 0) return;
+    if (this.#startSome() > 0) return;
+    this.#lookThenPark();
+  }
+
+  /**
+   * Nothing found on the first look: a few more (completions may bring the
+   * scheduler work), then park. Kept out of {@link tick} so that the function
+   * run once per task stays small: V8 tiers a function up after executing
+   * bytecode worth a few thousand calls of its *whole* length, so rare code
+   * beside a hot path delays the optimised hot path (fresh workers ran their
+   * task path unoptimised for 4–13 fork-join runs).
+   */
+  #lookThenPark(): void {
+    for (let spin = 1; spin < SPINS; spin++) {
       if (this.#origin.drainRings() > 0 && this.#sched.queueDepth > 0) return;
+      if (this.#startSome() > 0) return;
     }
     this.#park();
   }
@@ -226,11 +239,18 @@ export class Executor {
     // every FAIR_POP-th pop takes the oldest, so a stream of new entries cannot
     // starve old ones. Otherwise (batches from the injection queue) oldest
     // first: LIFO measured ~10 % more CPU per trivial task there.
-    let g =
+    const g =
       this.#origin.outstanding > 0 && ++this.#pops % FAIR_POP !== 0
         ? sh.localPopNewest(me)
         : sh.localPop(me);
-    if (g >= 0) return g;
+    return g >= 0 ? g : this.#nextShared();
+  }
+
+  /** The injection queue, then stealing (see {@link #next}: kept apart, rarer). */
+  #nextShared(): number {
+    const sh = this.#sh;
+    const me = this.#me;
+    let g = -1;
     // the injection queue: take a batch, keep the rest in the local queue (stealable)
     const b = this.#popBuf;
     const k = sh.injectPop(b, START_BATCH);
@@ -283,6 +303,13 @@ export class Executor {
     // a child this thread spawned and nobody stole: run it in its proxy task
     const o = this.#origin;
     if (g >= o.base && g < o.limit && kind !== ARG_MESSAGE && o.runLocal(g, kind)) return;
+    this.#startDecoded(g, kindWord);
+  }
+
+  /** Starts slot `g` (claimed) as a task of this thread, from its encoded arguments. */
+  #startDecoded(g: number, kindWord: number): void {
+    const sh = this.#sh;
+    const kind = kindWord & 0xff;
     let args: unknown[];
     if (kind === ARG_F64) {
       const n = (kindWord >>> 8) & 0xff;
@@ -294,7 +321,7 @@ export class Executor {
     } else {
       return; // pinned tasks arrive as messages
     }
-    this.#run(g, sh.slots[w + 1]!, args);
+    this.#run(g, sh.slots[g * SLOT_WORDS + 1]!, args);
   }
 
   /** This thread is awake without a bell ring (a message arrived): producers must not count it as asleep. */

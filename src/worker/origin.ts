@@ -205,13 +205,7 @@ export class Origin implements RemoteOwner {
     args: unknown[] | null,
     a0?: unknown,
   ): JoinHandle<R> {
-    let id = this.#defIds.get(def);
-    if (id === undefined) {
-      id = this.sh.defId(defKey(def));
-      this.#defIds.set(def, id);
-      this.#fns[id] = def.fn;
-      this.#names[id] = def.name;
-    }
+    const id = this.#defIds.get(def) ?? this.#register(def);
     const leaf = new RemoteJoin(this, args, a0, false);
     leaf.defId = id;
     if (this.#backlog.length > 0 || !this.#publish(leaf)) this.#backlog.push(leaf);
@@ -219,6 +213,15 @@ export class Origin implements RemoteOwner {
     this.spawned++;
     if (this.onOutstanding !== null) this.onOutstanding();
     return handleOf<R>(proxyTask(sched, leaf));
+  }
+
+  /** The shared id of a definition this thread spawns for the first time. */
+  #register(def: TaskDef<any, any>): number {
+    const id = this.sh.defId(defKey(def));
+    this.#defIds.set(def, id);
+    this.#fns[id] = def.fn;
+    this.#names[id] = def.name;
+    return id;
   }
 
   nameOf(leaf: RemoteJoin): string {
@@ -238,33 +241,45 @@ export class Origin implements RemoteOwner {
     return this.#queue(g);
   }
 
-  /** Writes the descriptor; returns false if it went out as a pinned message. */
+  /**
+   * Writes the descriptor; returns false if it went out as a pinned message.
+   * Numbers only (the fork-join form) here; everything else in
+   * {@link #encodeOther} (a small function tiers up sooner: see
+   * `Executor.#lookThenPark`).
+   */
   #encode(leaf: RemoteJoin, g: number): boolean {
     const sh = this.sh;
     const w = g * SLOT_WORDS;
     sh.slots[w + 1] = leaf.defId;
-    if (leaf.one && typeof leaf.argv === 'number') {
-      // spawn(def, x) of a number: the hot fork-join form, no array anywhere
-      sh.slotsF[g * (SLOT_WORDS >> 1) + 2] = leaf.argv;
-      sh.slots[w + 2] = ARG_F64 | (1 << 8);
-      Atomics.store(sh.slots, w, ST_QUEUED);
-      // the slot holds the argument now; a worker keeps it for runLocal
-      if (this.me === 0) leaf.argv = null;
-      return true;
+    const f = g * (SLOT_WORDS >> 1) + 2;
+    const v = leaf.argv;
+    let n = 1;
+    if (leaf.one) {
+      // spawn(def, x) of a number: no array anywhere
+      if (typeof v !== 'number') return this.#encodeOther(leaf, g);
+      sh.slotsF[f] = v;
+    } else {
+      const args = v as unknown[];
+      n = args.length;
+      if (n > 6) return this.#encodeOther(leaf, g);
+      for (let i = 0; i < n; i++) {
+        const x = args[i];
+        if (typeof x !== 'number') return this.#encodeOther(leaf, g);
+        sh.slotsF[f + i] = x;
+      }
     }
+    sh.slots[w + 2] = ARG_F64 | (n << 8);
+    Atomics.store(sh.slots, w, ST_QUEUED);
+    // the slot holds the arguments now; a worker keeps them for runLocal
+    if (this.me === 0) leaf.argv = null;
+    return true;
+  }
+
+  /** {@link #encode} of arguments that are not all numbers: JSON text, or a pinned message. */
+  #encodeOther(leaf: RemoteJoin, g: number): boolean {
+    const sh = this.sh;
+    const w = g * SLOT_WORDS;
     const args = leaf.argList();
-    const n = args.length;
-    let allNum = n <= 6;
-    for (let i = 0; allNum && i < n; i++) if (typeof args[i] !== 'number') allNum = false;
-    if (allNum) {
-      const f = g * (SLOT_WORDS >> 1) + 2;
-      for (let i = 0; i < n; i++) sh.slotsF[f + i] = args[i] as number;
-      sh.slots[w + 2] = ARG_F64 | (n << 8);
-      Atomics.store(sh.slots, w, ST_QUEUED);
-      // the slot holds the arguments now; a worker keeps them for runLocal
-      if (this.me === 0) leaf.argv = null;
-      return true;
-    }
     if (jsonMayFit(args, PAYLOAD_BYTES) && jsonSafe(args)) {
       const text = JSON.stringify(args);
       const bytes = text.length <= PAYLOAD_BYTES ? sh.writeText(g, text) : -1;
@@ -374,14 +389,7 @@ export class Origin implements RemoteOwner {
 
   #queue(g: number): boolean {
     const sh = this.sh;
-    if (this.me === 0) {
-      const r = sh.injectPushOne(g);
-      if (r === 0) return false;
-      // only the empty -> non-empty transition wakes: a worker sets its bell
-      // before its last look, so it either sees this slot or gets rung
-      if (r === 2) sh.ringAllWorkers();
-      return true;
-    }
+    if (this.me === 0) return queueFromMain(sh, g);
     // a worker: the newest spawn takes the LIFO slot; the previous one goes to the local queue
     const li = sh.lifoIndex(this.me);
     const prev = sh.ctl[li]!;
@@ -507,29 +515,22 @@ export class Origin implements RemoteOwner {
     if (leaf === null || leaf === undefined || leaf.waiter === null) return false;
     const fn = this.#fns[leaf.defId];
     if (fn === undefined) return false;
-    const sh = this.sh;
     // the same copy of the arguments a worker that stole the slot would get
     // (numbers are passed as they are)
-    const one = kind === ARG_F64 && leaf.one;
-    const args =
-      kind === ARG_F64
-        ? leaf.argv
-        : JSON.parse(sh.readText(g, sh.slots[g * SLOT_WORDS + 2]! >>> 16));
     const proxy = leaf.waiter;
-    const prev = ctx.entered;
-    ctx.entered = proxy.sched;
-    let inner: Iterator<Suspend, unknown, unknown>;
-    try {
-      inner = iteratorOf(one ? fn(args) : fn(...(args as unknown[])), 'spawn');
-    } catch (e) {
-      // fails at its first poll, through the same conversion as a throw inside it
-      inner = failsWith(e);
-    } finally {
-      ctx.entered = prev;
-    }
-    leaf.runHere(inner);
+    leaf.runHere(
+      kind === ARG_F64
+        ? startChild(fn, leaf.argv, leaf.one, proxy.sched)
+        : startChild(fn, this.#jsonArgs(g), false, proxy.sched),
+    );
     proxy.wake();
     return true;
+  }
+
+  /** The arguments of slot `g`, written as JSON text. */
+  #jsonArgs(g: number): unknown[] {
+    const sh = this.sh;
+    return JSON.parse(sh.readText(g, sh.slots[g * SLOT_WORDS + 2]! >>> 16));
   }
 
   /** A child that ran in its proxy task ended. */
@@ -600,6 +601,39 @@ export class Origin implements RemoteOwner {
     // a pinned task held back can go out now (a worker started or suspended one)
     const q = this.#pinnedWait;
     return q.length > 0 && this.#pinTarget(q.peek()!.defId, false) !== 0;
+  }
+}
+
+/** The main thread's {@link Origin.#queue}: the injection queue. */
+function queueFromMain(sh: Shared, g: number): boolean {
+  const r = sh.injectPushOne(g);
+  if (r === 0) return false;
+  // only the empty -> non-empty transition wakes: a worker sets its bell
+  // before its last look, so it either sees this slot or gets rung
+  if (r === 2) sh.ringAllWorkers();
+  return true;
+}
+
+/**
+ * The iterator of `fn(...args)` (`fn(args)` when `one`) called as a task of
+ * `sched`; a call that throws fails at its first poll, through the same
+ * conversion as a throw inside it. Apart from {@link Origin.runLocal} so that
+ * this try/finally does not weigh on it (see `Executor.#lookThenPark`).
+ */
+function startChild(
+  fn: (...args: any[]) => unknown,
+  args: unknown,
+  one: boolean,
+  sched: Scheduler,
+): Iterator<Suspend, unknown, unknown> {
+  const prev = ctx.entered;
+  ctx.entered = sched;
+  try {
+    return iteratorOf(one ? fn(args) : fn(...(args as unknown[])), 'spawn');
+  } catch (e) {
+    return failsWith(e);
+  } finally {
+    ctx.entered = prev;
   }
 }
 

@@ -130,8 +130,21 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   }
 
   next(): IteratorResult<Suspend, unknown> {
+    // the child running here (see runHere) is the hot case: kept small
+    if (this.state !== P_LOCAL) return this.#notLocal();
+    let r: IteratorResult<Suspend, unknown>;
+    try {
+      r = (this.value as Iterator<Suspend>).next();
+    } catch (e) {
+      this.#ended(P_ERR);
+      throw new RemoteError(errorData(e));
+    }
+    return r.done === true ? this.#returned(r, 0) : r;
+  }
+
+  /** {@link next} while the task is not running here: an outcome, or park the proxy. */
+  #notLocal(): IteratorResult<Suspend, unknown> {
     const s = this.state;
-    if (s === P_LOCAL) return this.#step(this.value as Iterator<Suspend>, 0, undefined);
     if (s === P_OK) {
       const v = this.value;
       if ((typeof v !== 'object' && typeof v !== 'function') || v === null) {
@@ -179,7 +192,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
     return { done: true, value };
   }
 
-  /** Drives the child running in this proxy (0 next, 1 throw, 2 return). */
+  /** Throws into (1) or returns (2) the child running in this proxy ({@link next} steps it). */
   #step(
     inner: Iterator<Suspend, unknown, unknown>,
     mode: number,
@@ -187,8 +200,7 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
   ): IteratorResult<Suspend, unknown> {
     let r: IteratorResult<Suspend, unknown>;
     try {
-      if (mode === 0) r = inner.next();
-      else if (mode === 1) {
+      if (mode === 1) {
         if (typeof inner.throw !== 'function') throw arg;
         r = inner.throw(arg);
       } else {
@@ -198,7 +210,11 @@ export class RemoteJoin implements Iterator<Suspend, unknown, unknown>, Waiting,
       this.#ended(P_ERR);
       throw new RemoteError(errorData(e));
     }
-    if (r.done !== true) return r;
+    return r.done === true ? this.#returned(r, mode) : r;
+  }
+
+  /** The child's iterator finished (`mode` as in {@link #step}): its result. */
+  #returned(r: IteratorResult<Suspend, unknown>, mode: number): IteratorResult<Suspend, unknown> {
     this.#ended(mode === 2 ? P_CANCELLED : P_OK);
     const v = r.value;
     // primitives (the common case) need no copy: hand back the child's own result object

@@ -9,6 +9,7 @@ import {
   copiesData,
   joinsBrokenChild,
   joinsFailingChild,
+  manyArgChildren,
   oneArgChildren,
 } from './fixtures/fork-tasks.js';
 
@@ -73,5 +74,17 @@ describe('children spawned on a worker and run there', () => {
       return yield* spawn(oneArgChildren);
     });
     assert.deepEqual(r, [42, 0.5, ['ab', 'ab'], [[1], [1]]]);
+  });
+
+  test('a child of several arguments gets them all, numbers or not, in order', async () => {
+    const r = await rt.blockOn(function* () {
+      return yield* spawn(manyArgChildren);
+    });
+    assert.deepEqual(r, [
+      [1, -0.5, 3],
+      [1, 2, 3, 4, 5, 6, 7],
+      [1, 2, 'x'],
+      ['y', 2.5],
+    ]);
   });
 });
