@@ -34,6 +34,37 @@ export const ctx: { current: Task | null; entered: Scheduler | null } = {
 };
 
 /**
+ * Set on the threads a runtime starts for itself (`'worker'` for a
+ * multi-thread runtime's workers, `'blocking'` for blocking-pool threads),
+ * null elsewhere. Those threads import the modules that define tasks, so a
+ * module's unguarded top-level program runs there too. @internal
+ */
+let runtimeThreadKind: 'worker' | 'blocking' | null = null;
+
+/** Called once by a runtime thread's entry script. @internal */
+export function markRuntimeThread(kind: 'worker' | 'blocking'): void {
+  runtimeThreadKind = kind;
+}
+
+/**
+ * Throws if this is one of a runtime's own threads: `what` (starting a
+ * program or a runtime there) is almost surely a task module's top-level code
+ * run again by every worker, which would start threads that import the same
+ * module again, without end. With `only`, just on that kind of thread. @internal
+ */
+export function refuseOnRuntimeThread(
+  what: string,
+  make: (msg: string) => Error,
+  only?: 'blocking',
+): void {
+  if (runtimeThreadKind === null || (only !== undefined && runtimeThreadKind !== only)) return;
+  const thread = runtimeThreadKind === 'worker' ? 'a worker thread' : 'a blocking-pool thread';
+  throw make(
+    `tokio-ts: ${what} on ${thread} of a runtime. Every such thread imports the modules that define tasks (defineTask/defineBlocking), so their top-level code runs there too: guard the program with \`if (isMainThread)\` (from node:worker_threads), or keep the definitions in a module of their own`,
+  );
+}
+
+/**
  * The coop budget left in the current poll. A module variable, not a field of
  * `ctx`: every ready leaf reads and writes it, and the module's context slot
  * is cheaper than an object field (a Mutex + Semaphore acquire/release loop

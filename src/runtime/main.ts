@@ -3,7 +3,9 @@
  */
 import type { FutureLike } from '../future/future.js';
 import { taskPromise } from '../task/join-handle.js';
+import { WorkerError } from '../worker/error.js';
 import { Builder, type BuilderOptions, hasMultiThreadFactory } from './builder.js';
+import { refuseOnRuntimeThread } from './context.js';
 import { dumpText } from './dump-text.js';
 import { instrument } from './instrument.js';
 import { enterThreadRuntime, type Runtime } from './runtime.js';
@@ -42,6 +44,8 @@ export interface MainOptions extends BuilderOptions {
  * ```
  */
 export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<never> {
+  // it would run the program again on that thread (and end the thread)
+  refuseOnRuntimeThread('main() was called', runtimeThreadError);
   // `flavor: 'multi'` without `import 'tokio-ts/worker'`: import it here.
   if (opts.flavor === 'multi' && !hasMultiThreadFactory())
     return import('../worker/index.js').then(() => main(fn, opts));
@@ -108,4 +112,8 @@ const USER_SIGNAL_LISTENER = Symbol.for('tokio-ts.signal-listener');
 
 function isUserSignalListener(l: unknown): boolean {
   return (l as Record<symbol, unknown>)[USER_SIGNAL_LISTENER] === true;
+}
+
+function runtimeThreadError(msg: string): Error {
+  return new WorkerError('runtime-thread', msg);
 }

@@ -4,11 +4,13 @@
  * @internal
  */
 import { parentPort } from 'node:worker_threads';
+import { markRuntimeThread } from '../runtime/context.js';
 import '../sync/shared/index.js';
 import { errorData } from './error.js';
 import { type BlockingDef, loadDef, loadedDef } from './task-def.js';
 import { fromWire } from './wire.js';
 
+markRuntimeThread('blocking');
 const port = parentPort!;
 
 port.on('message', (m: { id: number; key: string; args: unknown[] }) => {

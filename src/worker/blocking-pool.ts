@@ -21,6 +21,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { refuseOnRuntimeThread } from '../runtime/context.js';
 import { RingBuffer } from '../runtime/ring-buffer.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { handleOf, type JoinHandle } from '../task/join-handle.js';
@@ -78,6 +79,12 @@ export class BlockingPool implements RemoteOwner {
     name = 'tokio-ts-blocking',
     limits: ResourceLimits | undefined = undefined,
   ) {
+    // its threads would import the same task modules, and start pools of their own
+    refuseOnRuntimeThread(
+      'a blocking pool was started (spawnBlocking)',
+      (m) => new WorkerError('runtime-thread', m),
+      'blocking',
+    );
     this.#limits = limits;
     this.#max = max;
     this.#keepAlive = keepAliveMs;

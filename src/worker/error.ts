@@ -12,6 +12,10 @@
  * - `'out-of-memory'`: the thread running the task reached its heap cap
  *   (`Builder.workerResourceLimits`, Node's `ERR_WORKER_OUT_OF_MEMORY`); the
  *   runtime replaced it.
+ * - `'runtime-thread'`: `main()`, a multi-thread runtime or a blocking pool
+ *   was started on one of a runtime's own threads — almost always a task
+ *   module's top-level program, which every worker runs again when it imports
+ *   the module, lacking an `if (isMainThread)` guard.
  *
  * @example
  * ```ts
@@ -28,7 +32,8 @@ export class WorkerError extends Error {
     | 'uncloneable'
     | 'no-runtime'
     | 'unknown-definition'
-    | 'shutdown';
+    | 'shutdown'
+    | 'runtime-thread';
 
   constructor(kind: WorkerError['kind'], message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -7,11 +7,12 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FutureLike } from '../future/future.js';
 import type { BuilderOptions } from '../runtime/builder.js';
+import { refuseOnRuntimeThread } from '../runtime/context.js';
 import { RuntimeMetrics } from '../runtime/metrics.js';
 import { Runtime, type SpawnOptions } from '../runtime/runtime.js';
 import type { JoinHandle } from '../task/join-handle.js';
 import { BlockingPool } from './blocking-pool.js';
-import { isOutOfMemory } from './error.js';
+import { isOutOfMemory, WorkerError } from './error.js';
 import { CRASHED_OOM, Origin } from './origin.js';
 import {
   createBuffers,
@@ -84,6 +85,11 @@ export class MultiThreadRuntime extends Runtime {
   readonly #stopped: (() => void)[] = [];
 
   constructor(opts: BuilderOptions = {}) {
+    // its workers would import the same task modules, and start theirs
+    refuseOnRuntimeThread(
+      'a multi-thread runtime was built',
+      (m) => new WorkerError('runtime-thread', m),
+    );
     super(opts);
     const n = opts.workerThreads ?? availableParallelism();
     this.#sh = new Shared(createBuffers(n));

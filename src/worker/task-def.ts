@@ -35,7 +35,11 @@ const registry = new Map<string, TaskDef<any, any> | BlockingDef<any, any>>();
  * Defines a task that can run on any worker thread. Call it at the top level of
  * a module, with that module's `import.meta.url` and a *named* generator
  * function: workers import the module and find the definition by name. The
- * module is imported on every worker, so keep side effects out of it.
+ * module is imported on every worker, so keep side effects out of it: a
+ * program at its top level must be guarded with `if (isMainThread)` — `main()`
+ * or a multi-thread runtime started on one of a runtime's threads throws a
+ * `WorkerError` of kind `'runtime-thread'` (the task that needed the module
+ * fails with it) rather than run the program again there.
  * Spawn it with `spawn(def, ...args)` on a multi-thread runtime (from the main
  * thread or from inside a worker task); arguments and the result are
  * structured-cloned.

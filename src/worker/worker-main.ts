@@ -5,6 +5,7 @@
  * @internal
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { markRuntimeThread } from '../runtime/context.js';
 import { Runtime } from '../runtime/runtime.js';
 import '../sync/shared/index.js';
 import { setWorkerOrigin } from './context.js';
@@ -25,6 +26,7 @@ interface WorkerInit {
   preload: string[];
 }
 
+markRuntimeThread('worker');
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const sh = new Shared(init.buffers);

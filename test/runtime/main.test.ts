@@ -113,4 +113,23 @@ describe('main', () => {
     assert.match(r.stderr, /deadlock/);
     assert.match(r.stderr, /a waker nobody holds/);
   });
+  // The threads a runtime starts import the modules that define tasks: a
+  // program at the top level of such a module, unguarded, ran again on every
+  // one of them, and each started threads of its own (a thread per level,
+  // without end, each printing the result).
+  it('main() in a module a blocking thread imports fails with a runtime-thread error telling to guard it, instead of running again on every thread', async () => {
+    const r = await run(fixture('unguarded-blocking'), []);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stdout, /result/);
+    assert.match(r.stderr, /main\(\) was called on a blocking-pool thread/);
+    assert.match(r.stderr, /if \(isMainThread\)/);
+  });
+
+  it('a multi-thread runtime built at the top level of a task module fails on the workers with a runtime-thread error, instead of starting workers of its own', async () => {
+    const r = await run(fixture('unguarded-multi'), []);
+    assert.notEqual(r.code, 0);
+    assert.doesNotMatch(r.stdout, /result/);
+    assert.match(r.stderr, /a multi-thread runtime was built on a worker thread/);
+    assert.match(r.stderr, /if \(isMainThread\)/);
+  });
 });
