@@ -103,8 +103,9 @@ function tasksOf(n: number): number {
 }
 const TREE = tasksOf(N);
 
-// cold: the first run right after build() (build() returns once the workers
-// have started and warmed the task path; V8 still has to compile fib there)
+// cold: the first run right after build() (build() returns at once, as
+// Tokio's; the run waits for the workers to start, and V8 compiles the task
+// path and fib on each of them during it)
 const build = await timed(() => {
   rt = Runtime.builder().multiThread().workerThreads(2).build() as MultiThreadRuntime;
 });
