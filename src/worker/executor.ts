@@ -43,6 +43,7 @@ import {
   SLOT_WORDS,
   ST_ABORT,
   ST_DONE,
+  ST_HELD,
   ST_RUNNER,
   ST_STARTED,
   ST_SUSPENDED,
@@ -336,7 +337,8 @@ export class Executor {
     const w = g * SLOT_WORDS;
     const s = Atomics.or(sh.slots, w, ST_STARTED);
     // the origin may hold pinned tasks back until this worker starts one
-    sh.ring(sh.originOf(g));
+    // (not when it holds them until this one suspends or ends)
+    if ((s & ST_HELD) === 0) sh.ring(sh.originOf(g));
     if ((s & ST_ABORT) !== 0) {
       this.#finish(g, RES_CANCELLED, undefined);
       return;

@@ -46,6 +46,7 @@ import {
   SLOT_WORDS,
   ST_ABORT,
   ST_DONE,
+  ST_HELD,
   ST_QUEUED,
   ST_RUNNER,
   ST_STARTED,
@@ -351,7 +352,8 @@ export class Origin implements RemoteOwner {
     this.#pinnedTo[g - this.base] = target;
     this.#posted[target]!.push(g);
     this.#postedAt[g - this.base] = performance.now();
-    Atomics.or(sh.slots, g * SLOT_WORDS, target);
+    const held = this.#pinnedMs[leaf.defId]! >= LONG_PINNED_MS ? ST_HELD : 0;
+    Atomics.or(sh.slots, g * SLOT_WORDS, target | held);
     try {
       this.messenger.postTask(target, g, toWire(leaf.argList()));
     } catch (e) {

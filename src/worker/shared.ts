@@ -62,6 +62,13 @@ export const ST_QUEUED = 1 << 11;
  * on the origin may post it more pinned tasks of long definitions.
  */
 export const ST_SUSPENDED = 1 << 12;
+/**
+ * Set by the origin on a pinned task it posted while holding its definition's
+ * tasks back (long tasks, see `Origin`): the origin waits for it to suspend or
+ * end, not to start, so the worker does not ring it when the task starts (a
+ * wake-up of the origin's thread per task, for nothing).
+ */
+export const ST_HELD = 1 << 13;
 
 // slot words: [0] state, [1] def id, [2] arg kind | nargs << 8 | bytes << 16,
 // [3] result kind | bytes << 8, words 4..15 payload (f64 2..7)
