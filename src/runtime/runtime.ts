@@ -139,6 +139,8 @@ export class Runtime {
   /**
    * Cancels every task and waits for their cleanup (`finally` blocks and
    * deferred futures). With `timeoutMs`, stops waiting after that long.
+   * A task spawned (or a `blockOn`) on the runtime once it is shut down is
+   * never polled: its handle reports it cancelled, as in Tokio.
    */
   async shutdown(timeoutMs?: number): Promise<void> {
     this.#shutdown = true;
@@ -173,7 +175,11 @@ export class Runtime {
   }
 
   #spawnTask(fut: unknown, name: string | undefined): Task {
-    return this.sched.spawn(fut, name);
+    const task = this.sched.spawn(fut, name);
+    // As Tokio: a task spawned on a shut-down runtime is never polled; its
+    // handle reports it cancelled (rt_basic.rs spawns_do_nothing)
+    if (this.#shutdown) this.sched.cancel(task);
+    return task;
   }
 }
 

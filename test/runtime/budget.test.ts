@@ -38,6 +38,36 @@ describe('cooperative budget', () => {
     assert.ok(iterations >= 1);
   });
 
+  test('select_is_budget_aware (macros_select.rs): 128 selects complete, the next yields before polling a branch', function* () {
+    let otherRan = false;
+    spawn(function* () {
+      otherRan = true;
+    });
+    for (const combine of ['select', 'race'] as const) {
+      yield* yieldNow(); // a fresh budget
+      otherRan = false;
+      let polled = 0;
+      const once = () => {
+        const spend = function* () {
+          polled++;
+          yield* consumeBudget();
+        };
+        return combine === 'select'
+          ? select({ spend, ready: ready(undefined) }, { biased: true })
+          : race(spend, ready(undefined));
+      };
+      for (let i = 0; i < 128; i++) yield* once();
+      assert.equal(otherRan, false, `${combine}: the first 128 did not yield`);
+      assert.equal(polled, 128);
+      spawn(function* () {
+        otherRan = true;
+      });
+      yield* once();
+      assert.equal(otherRan, true, `${combine}: the 129th yielded first`);
+      assert.equal(polled, 129, `${combine}: its branches were polled once, after the yield`);
+    }
+  });
+
   test('the budget is 128 ready operations per poll', function* () {
     // a fresh poll: spend until the forced yield
     yield* yieldNow();

@@ -315,6 +315,26 @@ describe('unhandled task failures', () => {
   });
 });
 
+describe('a runtime that is shut down', () => {
+  it('spawns_do_nothing (rt_basic.rs): a task spawned after shutdown never runs and joins as cancelled', async () => {
+    const rt = new Runtime();
+    await rt.shutdown();
+    let ran = false;
+    const h = rt.spawn(function* () {
+      ran = true;
+    });
+    await assert.rejects(Promise.resolve(h), (e: JoinError) => e.isCancelled());
+    await assert.rejects(
+      rt.handle().blockOn(function* () {
+        ran = true;
+      }),
+      (e: JoinError) => e.isCancelled(),
+    );
+    assert.equal(ran, false);
+    assert.equal(rt.metrics().numAliveTasks, 0);
+  });
+});
+
 describe("unhandledError: 'shutdown'", () => {
   it('an unobserved failure cancels every task of the runtime', async () => {
     const rt = new Runtime({ unhandledError: 'shutdown' });
