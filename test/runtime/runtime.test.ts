@@ -137,6 +137,25 @@ describe('Runtime', () => {
     assert.ok(Date.now() - t0 < 1000);
   });
 
+  it('worker_total_busy_duration (rt_metrics.rs): the time spent polling tasks is counted', async () => {
+    const rt = new Runtime();
+    const m = rt.metrics();
+    assert.equal(m.workerTotalBusyDuration(0), 0);
+    await rt.blockOn(function* () {
+      for (let i = 0; i < 5; i++) {
+        yield* spawn(function* () {
+          yield* yieldNow();
+        });
+      }
+      const until = performance.now() + 2;
+      while (performance.now() < until) {} // busy inside a poll
+    });
+    const busy = m.workerTotalBusyDuration(0);
+    assert.ok(busy >= 2, `busy ${busy} ms`);
+    assert.equal(m.workerTotalBusyDuration(1), 0);
+    await rt.shutdown();
+  });
+
   it('metrics count spawned and alive tasks and polls', async () => {
     const rt = new Runtime();
     const m = rt.metrics();
