@@ -92,6 +92,8 @@ describe('UdpSocket', () => {
     yield* yieldNow();
     a.close();
     assert.equal((yield* recv).kind, 'not-connected');
+    for (const use of [() => a.localAddr(), () => a.setBroadcast(true)])
+      assert.throws(use, (e: unknown) => e instanceof IoError && e.kind === 'not-connected');
     assert.throws(
       () => UdpSocket.bind('localhost'),
       (e: unknown) => e instanceof IoError && e.kind === 'invalid-input',
