@@ -139,11 +139,13 @@ export class Runtime {
   /**
    * Cancels every task and waits for their cleanup (`finally` blocks and
    * deferred futures). With `timeoutMs`, stops waiting after that long.
-   * A task spawned (or a `blockOn`) on the runtime once it is shut down is
-   * never polled: its handle reports it cancelled, as in Tokio.
+   * A task spawned (or a `blockOn`) on the runtime from then on, even by a
+   * task's cleanup, is never polled: its handle reports it cancelled, as in
+   * Tokio.
    */
   async shutdown(timeoutMs?: number): Promise<void> {
     this.#shutdown = true;
+    this.sched.closed = true;
     const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
     while (this.sched.aliveCount > 0) {
       const waits: Promise<unknown>[] = [];
@@ -175,11 +177,7 @@ export class Runtime {
   }
 
   #spawnTask(fut: unknown, name: string | undefined): Task {
-    const task = this.sched.spawn(fut, name);
-    // As Tokio: a task spawned on a shut-down runtime is never polled; its
-    // handle reports it cancelled (rt_basic.rs spawns_do_nothing)
-    if (this.#shutdown) this.sched.cancel(task);
-    return task;
+    return this.sched.spawn(fut, name);
   }
 }
 

@@ -99,6 +99,8 @@ export class Scheduler {
   polls = 0;
   spawned = 0;
   forcedYields = 0;
+  /** set by `Runtime.shutdown`: root tasks spawned from then on never run */
+  closed = false;
   /**
    * time spent in run-queue drains (ms), measured once `trackBusy` is set (by
    * the first `metrics()`): two clock reads per drain are ~40 % of a
@@ -228,6 +230,8 @@ export class Scheduler {
   ): Task {
     const task = new Task(nextTaskId++, this, gen, name, null, observer, null);
     if (this.captureSpawnLocation) task.spawnedAt = spawnLocation();
+    // shut down: the task is cancelled before its first poll (Tokio's closed OwnedTasks)
+    if (this.closed) task.cancelRequested = true;
     this.spawned++;
     task.fresh = true;
     this.#fresh++;

@@ -352,6 +352,29 @@ describe('a runtime that is shut down', () => {
     assert.equal(ran, false);
     assert.equal(rt.metrics().numAliveTasks, 0);
   });
+  it('a task spawned by a cleanup during shutdown is cancelled before it runs (Tokio closes its task list first)', async () => {
+    const rt = new Runtime();
+    let childRan = false;
+    let childJoin: unknown;
+    rt.spawn(function* () {
+      try {
+        yield* pending();
+      } finally {
+        const child = spawn(function* () {
+          childRan = true;
+        });
+        child.then(undefined, (e: unknown) => {
+          childJoin = e;
+        });
+      }
+    });
+    await rt.blockOn(yieldNow());
+    await rt.shutdown();
+    await Promise.resolve();
+    assert.equal(childRan, false);
+    assert.ok((childJoin as JoinError).isCancelled());
+    assert.equal(rt.metrics().numAliveTasks, 0);
+  });
 });
 
 describe("unhandledError: 'shutdown'", () => {
