@@ -155,6 +155,17 @@ describe('File', () => {
     assert.equal(readFileSync(path, 'utf8'), 'hellohello!');
   });
 
+  test('empty_read and rewind_seek_position (fs_file.rs)', function* () {
+    const path = tmp.path('empty');
+    writeFileSync(path, '');
+    const f = yield* File.open(path);
+    assert.equal(yield* f.read(new Uint8Array(16)), 0);
+    assert.equal(yield* f.seek({ current: 10_000 }), 10_000);
+    assert.equal(yield* f.seek({ start: 0 }), 0); // rewind
+    assert.equal(yield* f.seek({ current: 0 }), 0);
+    f.close();
+  });
+
   test('append mode writes at the end and the cursor follows', function* () {
     const path = tmp.path('append.txt');
     writeFileSync(path, 'one\n');
