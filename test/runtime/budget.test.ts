@@ -13,7 +13,7 @@ import {
 } from 'tokio-ts';
 import { ready } from 'tokio-ts/future';
 import { mpsc } from 'tokio-ts/sync';
-import { consumeBudget, unconstrained } from 'tokio-ts/task';
+import { consumeBudget, hasBudgetRemaining, unconstrained } from 'tokio-ts/task';
 import { runTest, test } from 'tokio-ts/test';
 import { timeout } from 'tokio-ts/time';
 
@@ -66,6 +66,22 @@ describe('cooperative budget', () => {
       assert.equal(otherRan, true, `${combine}: the 129th yielded first`);
       assert.equal(polled, 129, `${combine}: its branches were polled once, after the yield`);
     }
+  });
+
+  test('test_has_budget_remaining (coop_budget.rs): true at the start of a poll, false after 128 units', function* () {
+    yield* yieldNow();
+    assert.equal(hasBudgetRemaining(), true);
+    for (let i = 0; i < 127; i++) yield* consumeBudget();
+    assert.equal(hasBudgetRemaining(), true);
+    yield* consumeBudget();
+    assert.equal(hasBudgetRemaining(), false);
+    yield* consumeBudget(); // yields, and the next poll has a fresh budget
+    assert.equal(hasBudgetRemaining(), true);
+    const inside = yield* unconstrained(function* () {
+      for (let i = 0; i < 200; i++) yield* consumeBudget();
+      return hasBudgetRemaining();
+    });
+    assert.equal(inside, true, 'unconstrained never runs out');
   });
 
   test('the budget is 128 ready operations per poll', function* () {
