@@ -68,6 +68,30 @@ describe('cooperative budget', () => {
     }
   });
 
+  test('cancel safety: a select aborted while it yields for budget never starts its branches', function* () {
+    let started = false;
+    let parked = false;
+    const h = spawn(function* () {
+      for (let i = 0; i < 128; i++) yield* consumeBudget();
+      parked = true;
+      yield* select({
+        a: function* () {
+          started = true;
+          return 1;
+        },
+      });
+    });
+    while (!parked) yield* yieldNow();
+    h.abort();
+    try {
+      yield* h;
+      assert.fail('should be cancelled');
+    } catch (e) {
+      assert.ok((e as { isCancelled(): boolean }).isCancelled(), String(e));
+    }
+    assert.equal(started, false);
+  });
+
   test('test_has_budget_remaining (coop_budget.rs): true at the start of a poll, false after 128 units', function* () {
     yield* yieldNow();
     assert.equal(hasBudgetRemaining(), true);
