@@ -10,9 +10,11 @@ import {
   read as readFd,
   type Stats,
   write as writeFd,
+  writev as writevFd,
 } from 'node:fs';
 import { ready } from '../future/basic.js';
 import type { Future, Suspend } from '../future/future.js';
+import { checkBufs } from '../io/check.js';
 import { IoError } from '../io/error.js';
 import type { AsyncRead, AsyncSeek, AsyncWrite, SeekFrom } from '../io/traits.js';
 import { readExact, readToEnd, readToString, writeAll } from '../io/util.js';
@@ -163,10 +165,22 @@ export class File implements AsyncRead, AsyncWrite, AsyncSeek {
     if (!(buf instanceof Uint8Array))
       throw new TypeError('File.write(buf): buf must be a Uint8Array');
     if (buf.length === 0) return ready(0);
+    return this.#writeAt((pos, done) => writeFd(fd, buf, 0, buf.length, pos, done));
+  }
+
+  /** True: {@link File.writeVectored} writes every buffer (Tokio's `is_write_vectored`). */
+  isWriteVectored(): boolean {
+    return true;
+  }
+
+  /** A write at the cursor (or the end in append mode) that moves the cursor past what it wrote. */
+  #writeAt(
+    start: (pos: number | null, done: (err: unknown, n?: number) => void) => void,
+  ): Future<number> {
     const append = this.#append;
     const pos = append ? null : this.#pos;
     const op = new NodeOp<number>(
-      (o) => writeFd(fd, buf, 0, buf.length, pos, o.done),
+      (o) => start(pos, o.done),
       this.path,
       false,
       `file write ${this.path}`,
@@ -176,6 +190,23 @@ export class File implements AsyncRead, AsyncWrite, AsyncSeek {
       else this.#pos = (pos as number) + n;
     };
     return op;
+  }
+
+  /**
+   * Writes the buffers in order as one write (`writev`) at the cursor and
+   * advances it past them; returns how many bytes were written. As Tokio's
+   * `File`, which takes every slice, not only the first.
+   *
+   * ## Cancel safety
+   * As {@link File.write}.
+   */
+  writeVectored(bufs: Uint8Array[]): Future<number> {
+    const fd = this.#liveFd();
+    checkBufs(bufs, 'File.writeVectored(bufs)');
+    let total = 0;
+    for (const b of bufs) total += b.length;
+    if (total === 0) return ready(0);
+    return this.#writeAt((pos, done) => writevFd(fd, bufs, pos, done));
   }
 
   /**

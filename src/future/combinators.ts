@@ -16,7 +16,13 @@
  * and awaited first (the cancel hook returns a Future the runtime drives).
  */
 
-import { currentTask, SUSPENDED, type Waiting } from '../runtime/context.js';
+import {
+  currentTask,
+  getBudget,
+  parkForBudget,
+  SUSPENDED,
+  type Waiting,
+} from '../runtime/context.js';
 import { Outcome, State, type Task, type TaskObserver } from '../runtime/task.js';
 import { type Future, type FutureLike, type Output, type Suspend, toIterator } from './future.js';
 
@@ -99,6 +105,9 @@ export interface SelectElseOptions<E> extends SelectOptions {
  *
  * ## Fairness
  * Branches are polled from a random start each time, unless `{ biased: true }`.
+ * When the task has used up its coop budget, the select yields before
+ * polling any branch (as Tokio's `select!`), so a loop of selects over ready
+ * branches still lets other tasks run.
  *
  * ## Cancel safety
  * Cancel safe when every branch is: the losers' cancel hooks give back
@@ -311,6 +320,8 @@ class CombinatorFuture
   #woken: Task[] = [];
   /** join/tryJoin: the branch index the next poll starts at (Tokio's join! rotation) */
   #rotate = 0;
+  /** select/race: parked once because the task's budget was used up */
+  #budgetYielded = false;
 
   constructor(
     mode: Mode,
@@ -331,7 +342,20 @@ class CombinatorFuture
   }
 
   next(): IteratorResult<Suspend, unknown> {
-    if (this.#state === S.Init) return this.#start();
+    if (this.#state === S.Init) {
+      // Tokio's select! returns Pending when the task's budget is used up,
+      // before polling any branch: its ready branches would win forever and a
+      // loop of selects would never yield (macros_select.rs select_is_budget_aware)
+      if (
+        !this.#budgetYielded &&
+        getBudget() <= 0 &&
+        (this.#mode === Mode.Select || this.#mode === Mode.Race)
+      ) {
+        this.#budgetYielded = true;
+        return parkForBudget(this);
+      }
+      return this.#start();
+    }
     if (this.#woken.length > 0) this.pollWoken();
     if (this.#remaining === 0) return this.#finish();
     this.#parent!.waitingOn = this;
@@ -483,6 +507,10 @@ class CombinatorFuture
   }
 
   cancelWait(): Future<unknown> | undefined {
+    if (this.#parent === null) {
+      this.#state = S.Finished; // cancelled while parked for budget: no branch started
+      return undefined;
+    }
     this.#state = S.Cancelling;
     this.#cancelAll(null);
     if (this.#remaining === 0) return undefined;

@@ -131,7 +131,7 @@ export class UdpSocket {
 
   /** @internal */
   take(buf: Uint8Array): [number, SocketAddr] {
-    if (this.closed) throw new IoError('not-connected', 'UdpSocket: the socket is closed');
+    if (this.closed) throw closedError();
     if (this.queue.length === 0 && this.error !== null) throw this.error;
     const d = this.queue.shift()!;
     const n = Math.min(d.msg.length, buf.length);
@@ -233,7 +233,7 @@ export class UdpSocket {
     port: number | undefined,
     host: string | undefined,
   ): Generator<Suspend, number, unknown> {
-    if (this.closed) throw new IoError('not-connected', 'UdpSocket: the socket is closed');
+    if (this.closed) throw closedError();
     const copy = Buffer.from(buf);
     const sock = this.sock;
     return yield* suspend<number>((waker) => {
@@ -254,6 +254,7 @@ export class UdpSocket {
 
   /** The local address. */
   localAddr(): SocketAddr {
+    if (this.closed) throw closedError(); // Node's raw ERR_SOCKET_DGRAM_NOT_RUNNING otherwise
     const a = this.sock.address();
     return fromNode(a.address, a.port);
   }
@@ -269,6 +270,7 @@ export class UdpSocket {
 
   /** Allows sending to broadcast addresses. */
   setBroadcast(on: boolean): void {
+    if (this.closed) throw closedError();
     this.sock.setBroadcast(!!on);
   }
 
@@ -285,6 +287,10 @@ export class UdpSocket {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+function closedError(): IoError {
+  return new IoError('not-connected', 'UdpSocket: the socket is closed');
 }
 
 function* bindUdp(host: string, port: number): Generator<Suspend, UdpSocket, unknown> {

@@ -155,9 +155,11 @@ export class Child {
    * Sends SIGKILL and waits for the child to exit (Tokio's `kill`, unlike
    * `std`'s, waits).
    *
+   * Killing a child that has already exited (and been waited for) does
+   * nothing and succeeds, as in Tokio.
+   *
    * ## Errors
-   * An `IoError` of kind `invalid-input` if the child has already exited, or
-   * the spawn error.
+   * The spawn error.
    *
    * ## Cancel safety
    * The signal is sent at the first poll; cancelling only stops the wait.
@@ -184,18 +186,16 @@ export class Child {
   }
 
   /**
-   * Sends SIGKILL without waiting; use `wait()` to see it exit.
+   * Sends SIGKILL without waiting; use `wait()` to see it exit. Once the
+   * exit was seen it does nothing (Tokio's `start_kill` after `wait` is `Ok`:
+   * the pid may already belong to another process).
    *
    * ## Errors
-   * An `IoError` of kind `invalid-input` if the child has already exited, or
-   * the spawn error.
+   * The spawn error.
    */
   startKill(): void {
     if (this.#error !== null) throw this.#error;
-    if (this.#status !== null)
-      throw new IoError('invalid-input', "invalid argument: can't kill an exited process", {
-        path: this.#program,
-      });
+    if (this.#status !== null) return;
     this.#proc.kill('SIGKILL');
   }
 

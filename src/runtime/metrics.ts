@@ -21,6 +21,7 @@ export class RuntimeMetrics {
   /** @internal */
   constructor(s: Scheduler) {
     this.#s = s;
+    s.trackBusy = true; // workerTotalBusyDuration counts from here
   }
 
   /** Worker threads driving tasks (1 for the current-thread runtime). */
@@ -70,8 +71,12 @@ export class RuntimeMetrics {
   workerLocalQueueDepth(i: number): number {
     return i === 0 ? this.#s.queueDepth : 0;
   }
-  workerTotalBusyDuration(_i: number): number {
-    return 0;
+  /**
+   * Milliseconds worker `i` spent polling tasks (not parked), counted from
+   * the runtime's first `metrics()` call (measuring costs clock reads).
+   */
+  workerTotalBusyDuration(i: number): number {
+    return i === 0 ? this.#s.busyMs : 0;
   }
 }
 

@@ -139,9 +139,13 @@ export class Runtime {
   /**
    * Cancels every task and waits for their cleanup (`finally` blocks and
    * deferred futures). With `timeoutMs`, stops waiting after that long.
+   * A task spawned (or a `blockOn`) on the runtime from then on, even by a
+   * task's cleanup, is never polled: its handle reports it cancelled, as in
+   * Tokio.
    */
   async shutdown(timeoutMs?: number): Promise<void> {
     this.#shutdown = true;
+    this.sched.closed = true;
     const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
     while (this.sched.aliveCount > 0) {
       const waits: Promise<unknown>[] = [];

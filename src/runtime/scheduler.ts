@@ -99,7 +99,15 @@ export class Scheduler {
   polls = 0;
   spawned = 0;
   forcedYields = 0;
-  busyNs = 0;
+  /** set by `Runtime.shutdown`: root tasks spawned from then on never run */
+  closed = false;
+  /**
+   * time spent in run-queue drains (ms), measured once `trackBusy` is set (by
+   * the first `metrics()`): two clock reads per drain are ~40 % of a
+   * promise-wake loop, too much to pay when nobody reads it
+   */
+  busyMs = 0;
+  trackBusy = false;
   parks = 0;
   readonly #drainBound = () => this.#drain();
   readonly #immediateBound = () => {
@@ -222,6 +230,8 @@ export class Scheduler {
   ): Task {
     const task = new Task(nextTaskId++, this, gen, name, null, observer, null);
     if (this.captureSpawnLocation) task.spawnedAt = spawnLocation();
+    // shut down: the task is cancelled before its first poll (Tokio's closed OwnedTasks)
+    if (this.closed) task.cancelRequested = true;
     this.spawned++;
     task.fresh = true;
     this.#fresh++;
@@ -500,6 +510,7 @@ export class Scheduler {
     const interval = this.eventInterval;
     let n = interval;
     let batchStart = 0;
+    const drainStart = this.trackBusy ? performance.now() : 0;
     for (;;) {
       const h = this.#held;
       if (h !== null) {
@@ -528,6 +539,7 @@ export class Scheduler {
         task.cancelRequested = true;
       this.pollNow(task);
     }
+    if (drainStart !== 0) this.busyMs += performance.now() - drainStart;
     if (q.length > 0) {
       if (this.onBusy !== null) this.onBusy();
       // batch used up: let libuv run I/O callbacks and timers first

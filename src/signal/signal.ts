@@ -44,7 +44,7 @@ export function signal(kind: SignalKind): Signal {
  *   const usr2 = signal(SignalKind.userDefined2());
  *   process.kill(process.pid, 'SIGUSR2');
  *   process.kill(process.pid, 'SIGUSR2');
- *   yield* usr2.recv(); // both deliveries, one notification
+ *   console.log(yield* usr2.recv()); // true: both deliveries, one notification
  *   usr2.close();
  *   console.log(yield* usr2.recv()); // undefined: closed
  * });
@@ -56,7 +56,7 @@ export class Signal {
   readonly kind: SignalKind;
   #pending = false;
   #closed = false;
-  #waker: Waker<void | undefined> | null = null;
+  #waker: Waker<true | undefined> | null = null;
 
   /** @internal */
   constructor(kind: SignalKind) {
@@ -65,26 +65,27 @@ export class Signal {
   }
 
   /**
-   * Waits for the next delivery (or takes the pending one); resolves with
-   * undefined once the stream is closed. One task at a time may wait. While
-   * a task waits, the process stays alive.
+   * Waits for the next delivery (or takes the pending one) and resolves with
+   * `true`; resolves with `undefined` once the stream is closed (Tokio's
+   * `Some(())` / `None`). One task at a time may wait. While a task waits,
+   * the process stays alive.
    *
    * ## Cancel safety
    * Cancel safe: a delivery that woke a cancelled `recv()` stays pending for
    * the next one.
    */
-  recv(): Future<void | undefined> {
-    return suspend<void | undefined>(this.#register, `signal ${this.kind.name}`);
+  recv(): Future<true | undefined> {
+    return suspend<true | undefined>(this.#register, `signal ${this.kind.name}`);
   }
 
-  readonly #register = (waker: Waker<void | undefined>): (() => void) | undefined => {
+  readonly #register = (waker: Waker<true | undefined>): (() => void) | undefined => {
     if (this.#closed) {
       waker.wake(undefined);
       return;
     }
     if (this.#pending) {
       this.#pending = false;
-      waker.wake();
+      waker.wake(true);
       return;
     }
     if (this.#waker !== null)
@@ -118,7 +119,7 @@ export class Signal {
     }
     this.#waker = null;
     parkEnd();
-    w.wake();
+    w.wake(true);
   }
 
   /**

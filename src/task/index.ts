@@ -5,5 +5,12 @@ export { JoinError, SuspendedDuringCancelError, type TaskId } from './error.js';
 export { AbortHandle, AbortOnDropHandle, JoinHandle } from './join-handle.js';
 export { type JoinResult, JoinSet } from './join-set.js';
 export { type Scope, scope } from './scope.js';
-export { consumeBudget, currentTaskId, spawn, unconstrained, yieldNow } from './spawn.js';
+export {
+  consumeBudget,
+  currentTaskId,
+  hasBudgetRemaining,
+  spawn,
+  unconstrained,
+  yieldNow,
+} from './spawn.js';
 export { TaskLocal, TaskLocalFuture } from './task-local.js';

@@ -8,6 +8,7 @@ import {
   coopProceed,
   ctx,
   currentTask,
+  getBudget,
   parkForBudget,
   SUSPENDED,
   setBudget,
@@ -231,6 +232,27 @@ class ConsumeBudget implements Future<void>, Iterator<Suspend, void, unknown>, W
   describe(): string {
     return 'consumeBudget (forced yield)';
   }
+}
+
+/**
+ * True while the current task has coop budget left, so the next ready
+ * operation will not force a yield (Tokio's `coop::has_budget_remaining`).
+ * Outside a task there is no budget to run out of: true.
+ *
+ * @example
+ * ```ts
+ * import { main } from 'tokio-ts';
+ * import { consumeBudget, hasBudgetRemaining } from 'tokio-ts/task';
+ *
+ * main(function* () {
+ *   console.log(hasBudgetRemaining()); // true
+ *   for (let i = 0; i < 128; i++) yield* consumeBudget();
+ *   console.log(hasBudgetRemaining()); // false: the next ready operation yields first
+ * });
+ * ```
+ */
+export function hasBudgetRemaining(): boolean {
+  return ctx.current === null || getBudget() > 0;
 }
 
 /**

@@ -118,9 +118,10 @@ export class TaskLocalFuture<T, R> implements Future<R> {
       );
     const task = currentTask();
     const prev = task.locals;
-    const f = typeof fut === 'function' ? fut() : fut;
     task.locals = { key: this.#key, value: this.#value, parent: prev };
     try {
+      // a future factory is called inside the scope too: all of `fut` sees the value
+      const f = typeof fut === 'function' ? fut() : fut;
       return yield* f as Iterable<Suspend, R, unknown>;
     } finally {
       task.locals = prev;

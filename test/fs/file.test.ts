@@ -4,7 +4,7 @@ import { after, describe } from 'node:test';
 import { JoinError, select, spawn, yieldNow } from 'tokio-ts';
 import { File, OpenOptions } from 'tokio-ts/fs';
 import { ready } from 'tokio-ts/future';
-import { IoError, UnexpectedEof } from 'tokio-ts/io';
+import { IoError, isWriteVectored, UnexpectedEof, writeVectored } from 'tokio-ts/io';
 import { test } from 'tokio-ts/test';
 import { openFds, SHORT, tempDir } from './helpers.js';
 
@@ -140,6 +140,30 @@ describe('File', () => {
       f.close();
     }
     assert.equal(readFileSync(path).length, 11);
+  });
+
+  test('write_vectored (fs_file.rs): every buffer is written, in order, at the cursor', function* () {
+    const path = tmp.path('vectored');
+    const f = yield* File.create(path);
+    const hello = enc.encode('hello');
+    assert.equal(isWriteVectored(f), true);
+    assert.equal(yield* writeVectored(f, [hello, new Uint8Array(0), hello]), 10);
+    assert.equal(yield* f.writeVectored([enc.encode('!')]), 1);
+    assert.equal(yield* f.seek({ current: 0 }), 11);
+    yield* f.shutdown(); // write_vectored_and_shutdown
+    f.close();
+    assert.equal(readFileSync(path, 'utf8'), 'hellohello!');
+  });
+
+  test('empty_read and rewind_seek_position (fs_file.rs)', function* () {
+    const path = tmp.path('empty');
+    writeFileSync(path, '');
+    const f = yield* File.open(path);
+    assert.equal(yield* f.read(new Uint8Array(16)), 0);
+    assert.equal(yield* f.seek({ current: 10_000 }), 10_000);
+    assert.equal(yield* f.seek({ start: 0 }), 0); // rewind
+    assert.equal(yield* f.seek({ current: 0 }), 0);
+    f.close();
   });
 
   test('append mode writes at the end and the cursor follows', function* () {

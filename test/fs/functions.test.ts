@@ -72,6 +72,21 @@ describe('fs functions', () => {
     assert.equal(yield* tryExists(c), false);
   });
 
+  test('copy_permissions (fs_copy.rs) and rename over an existing file (fs_rename.rs)', function* () {
+    const src = tmp.path('perm-src');
+    const dst = tmp.path('perm-dst');
+    yield* write(src, 'x');
+    yield* setPermissions(src, 0o640);
+    yield* copy(src, dst);
+    assert.equal((yield* metadata(dst)).mode & 0o777, 0o640);
+    yield* write(src, 'new');
+    yield* rename(src, dst); // replaces dst, as std::fs::rename on Unix
+    assert.equal(yield* readToString(dst), 'new');
+    assert.equal(yield* tryExists(src), false);
+    const gone = yield* ioErr(removeFile(src));
+    assert.equal(gone.kind, 'not-found');
+  });
+
   test('directories are created, listed and removed', function* () {
     const d = tmp.path('tree');
     yield* createDirAll(`${d}/x/y`);

@@ -470,6 +470,20 @@ describe('select: disabled branches and else (Tokio select! preconditions and el
     assert.deepEqual(s, { key: 'a', value: 1 });
   });
 
+  test('no_branch_else_only(_biased) and many_branches (macros_select.rs)', function* () {
+    assert.deepEqual(yield* select({}, { else: ready(1) }), { key: 'else', value: 1 });
+    assert.deepEqual(yield* select({}, { biased: true, else: ready(2) }), {
+      key: 'else',
+      value: 2,
+    });
+    const many: Record<string, Future<number>> = {};
+    for (let i = 0; i < 64; i++) many[`b${i}`] = i === 41 ? ready(41) : pending<number>();
+    assert.deepEqual(yield* select(many), { key: 'b41', value: 41 });
+    // biased_one_not_ready: the first ready branch in declaration order wins
+    const r = yield* select({ a: pending<number>(), b: ready(2), c: ready(3) }, { biased: true });
+    assert.deepEqual(r, { key: 'b', value: 2 });
+  });
+
   test('every branch disabled and no else is an error (Tokio panics)', function* () {
     try {
       yield* select({ a: false, b: null });

@@ -6,6 +6,7 @@ import { describe } from 'node:test';
 import { type Future, select, spawn, yieldNow } from 'tokio-ts';
 import { IoError } from 'tokio-ts/io';
 import { lookupHost, SocketAddr, UdpSocket, UnixListener, UnixStream } from 'tokio-ts/net';
+import { mpsc } from 'tokio-ts/sync';
 import { test } from 'tokio-ts/test';
 
 function* catchIo(fut: Future<unknown> | (() => Future<unknown>)): Future<IoError> {
@@ -44,6 +45,44 @@ describe('UdpSocket', () => {
       a.close();
       b.close();
     }
+  });
+
+  test('split_chan (udp.rs): one task receives while another sends on the same socket; two waiting receivers each get a datagram', function* () {
+    const echo = yield* UdpSocket.bind('127.0.0.1:0');
+    const [tx, rx] = mpsc.channel<[Uint8Array, SocketAddr]>(1000);
+    const sender = spawn(function* () {
+      for (let m = yield* rx.recv(); m !== undefined; m = yield* rx.recv())
+        yield* echo.sendTo(m[0], m[1]);
+    });
+    const receiver = spawn(function* () {
+      const buf = new Uint8Array(32);
+      for (;;) {
+        const [n, from] = yield* echo.recvFrom(buf);
+        yield* tx.send([buf.slice(0, n), from]);
+      }
+    });
+    const client = yield* UdpSocket.bind('127.0.0.1:0');
+    const enc = new TextEncoder();
+    for (const msg of ['hello', 'world']) {
+      yield* client.sendTo(enc.encode(msg), echo.localAddr());
+      const buf = new Uint8Array(32);
+      const [n] = yield* client.recvFrom(buf);
+      assert.equal(new TextDecoder().decode(buf.subarray(0, n)), msg);
+    }
+    receiver.abort();
+    const recvLen = function* () {
+      return (yield* client.recvFrom(new Uint8Array(8)))[0];
+    };
+    const r1 = spawn(recvLen);
+    const r2 = spawn(recvLen);
+    yield* yieldNow();
+    yield* echo.sendTo(new Uint8Array(3), client.localAddr());
+    yield* echo.sendTo(new Uint8Array(5), client.localAddr());
+    assert.deepEqual([yield* r1, yield* r2].sort(), [3, 5]);
+    tx.close();
+    yield* sender;
+    echo.close();
+    client.close();
   });
 
   test('connect, send and recv talk to the one peer', function* () {
@@ -92,6 +131,8 @@ describe('UdpSocket', () => {
     yield* yieldNow();
     a.close();
     assert.equal((yield* recv).kind, 'not-connected');
+    for (const use of [() => a.localAddr(), () => a.setBroadcast(true)])
+      assert.throws(use, (e: unknown) => e instanceof IoError && e.kind === 'not-connected');
     assert.throws(
       () => UdpSocket.bind('localhost'),
       (e: unknown) => e instanceof IoError && e.kind === 'invalid-input',

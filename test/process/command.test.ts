@@ -58,10 +58,16 @@ describe('Command and Child', () => {
     assert.equal(String(status), 'signal: SIGKILL');
     assert.equal(child.id, undefined);
     assert.equal((yield* child.wait()).signal(), 'SIGKILL', 'repeat waits give the same status');
-    assert.throws(
-      () => child.startKill(),
-      (e: unknown) => e instanceof IoError && e.kind === 'invalid-input',
-    );
+  });
+
+  test('kill_after_wait (process_kill_after_wait.rs): startKill and kill after the exit was seen succeed and change nothing', function* () {
+    const child = new Command('sh').args(['-c', 'exit 2']).spawn();
+    child.startKill();
+    const status = yield* child.wait();
+    child.startKill();
+    yield* child.kill();
+    assert.equal(String(yield* child.wait()), String(status));
+    assert.equal(child.id, undefined);
   });
 
   test('a child that kills itself with SIGTERM reports SIGTERM', function* () {

@@ -13,7 +13,7 @@ import {
 } from 'tokio-ts';
 import { ready } from 'tokio-ts/future';
 import { mpsc } from 'tokio-ts/sync';
-import { consumeBudget, unconstrained } from 'tokio-ts/task';
+import { consumeBudget, hasBudgetRemaining, unconstrained } from 'tokio-ts/task';
 import { runTest, test } from 'tokio-ts/test';
 import { timeout } from 'tokio-ts/time';
 
@@ -36,6 +36,76 @@ describe('cooperative budget', () => {
     }
     yield* other;
     assert.ok(iterations >= 1);
+  });
+
+  test('select_is_budget_aware (macros_select.rs): 128 selects complete, the next yields before polling a branch', function* () {
+    let otherRan = false;
+    spawn(function* () {
+      otherRan = true;
+    });
+    for (const combine of ['select', 'race'] as const) {
+      yield* yieldNow(); // a fresh budget
+      otherRan = false;
+      let polled = 0;
+      const once = () => {
+        const spend = function* () {
+          polled++;
+          yield* consumeBudget();
+        };
+        return combine === 'select'
+          ? select({ spend, ready: ready(undefined) }, { biased: true })
+          : race(spend, ready(undefined));
+      };
+      for (let i = 0; i < 128; i++) yield* once();
+      assert.equal(otherRan, false, `${combine}: the first 128 did not yield`);
+      assert.equal(polled, 128);
+      spawn(function* () {
+        otherRan = true;
+      });
+      yield* once();
+      assert.equal(otherRan, true, `${combine}: the 129th yielded first`);
+      assert.equal(polled, 129, `${combine}: its branches were polled once, after the yield`);
+    }
+  });
+
+  test('cancel safety: a select aborted while it yields for budget never starts its branches', function* () {
+    let started = false;
+    let parked = false;
+    const h = spawn(function* () {
+      for (let i = 0; i < 128; i++) yield* consumeBudget();
+      parked = true;
+      yield* select({
+        a: function* () {
+          started = true;
+          return 1;
+        },
+      });
+    });
+    while (!parked) yield* yieldNow();
+    h.abort();
+    try {
+      yield* h;
+      assert.fail('should be cancelled');
+    } catch (e) {
+      assert.ok((e as { isCancelled(): boolean }).isCancelled(), String(e));
+    }
+    assert.equal(started, false);
+  });
+
+  test('test_has_budget_remaining (coop_budget.rs): true at the start of a poll, false after 128 units', function* () {
+    yield* yieldNow();
+    assert.equal(hasBudgetRemaining(), true);
+    for (let i = 0; i < 127; i++) yield* consumeBudget();
+    assert.equal(hasBudgetRemaining(), true);
+    yield* consumeBudget();
+    assert.equal(hasBudgetRemaining(), false);
+    yield* consumeBudget(); // yields, and the next poll has a fresh budget
+    assert.equal(hasBudgetRemaining(), true);
+    const inside = yield* unconstrained(function* () {
+      for (let i = 0; i < 200; i++) yield* consumeBudget();
+      return hasBudgetRemaining();
+    });
+    assert.equal(inside, true, 'unconstrained never runs out');
   });
 
   test('the budget is 128 ready operations per poll', function* () {

@@ -137,6 +137,25 @@ describe('Runtime', () => {
     assert.ok(Date.now() - t0 < 1000);
   });
 
+  it('worker_total_busy_duration (rt_metrics.rs): the time spent polling tasks is counted', async () => {
+    const rt = new Runtime();
+    const m = rt.metrics();
+    assert.equal(m.workerTotalBusyDuration(0), 0);
+    await rt.blockOn(function* () {
+      for (let i = 0; i < 5; i++) {
+        yield* spawn(function* () {
+          yield* yieldNow();
+        });
+      }
+      const until = performance.now() + 2;
+      while (performance.now() < until) {} // busy inside a poll
+    });
+    const busy = m.workerTotalBusyDuration(0);
+    assert.ok(busy >= 2, `busy ${busy} ms`);
+    assert.equal(m.workerTotalBusyDuration(1), 0);
+    await rt.shutdown();
+  });
+
   it('metrics count spawned and alive tasks and polls', async () => {
     const rt = new Runtime();
     const m = rt.metrics();
@@ -312,6 +331,49 @@ describe('unhandled task failures', () => {
       process.stderr.write = orig;
     }
     assert.deepEqual(writes, []);
+  });
+});
+
+describe('a runtime that is shut down', () => {
+  it('spawns_do_nothing (rt_basic.rs): a task spawned after shutdown never runs and joins as cancelled', async () => {
+    const rt = new Runtime();
+    await rt.shutdown();
+    let ran = false;
+    const h = rt.spawn(function* () {
+      ran = true;
+    });
+    await assert.rejects(Promise.resolve(h), (e: JoinError) => e.isCancelled());
+    await assert.rejects(
+      rt.handle().blockOn(function* () {
+        ran = true;
+      }),
+      (e: JoinError) => e.isCancelled(),
+    );
+    assert.equal(ran, false);
+    assert.equal(rt.metrics().numAliveTasks, 0);
+  });
+  it('a task spawned by a cleanup during shutdown is cancelled before it runs (Tokio closes its task list first)', async () => {
+    const rt = new Runtime();
+    let childRan = false;
+    let childJoin: unknown;
+    rt.spawn(function* () {
+      try {
+        yield* pending();
+      } finally {
+        const child = spawn(function* () {
+          childRan = true;
+        });
+        child.then(undefined, (e: unknown) => {
+          childJoin = e;
+        });
+      }
+    });
+    await rt.blockOn(yieldNow());
+    await rt.shutdown();
+    await Promise.resolve();
+    assert.equal(childRan, false);
+    assert.ok((childJoin as JoinError).isCancelled());
+    assert.equal(rt.metrics().numAliveTasks, 0);
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Future, spawn, yieldNow } from 'tokio-ts';
+import { type Future, Runtime, select, spawn, yieldNow } from 'tokio-ts';
+import { ready } from 'tokio-ts/future';
 import { runTest } from 'tokio-ts/test';
 
 function* interleaving(): Future<string> {
@@ -32,5 +33,23 @@ describe('schedule seeds', () => {
       seen.add(a);
     }
     assert.ok(seen.size > 3, `only ${seen.size} interleavings over 20 seeds`);
+  });
+
+  it('deterministic_select_current_thread (macros_select.rs): the same seed makes the same select choices', async () => {
+    function* select0to9(): Future<string> {
+      let picks = '';
+      for (let i = 0; i < 20; i++) {
+        const branches: Record<string, Future<number>> = {};
+        for (let k = 0; k < 10; k++) branches[k] = ready(k);
+        picks += (yield* select(branches)).key;
+      }
+      return picks;
+    }
+    const run = (seed: number) =>
+      Runtime.builder().currentThread().scheduleSeed(seed).build().blockOn(select0to9);
+    const a = await run(7);
+    assert.equal(await run(7), a);
+    assert.notEqual(await run(8), a);
+    assert.equal(new Set(a).size > 3, true, `select always picked from ${a}`);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { JoinError, Runtime, select, spawn, yieldNow } from 'tokio-ts';
-import { pending } from 'tokio-ts/future';
+import { pending, suspend, type Waker } from 'tokio-ts/future';
 import { test } from 'tokio-ts/test';
 import { sleep } from 'tokio-ts/time';
 
@@ -122,6 +122,34 @@ describe('spawn', () => {
     assert.equal(ran, false, 'spawn returned before the body ran');
     assert.equal(yield* h, 1);
     assert.equal(ran, true);
+  });
+
+  test('no_extra_poll (rt_basic.rs): a parked task is polled once per wake-up, and two wakes before it runs are one poll', function* () {
+    let polls = 0;
+    let waker: Waker<number> | null = null;
+    const got: number[] = [];
+    const h = spawn(function* () {
+      for (;;) {
+        const v = yield* suspend<number>((w) => {
+          polls++;
+          waker = w;
+        });
+        if (v < 0) return;
+        got.push(v);
+      }
+    });
+    yield* yieldNow();
+    assert.equal(polls, 1, 'the initial poll');
+    yield* yieldNow();
+    assert.equal(polls, 1, 'not polled again without a wake');
+    waker!.wake(1);
+    waker!.wake(2); // a second wake of the same wait changes nothing
+    yield* yieldNow();
+    assert.equal(polls, 2);
+    assert.deepEqual(got, [1]);
+    waker!.wake(-1);
+    yield* h;
+    assert.equal(polls, 2);
   });
 
   test('abort of a parked task runs its finally and joins as cancelled', function* () {

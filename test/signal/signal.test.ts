@@ -99,7 +99,7 @@ describe('signal streams in this process (SIGUSR2)', () => {
     using s = signal(SignalKind.userDefined2());
     assert.ok(s instanceof Signal);
     process.kill(process.pid, 'SIGUSR2');
-    assert.equal(yield* s.recv(), undefined);
+    assert.equal(yield* s.recv(), true);
     assert.equal(s.closed, false);
   });
 
@@ -120,6 +120,27 @@ describe('signal streams in this process (SIGUSR2)', () => {
       s.close();
     }
     assert.equal(process.listenerCount('SIGUSR2'), base);
+  });
+
+  test('twice / notify_both / dropping_signal_does_not_deregister_any_other_instances (signal_*.rs): recv() is true per delivery, for every stream of the kind', function* () {
+    const kind = SignalKind.userDefined2();
+    const first = signal(kind);
+    const s1 = signal(kind);
+    const second = signal(kind);
+    const s2 = signal(kind);
+    first.close();
+    second.close();
+    try {
+      for (let i = 0; i < 2; i++) {
+        process.kill(process.pid, 'SIGUSR2');
+        assert.equal(yield* s1.recv(), true);
+        assert.equal(yield* s2.recv(), true);
+      }
+    } finally {
+      s1.close();
+      s2.close();
+    }
+    assert.equal(yield* s1.recv(), undefined, 'closed');
   });
 
   test('a second concurrent recv() on one stream is an error', function* () {
@@ -169,7 +190,7 @@ describe('signal streams in this process (SIGUSR2)', () => {
     const witness = signal(SignalKind.userDefined2());
     const s = signal(SignalKind.userDefined2());
     try {
-      let victim: ReturnType<typeof spawn<void | undefined>> | undefined;
+      let victim: ReturnType<typeof spawn<true | undefined>> | undefined;
       const canceller = spawn(function* () {
         yield* witness.recv();
         victim!.abort();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { type Future, scope, spawn, yieldNow } from 'tokio-ts';
-import { join, pending } from 'tokio-ts/future';
+import { join, pending, ready } from 'tokio-ts/future';
 import { TaskLocal } from 'tokio-ts/task';
 import { test } from 'tokio-ts/test';
 
@@ -141,6 +141,12 @@ describe('TaskLocal', () => {
       });
       assert.equal(ID.get(), 'outer');
     });
+    assert.equal(ID.tryGet(), undefined);
+  });
+
+  test('a future factory passed to scope is called inside the scope', function* () {
+    const v = yield* ID.scope('made-inside', () => ready(ID.get()));
+    assert.equal(v, 'made-inside');
     assert.equal(ID.tryGet(), undefined);
   });
 
