@@ -18,6 +18,8 @@ const CR = 13;
 const ASCII_RUN = 4096;
 /** @internal `Lines` reads through this, without the copy `readLine` makes. */
 const nextLine = Symbol('nextLine');
+/** @internal The next line if it can be had at once from decoded text, else null. */
+const lineNow = Symbol('lineNow');
 
 /**
  * Wraps a reader with a buffer (64 KiB by default; Tokio's is 8 KiB), so that many small reads
@@ -237,19 +239,26 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
   }
 
   /**
+   * @internal The next line if the buffer's decoded text already holds all of
+   * it (the common case), else null: no suspension, no generator.
+   */
+  [lineNow](): string | null {
+    if (this.#textGen !== this.#gen) return null;
+    const text = this.#text;
+    const from = this.#pos - this.#textBase;
+    const j = text.indexOf('\n', from);
+    if (j === -1) return null;
+    this.#pos = this.#textBase + j + 1;
+    return text.slice(from, j > from && text.charCodeAt(j - 1) === CR ? j - 1 : j);
+  }
+
+  /**
    * @internal The next line without its `\n` / `\r\n`, decoded straight from
    * the buffer; undefined at end of stream.
    */
   *[nextLine](): Generator<Suspend, string | undefined, unknown> {
-    if (this.#textGen === this.#gen) {
-      const text = this.#text;
-      const from = this.#pos - this.#textBase;
-      const j = text.indexOf('\n', from);
-      if (j !== -1) {
-        this.#pos = this.#textBase + j + 1;
-        return text.slice(from, j > from && text.charCodeAt(j - 1) === CR ? j - 1 : j);
-      }
-    }
+    const now = this[lineNow]();
+    if (now !== null) return now;
     const i = this.#find(NL, this.#pos);
     const stop = i !== -1 ? i + 1 : yield* this.#fillUntil(NL);
     const start = this.#pos;
@@ -370,6 +379,60 @@ export class Lines {
    * Cancel safe: a cancelled call consumed nothing.
    */
   nextLine(): Future<string | undefined> {
-    return this.#reader[nextLine]();
+    return new NextLine(this.#reader);
+  }
+}
+
+/**
+ * The result of a line had at once: shared, since whoever drives the future
+ * reads `value` as soon as `next()` returns, and a string holds nothing else
+ * alive (one object fewer per line).
+ */
+const LINE_NOW: { done: true; value: string } = { done: true, value: '' };
+
+/**
+ * `Lines.nextLine()`: a line already decoded in the buffer is taken when the
+ * future is first driven, without a generator (most lines of a big file:
+ * ~100 B and a generator resume fewer per line); otherwise it delegates to
+ * the reader's generator, which fills the buffer. Consumes nothing until
+ * driven, so a future made and dropped loses no line.
+ */
+class NextLine
+  implements Future<string | undefined>, Iterator<Suspend, string | undefined, unknown>
+{
+  readonly #r: BufReader;
+  #inner: Iterator<Suspend, string | undefined, unknown> | null = null;
+
+  constructor(r: BufReader) {
+    this.#r = r;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(v?: unknown): IteratorResult<Suspend, string | undefined> {
+    let inner = this.#inner;
+    if (inner === null) {
+      const line = this.#r[lineNow]();
+      if (line !== null) {
+        LINE_NOW.value = line;
+        return LINE_NOW;
+      }
+      inner = this.#inner = this.#r[nextLine]();
+    }
+    return inner.next(v);
+  }
+
+  return(v?: string): IteratorResult<Suspend, string | undefined> {
+    const inner = this.#inner;
+    if (inner !== null && typeof inner.return === 'function') return inner.return(v);
+    return { done: true, value: v };
+  }
+
+  throw(e?: unknown): IteratorResult<Suspend, string | undefined> {
+    const inner = this.#inner;
+    if (inner !== null && typeof inner.throw === 'function') return inner.throw(e);
+    throw e;
   }
 }

@@ -180,4 +180,22 @@ describe('BufReader line reads', () => {
     assert.equal(yield* lines.nextLine(), 'ok');
     assert.equal(yield* lines.nextLine(), undefined);
   });
+  test('cancel safety: a nextLine() cancelled while it waits for bytes loses nothing; one made and never driven takes no line', function* () {
+    const [a, b] = duplex(4096);
+    // ASCII runs long enough for the decoded fast path, then a line cut in two
+    const head = Array.from({ length: 300 }, (_, i) => `line ${i}`).join('\n');
+    yield* a.writeAll(enc(`${head}\npart`));
+    const lines = new BufReader(b).lines();
+    for (let i = 0; i < 150; i++) assert.equal(yield* lines.nextLine(), `line ${i}`);
+    lines.nextLine(); // made, dropped: consumes nothing
+    for (let i = 150; i < 300; i++) assert.equal(yield* lines.nextLine(), `line ${i}`);
+    // "part" has no newline yet: nextLine waits, and the select cancels it
+    const r = yield* select({ line: lines.nextLine(), other: yieldNow() });
+    assert.equal(r.key, 'other');
+    yield* a.writeAll(enc('ial\nnext\n'));
+    a.close();
+    assert.equal(yield* lines.nextLine(), 'partial');
+    assert.equal(yield* lines.nextLine(), 'next');
+    assert.equal(yield* lines.nextLine(), undefined);
+  });
 });
