@@ -5,6 +5,9 @@
 import { currentScheduler } from '../runtime/runtime.js';
 import { driverOf } from '../runtime/time/driver.js';
 
+/** below this many ms, a duration in ns is an exact integer in a double */
+const NS_EXACT = 2 ** 53 / 1e6;
+
 /**
  * A monotonic instant on the current runtime's clock. With a paused clock it
  * only moves when time is advanced (or auto-advances).
@@ -21,9 +24,6 @@ import { driverOf } from '../runtime/time/driver.js';
  * }, { startPaused: true });
  * ```
  */
-/** below this many ms, a duration in ns is an exact integer in a double */
-const NS_EXACT = 2 ** 53 / 1e6;
-
 export class Instant {
   /** Milliseconds since the runtime's clock started. */
   readonly ms: number;
