@@ -16,10 +16,10 @@ const NL = 10;
 const CR = 13;
 /** Buffered bytes from which `Lines` decodes the buffer once rather than line by line. */
 const ASCII_RUN = 4096;
-/** @internal `Lines` reads through this, without the copy `readLine` makes. */
-const nextLine = Symbol('nextLine');
-/** @internal The next line if it can be had at once from decoded text, else null. */
+/** @internal `Lines` reads through these, without the copy `readLine` makes. */
 const lineNow = Symbol('lineNow');
+/** @internal The slow path of `Lines`: fills the buffer up to a line end. */
+const fillLine = Symbol('fillLine');
 
 /**
  * Wraps a reader with a buffer (64 KiB by default; Tokio's is 8 KiB), so that many small reads
@@ -254,11 +254,10 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
 
   /**
    * @internal The next line without its `\n` / `\r\n`, decoded straight from
-   * the buffer; undefined at end of stream.
+   * the buffer, when {@link lineNow} had none: reads until a line end is
+   * buffered; undefined at end of stream.
    */
-  *[nextLine](): Generator<Suspend, string | undefined, unknown> {
-    const now = this[lineNow]();
-    if (now !== null) return now;
+  *[fillLine](): Generator<Suspend, string | undefined, unknown> {
     const i = this.#find(NL, this.#pos);
     const stop = i !== -1 ? i + 1 : yield* this.#fillUntil(NL);
     const start = this.#pos;
@@ -269,7 +268,9 @@ export class BufReader<R extends AsyncRead = AsyncRead> extends ReadBase impleme
         this.#text = rest.toString('latin1');
         this.#textBase = start;
         this.#textGen = this.#gen;
-        return yield* this[nextLine]();
+        const now = this[lineNow]();
+        if (now !== null) return now;
+        // no line end in it: the last line, at end of stream (decoded below)
       }
     }
     this.#pos = stop;
@@ -419,7 +420,7 @@ class NextLine
         LINE_NOW.value = line;
         return LINE_NOW;
       }
-      inner = this.#inner = this.#r[nextLine]();
+      inner = this.#inner = this.#r[fillLine]();
     }
     return inner.next(v);
   }
