@@ -10,6 +10,7 @@
  * @internal
  */
 import type { Future, Suspend } from '../future/future.js';
+import { WorkerError } from '../worker/error.js';
 import type { Scheduler } from './scheduler.js';
 import type { Task } from './task.js';
 
@@ -52,14 +53,11 @@ export function markRuntimeThread(kind: 'worker' | 'blocking'): void {
  * run again by every worker, which would start threads that import the same
  * module again, without end. With `only`, just on that kind of thread. @internal
  */
-export function refuseOnRuntimeThread(
-  what: string,
-  make: (msg: string) => Error,
-  only?: 'blocking',
-): void {
+export function refuseOnRuntimeThread(what: string, only?: 'blocking'): void {
   if (runtimeThreadKind === null || (only !== undefined && runtimeThreadKind !== only)) return;
   const thread = runtimeThreadKind === 'worker' ? 'a worker thread' : 'a blocking-pool thread';
-  throw make(
+  throw new WorkerError(
+    'runtime-thread',
     `tokio-ts: ${what} on ${thread} of a runtime. Every such thread imports the modules that define tasks (defineTask/defineBlocking), so their top-level code runs there too: guard the program with \`if (isMainThread)\` (from node:worker_threads), or keep the definitions in a module of their own`,
   );
 }

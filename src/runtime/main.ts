@@ -3,7 +3,6 @@
  */
 import type { FutureLike } from '../future/future.js';
 import { taskPromise } from '../task/join-handle.js';
-import { WorkerError } from '../worker/error.js';
 import { Builder, type BuilderOptions, hasMultiThreadFactory } from './builder.js';
 import { refuseOnRuntimeThread } from './context.js';
 import { dumpText } from './dump-text.js';
@@ -45,7 +44,7 @@ export interface MainOptions extends BuilderOptions {
  */
 export function main<T>(fn: FutureLike<T>, opts: MainOptions = {}): Promise<never> {
   // it would run the program again on that thread (and end the thread)
-  refuseOnRuntimeThread('main() was called', runtimeThreadError);
+  refuseOnRuntimeThread('main() was called');
   // `flavor: 'multi'` without `import 'tokio-ts/worker'`: import it here.
   if (opts.flavor === 'multi' && !hasMultiThreadFactory())
     return import('../worker/index.js').then(() => main(fn, opts));
@@ -112,8 +111,4 @@ const USER_SIGNAL_LISTENER = Symbol.for('tokio-ts.signal-listener');
 
 function isUserSignalListener(l: unknown): boolean {
   return (l as Record<symbol, unknown>)[USER_SIGNAL_LISTENER] === true;
-}
-
-function runtimeThreadError(msg: string): Error {
-  return new WorkerError('runtime-thread', msg);
 }

@@ -80,11 +80,7 @@ export class BlockingPool implements RemoteOwner {
     limits: ResourceLimits | undefined = undefined,
   ) {
     // its threads would import the same task modules, and start pools of their own
-    refuseOnRuntimeThread(
-      'a blocking pool was started (spawnBlocking)',
-      (m) => new WorkerError('runtime-thread', m),
-      'blocking',
-    );
+    refuseOnRuntimeThread('a blocking pool was started (spawnBlocking)', 'blocking');
     this.#limits = limits;
     this.#max = max;
     this.#keepAlive = keepAliveMs;

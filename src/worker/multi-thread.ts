@@ -12,7 +12,7 @@ import { RuntimeMetrics } from '../runtime/metrics.js';
 import { Runtime, type SpawnOptions } from '../runtime/runtime.js';
 import type { JoinHandle } from '../task/join-handle.js';
 import { BlockingPool } from './blocking-pool.js';
-import { isOutOfMemory, WorkerError } from './error.js';
+import { isOutOfMemory } from './error.js';
 import { CRASHED_OOM, Origin } from './origin.js';
 import {
   createBuffers,
@@ -86,10 +86,7 @@ export class MultiThreadRuntime extends Runtime {
 
   constructor(opts: BuilderOptions = {}) {
     // its workers would import the same task modules, and start theirs
-    refuseOnRuntimeThread(
-      'a multi-thread runtime was built',
-      (m) => new WorkerError('runtime-thread', m),
-    );
+    refuseOnRuntimeThread('a multi-thread runtime was built');
     super(opts);
     const n = opts.workerThreads ?? availableParallelism();
     this.#sh = new Shared(createBuffers(n));
