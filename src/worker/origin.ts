@@ -312,7 +312,7 @@ export class Origin implements RemoteOwner {
     const n = this.sh.n;
     let best = 0;
     let least = PINNED_AHEAD;
-    const hold = this.#pinnedMs[defId]! >= LONG_PINNED_MS;
+    const hold = this.#isLong(defId);
     const start = advance ? this.#rr++ : this.#rr;
     for (let k = 0; k < n; k++) {
       const t = ((start + k) % n) + 1;
@@ -346,13 +346,18 @@ export class Origin implements RemoteOwner {
     return c;
   }
 
+  /** True for a definition whose pinned tasks are held back ({@link LONG_PINNED_MS}). */
+  #isLong(defId: number): boolean {
+    return this.#pinnedMs[defId]! >= LONG_PINNED_MS;
+  }
+
   /** Posts the pinned task of `leaf` (slot `g`) to worker `target`. */
   #postPinned(leaf: RemoteJoin, g: number, target: number): void {
     const sh = this.sh;
     this.#pinnedTo[g - this.base] = target;
     this.#posted[target]!.push(g);
     this.#postedAt[g - this.base] = performance.now();
-    const held = this.#pinnedMs[leaf.defId]! >= LONG_PINNED_MS ? ST_HELD : 0;
+    const held = this.#isLong(leaf.defId) ? ST_HELD : 0;
     Atomics.or(sh.slots, g * SLOT_WORDS, target | held);
     try {
       this.messenger.postTask(target, g, toWire(leaf.argList()));
