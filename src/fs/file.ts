@@ -197,8 +197,27 @@ export class File implements AsyncRead, AsyncWrite, AsyncSeek {
    * advances it past them; returns how many bytes were written. As Tokio's
    * `File`, which takes every slice, not only the first.
    *
+   * @example
+   * ```ts
+   * import { readFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { main } from 'tokio-ts';
+   * import { File } from 'tokio-ts/fs';
+   *
+   * const path = join(tmpdir(), `write-vectored-${process.pid}.txt`);
+   * main(function* () {
+   *   const f = yield* File.create(path);
+   *   const enc = new TextEncoder();
+   *   console.log(yield* f.writeVectored([enc.encode('hello, '), enc.encode('world')])); // 12
+   *   f.close();
+   *   console.log(readFileSync(path, 'utf8')); // hello, world
+   * });
+   * ```
+   *
    * ## Cancel safety
-   * As {@link File.write}.
+   * As {@link File.write}: a write cancelled in flight is waited for, and
+   * the cursor moves past what it wrote.
    */
   writeVectored(bufs: Uint8Array[]): Future<number> {
     const fd = this.#liveFd();

@@ -155,6 +155,23 @@ describe('File', () => {
     assert.equal(readFileSync(path, 'utf8'), 'hellohello!');
   });
 
+  test('cancel safety: a writeVectored cancelled in flight is waited for; its bytes stay and the cursor moves past them', function* () {
+    const path = tmp.path('cancel-safe-writev.txt');
+    const f = yield* File.create(path);
+    try {
+      const r = yield* select(
+        { write: f.writeVectored([enc.encode('ab'), enc.encode('cd')]), other: ready('now') },
+        { biased: true },
+      );
+      assert.equal(r.key, 'other');
+      assert.equal(yield* f.seek({ current: 0 }), 4);
+      yield* f.writeAll(enc.encode('!'));
+    } finally {
+      f.close();
+    }
+    assert.equal(readFileSync(path, 'utf8'), 'abcd!');
+  });
+
   test('empty_read and rewind_seek_position (fs_file.rs)', function* () {
     const path = tmp.path('empty');
     writeFileSync(path, '');
