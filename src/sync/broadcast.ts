@@ -230,7 +230,18 @@ export class BroadcastSender<T> {
     return this.len() === 0;
   }
 
-  /** True if `other` is a sender or receiver of the same channel (Tokio's `same_channel`). */
+  /**
+   * True if `other` is a sender or receiver of the same channel (Tokio's `same_channel`).
+   *
+   * @example
+   * ```ts
+   * import { broadcast } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = broadcast.channel<number>(4);
+   * const [other] = broadcast.channel<number>(4);
+   * console.log(tx.sameChannel(rx), tx.sameChannel(tx.subscribe()), tx.sameChannel(other)); // true true false
+   * ```
+   */
   sameChannel(other: BroadcastSender<T> | BroadcastReceiver<T>): boolean {
     return other.shared === this.#s;
   }
@@ -414,7 +425,17 @@ export class BroadcastReceiver<T> {
     return this.#s.weak;
   }
 
-  /** True if `other` is a sender or receiver of the same channel (Tokio's `same_channel`). */
+  /**
+   * True if `other` is a sender or receiver of the same channel (Tokio's `same_channel`).
+   *
+   * @example
+   * ```ts
+   * import { broadcast } from 'tokio-ts/sync';
+   *
+   * const [tx, rx] = broadcast.channel<number>(4);
+   * console.log(rx.sameChannel(tx), rx.sameChannel(broadcast.channel<number>(4)[1])); // true false
+   * ```
+   */
   sameChannel(other: BroadcastSender<T> | BroadcastReceiver<T>): boolean {
     return other.shared === this.#s;
   }
